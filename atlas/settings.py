@@ -1,0 +1,82 @@
+"""Settings: paths, coordinate reference systems and environment configuration.
+
+All configuration is read from environment variables (or passed explicitly by the CLI), never
+hard-wired into other modules:
+
+``ATLAS_SOURCE_DIR``
+    Folder with the third-party source files (default ``../shared/geodata-src`` relative to the
+    project root). The project never commits copies of them.
+``ATLAS_DATA_DIR``
+    Folder for built data (default ``geodata/build`` in the project root).
+``ATLAS_KREIS_AGS``
+    The five-digit key of the Landkreis (default ``16066``, Schmalkalden-Meiningen).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Project root (the folder holding ``pyproject.toml``).
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+
+#: Metric CRS for distances and areas: ETRS89 / UTM zone 32N.
+METRIC_CRS: str = "EPSG:25832"
+#: CRS for drawing maps (Leaflet).
+MAP_CRS: str = "EPSG:4326"
+
+#: Folder with the declarative layer definitions.
+LAYERS_DIR: Path = PROJECT_ROOT / "layers"
+#: Folder with descriptions of the inputs (sources, indicator catalogue, standards).
+GEODATA_DIR: Path = PROJECT_ROOT / "geodata"
+#: Folder served by Streamlit's static file serving (``/app/static/...``).
+STATIC_DIR: Path = PROJECT_ROOT / "static"
+
+#: Name of the GeoPackage written by the build.
+GPKG_NAME: str = "atlas.gpkg"
+#: Name of the manifest written next to it.
+MANIFEST_NAME: str = "manifest.json"
+
+DEFAULT_KREIS_AGS: str = "16066"
+
+
+def source_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Folder with the source files: *override*, else ``ATLAS_SOURCE_DIR``, else ``../shared/geodata-src``."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("ATLAS_SOURCE_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    return (PROJECT_ROOT.parent / "shared" / "geodata-src").resolve()
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Folder for built data: *override*, else ``ATLAS_DATA_DIR``, else ``geodata/build``."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("ATLAS_DATA_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    return (GEODATA_DIR / "build").resolve()
+
+
+def kreis_ags(override: str | None = None) -> str:
+    """Five-digit key of the Landkreis the atlas is built for."""
+    value = override or os.environ.get("ATLAS_KREIS_AGS") or DEFAULT_KREIS_AGS
+    if not (len(value) == 5 and value.isdigit()):
+        from atlas.errors import AtlasError
+
+        raise AtlasError(
+            f"Der Kreisschlüssel (AGS) muss fünf Ziffern haben, z. B. 16066; angegeben war {value!r}."
+        )
+    return value
+
+
+def gpkg_path(data: str | os.PathLike[str] | None = None) -> Path:
+    """Path of the built GeoPackage."""
+    return data_dir(data) / GPKG_NAME
+
+
+def manifest_path(data: str | os.PathLike[str] | None = None) -> Path:
+    """Path of the build manifest."""
+    return data_dir(data) / MANIFEST_NAME
