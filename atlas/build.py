@@ -367,7 +367,8 @@ def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataF
         line = int(names.isna().to_numpy().argmax()) + 2
         raise SourceError(f"Quelldatei {source.datei}, Zeile {line}, Feld 'name': der Name fehlt.")
     offers = raw[OFFER_COLUMNS].astype(object).where(raw[OFFER_COLUMNS].notna(), "")
-    result = place_offers(offers, gem[["ags", "name", "geometry"]], orte[["name", "ags", "geometry"]])
+    result = place_offers(offers, gem[["ags", "name", "geometry"]], orte[["name", "ags", "geometry"]],
+                          confidential=source.vertraulich)
     placed = result.placed
     unplaced = result.unplaced
     if unplaced.empty:

@@ -95,6 +95,7 @@ class LayerDefinition(BaseModel):
     tooltip: str | None = None
     popup: list[PopupField] = []
     nur_im_kreis: bool = False
+    buendeln: bool = False
     hinweis: str | None = None
 
     @model_validator(mode="after")

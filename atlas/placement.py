@@ -15,6 +15,7 @@ so that nothing is dropped silently. Street addresses are not geocoded (no addre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -59,12 +60,15 @@ def place_offers(
     offers: pd.DataFrame,
     gemeinden: gpd.GeoDataFrame,
     localities: gpd.GeoDataFrame,
+    confidential: Sequence[str] = (),
 ) -> PlacementResult:
     """Place *offers* (columns ``id``, ``name``, ``ort``, ``ortsteil``) in the CRS of *gemeinden*.
 
     *gemeinden* needs ``ags`` and ``name``; *localities* needs ``name`` and ``ags`` (the Gemeinde the
-    locality point lies in) and must share the CRS of *gemeinden*.
+    locality point lies in) and must share the CRS of *gemeinden*. Offers whose name contains one of
+    the *confidential* words (e.g. "Frauenhaus": protected addresses) are never put on a map.
     """
+    confidential_folded = [c.casefold() for c in confidential if c.strip()]
     if localities.crs != gemeinden.crs:
         raise ValueError("localities and gemeinden must share one CRS")
     by_name: dict[str, tuple[str, object]] = {}
@@ -78,6 +82,10 @@ def place_offers(
     unplaced: list[dict[str, object]] = []
     notes: list[dict[str, str]] = []
     for record in offers.to_dict("records"):
+        if any(word in str(record.get("name", "")).casefold() for word in confidential_folded):
+            unplaced.append({**record, "grund": "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, "
+                                                "Kontakt über Telefon oder Webseite."})
+            continue
         ort = record.get("ort")
         if is_blank(ort):
             unplaced.append({**record, "grund": "Keine Gemeinde angegeben (Spalte 'ort' leer)."})

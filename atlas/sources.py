@@ -42,6 +42,7 @@ class Source(BaseModel):
     gebietsstand: str | None = None
     verknuepfen: bool = True
     grund: str | None = None
+    vertraulich: list[str] = []
 
 
 @lru_cache(maxsize=4)

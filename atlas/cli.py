@@ -1,0 +1,79 @@
+"""Command line: ``atlas build``, ``atlas check``, ``atlas download``.
+
+Errors are printed in German on stderr and the exit code is 1; nothing already built is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from atlas import settings
+from atlas.errors import AtlasError
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from atlas.build import build
+
+    result = build(source=args.source, data=args.data, kreis=args.kreis)
+    info = result.manifest_data
+    offers = info["angebote"]
+    print(f"GeoPackage geschrieben: {result.gpkg}")
+    print(f"Gemeinden: {info['gemeinden_anzahl']}, Einwohner (Zensus 2022): {info['einwohner_zensus_2022']}")
+    print("Ebenen: " + ", ".join(f"{k} {v}" for k, v in info["ebenen"].items()))
+    print(f"Angebote: {offers['gesamt']} – verortet {json.dumps(offers['verortet'], ensure_ascii=False)}, "
+          f"ohne Lage {len(offers['ohne_lage'])}")
+    for row in offers["ohne_lage"]:
+        print(f"  nicht verortet: {row['id']} {row['name']} – {row['grund']}")
+    print(f"Dauer: {info['dauer_s']} s")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from atlas.atlasdata import load_atlas
+    from atlas.indicators import load_catalogue
+    from atlas.layers import check_against_data, load_layers
+
+    layers = load_layers()
+    catalogue = load_catalogue()
+    data = load_atlas(args.data)
+    check_against_data(layers, data.columns())
+    print(f"{len(layers)} Ebenen-Dateien und {len(catalogue)} Indikatoren sind gültig.")
+    return 0
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from atlas.download import download
+
+    written = download(args.dest, kreis=args.kreis)
+    for path in written:
+        print(f"geschrieben: {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="atlas", description="Standortatlas – Daten aufbereiten und prüfen")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="Quelldaten zu einem GeoPackage aufbereiten")
+    p_build.add_argument("--source", help="Quellordner (Standard: ATLAS_SOURCE_DIR oder ../shared/geodata-src)")
+    p_build.add_argument("--data", help="Zielordner (Standard: ATLAS_DATA_DIR oder geodata/build)")
+    p_build.add_argument("--kreis", help="Kreisschlüssel, fünfstellig (Standard: ATLAS_KREIS_AGS oder 16066)")
+    p_build.set_defaults(func=_cmd_build)
+    p_check = sub.add_parser("check", help="Ebenen-Dateien und Indikatorkatalog gegen die Daten prüfen")
+    p_check.add_argument("--data", help="Ordner der aufbereiteten Daten")
+    p_check.set_defaults(func=_cmd_check)
+    p_dl = sub.add_parser("download", help="Quelldaten von den amtlichen Endpunkten laden (braucht Internet)")
+    p_dl.add_argument("--dest", default=str(settings.source_dir()), help="Zielordner für die Quelldateien")
+    p_dl.add_argument("--kreis", help="Kreisschlüssel, fünfstellig")
+    p_dl.set_defaults(func=_cmd_download)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AtlasError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

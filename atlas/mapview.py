@@ -1,0 +1,476 @@
+"""Building the overview map (folium/Leaflet) from the built data and the layer registry.
+
+The map works without internet: Leaflet is served by the app itself (``static/vendor``), no tile
+server is needed (the neighbouring Kreise and Gemeinden form a plain background), and nothing is
+loaded from a CDN (no branca colormaps, which pull d3; legend and attribution are plain Leaflet
+controls). Online tiles are an optional layer, off by default.
+
+Every text that reaches the map is HTML-escaped here; links are only emitted for ``http(s)`` URLs,
+``tel:`` numbers and e-mail addresses that pass a check – anything else is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from atlas import settings
+from atlas.atlasdata import AtlasData
+from atlas.choropleth import Classification, classify, format_number
+from atlas.indicators import Indicator
+from atlas.layers import LayerDefinition, PopupField
+from atlas.sources import load_sources
+
+#: URLs under which Streamlit serves ``static/`` (``[server] enableStaticServing = true``).
+STATIC_URL = "/app/static"
+LEAFLET_JS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.js"
+LEAFLET_CSS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.css"
+_MARKERCLUSTER = f"{STATIC_URL}/vendor/leaflet.markercluster-1.5.3"
+MARKERCLUSTER_JS = [("markerclusterjs", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css"),
+                     ("markerclusterdefaultcss", f"{_MARKERCLUSTER}/MarkerCluster.Default.css")]
+
+#: Simplification tolerance for polygons (metres, EPSG:25832) and coordinate rounding (degrees).
+SIMPLIFY_TOLERANCE_M = 40.0
+COORD_DECIMALS = 5
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/[^\s<>\"']*)?$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
+_PHONE = re.compile(r"^[+0-9 ()/\-]{5,}$")
+
+
+# ------------------------------------------------------------------------------------- safe text
+
+def safe_url(value: str) -> str | None:
+    """An ``http(s)`` URL for *value*, or None when it is not a plain web address (e.g. ``javascript:``)."""
+    text = str(value).strip()
+    if not text or not _URL.match(text):
+        return None
+    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
+
+
+def field_html(value: object, kind: str = "text") -> str:
+    """One value as escaped HTML; links only for values that pass the checks."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    escaped = html.escape(text)
+    if kind == "zahl":
+        try:
+            return html.escape(format_number(float(text)))
+        except ValueError:
+            return escaped
+    if kind == "telefon" and _PHONE.match(text):
+        number = re.sub(r"[^+0-9]", "", text)
+        return f'<a href="tel:{number}">{escaped}</a>'
+    if kind == "email" and _EMAIL.match(text):
+        return f'<a href="mailto:{html.escape(text, quote=True)}">{escaped}</a>'
+    if kind == "link":
+        parts = [p.strip() for p in text.split(" ; ")]
+        links = []
+        for part in parts:
+            url = safe_url(part)
+            label = html.escape(part if len(part) <= 60 else part[:57] + "…")
+            links.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                         f"{label}</a>" if url else label)
+        return "<br>".join(links)
+    return escaped
+
+
+def popup_html(record: dict, fields: Sequence[PopupField], extra: Iterable[tuple[str, str]] = ()) -> str:
+    """A small definition table for a popup; empty fields are left out. *extra* is (label, html)."""
+    rows = []
+    for spec in fields:
+        value = field_html(record.get(spec.feld), spec.art)
+        if value:
+            rows.append((html.escape(spec.label), value))
+    rows.extend(extra)
+    body = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
+    return f'<table class="atlas-popup">{body}</table>'
+
+
+# ---------------------------------------------------------------------------------- prepared base
+
+@dataclass(frozen=True)
+class MapBase:
+    """Simplified EPSG:4326 geometries of every layer, prepared once per build."""
+
+    frames: dict[str, gpd.GeoDataFrame]
+    bounds: tuple[float, float, float, float]  # south, west, north, east
+    version: str = ""
+
+
+def _simplified_coverage(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify polygons as a coverage so that neighbours keep a common border (no gaps)."""
+    out = frame.copy()
+    geoms = out.geometry.to_numpy()
+    out[out.geometry.name] = shapely.coverage_simplify(geoms, SIMPLIFY_TOLERANCE_M)
+    return out
+
+
+def _round(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.to_crs(settings.MAP_CRS)
+    out[out.geometry.name] = shapely.set_precision(out.geometry.to_numpy(), 10 ** -COORD_DECIMALS)
+    return out
+
+
+def prepare_base(data: AtlasData) -> MapBase:
+    """Simplify and reproject all layers for drawing."""
+    gem = data["gemeinden"]
+    neighbours = data["nachbar_gemeinden"]
+    # VG250 Gemeinden inside and around the Kreis are one coverage; simplify them together.
+    vg250 = neighbours["grenzen_quelle"] == "VG250-EW"
+    joint = pd.concat([gem[["ags", "geometry"]], neighbours.loc[vg250, ["ags", "geometry"]]], ignore_index=True)
+    joint = _simplified_coverage(gpd.GeoDataFrame(joint, crs=gem.crs))
+    simple = dict(zip(joint["ags"], joint.geometry, strict=True))
+    gem_s = gem.copy()
+    gem_s["geometry"] = gem_s["ags"].map(simple)
+    nb_s = neighbours.copy()
+    nb_s.loc[vg250, "geometry"] = nb_s.loc[vg250, "ags"].map(simple)
+    nb_s.loc[~vg250, "geometry"] = shapely.coverage_simplify(
+        nb_s.loc[~vg250].geometry.to_numpy(), SIMPLIFY_TOLERANCE_M) if (~vg250).any() else nb_s.loc[~vg250].geometry
+    kreis = data["kreis"].copy()
+    kreis["geometry"] = [shapely.coverage_union_all(gem_s.geometry.to_numpy())]
+    nk = _simplified_coverage(data["nachbar_kreise"])
+    grid = data["bevoelkerung_1km"]
+    frames = {
+        "gemeinden": _round(gpd.GeoDataFrame(gem_s, crs=gem.crs)),
+        "nachbar_gemeinden": _round(gpd.GeoDataFrame(nb_s, crs=gem.crs)),
+        "kreis": _round(gpd.GeoDataFrame(kreis, crs=gem.crs)),
+        "nachbar_kreise": _round(nk),
+        "bevoelkerung_1km": _round(grid),
+        "bahnhoefe": _round(data["bahnhoefe"]),
+        "angebote": _round(data["angebote"]),
+        "orte": _round(data["orte"]),
+    }
+    west, south, east, north = frames["kreis"].total_bounds
+    return MapBase(frames=frames, bounds=(float(south), float(west), float(north), float(east)),
+                   version=data.version)
+
+
+# ----------------------------------------------------------------------------------- map options
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the user chose on the page."""
+
+    indicator: Indicator | None = None
+    method: str = "quantile"
+    k: int = 5
+    manual_breaks: tuple[float, ...] = ()
+    categories: frozenset[str] | None = None       # offer kategorie filter; None = all
+    handlungsfelder: frozenset[str] | None = None  # offer Handlungsfeld filter; None = all
+    online_tiles: bool = False
+    height: int = 640
+
+
+@dataclass
+class MapResult:
+    """The folium map plus what the page shows beside it."""
+
+    map: folium.Map
+    classification: Classification | None
+    attributions: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------- custom controls
+
+class _Attribution(MacroElement):
+    """Adds attribution strings to Leaflet's attribution control (escaped)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {% for text in this.texts %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
+        {% endfor %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
+        {% endmacro %}
+    """)
+
+    def __init__(self, texts: Sequence[str]):
+        super().__init__()
+        self._name = "Attribution"
+        self.texts = [html.escape(t) for t in texts]
+
+
+class _HtmlControl(MacroElement):
+    """A Leaflet control holding fixed (already escaped) HTML, e.g. the legend."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var ctl = L.control({position: {{ this.position|tojson }}});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, position: str = "bottomleft", css_class: str = "atlas-legend"):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+
+
+_CSS = """
+<style>
+.atlas-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
+  box-shadow:0 1px 4px rgba(0,0,0,.35);font:14px/1.35 system-ui,sans-serif;max-width:300px;color:#111}
+.atlas-legend h4{margin:0 0 4px;font-size:14px}
+.atlas-legend .sw{display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #777;
+  vertical-align:middle}
+.atlas-legend .pt{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;
+  border:1px solid #333;vertical-align:middle}
+.atlas-legend .note{color:#444;font-size:12px;margin-top:4px}
+.atlas-popup{font:13px/1.35 system-ui,sans-serif;border-collapse:collapse}
+.atlas-popup th{text-align:left;padding:2px 8px 2px 0;vertical-align:top;color:#444;font-weight:600}
+.atlas-popup td{padding:2px 0;vertical-align:top;word-break:break-word}
+.leaflet-container{background:#ffffff}
+.leaflet-control-attribution{font-size:11px;line-height:1.3}
+.atlas-legend summary{cursor:pointer;font-weight:600}
+</style>
+"""
+
+
+# ------------------------------------------------------------------------------------- the layers
+
+def _features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dict:
+    """A GeoJSON FeatureCollection with only the given properties (keeps the payload small)."""
+    geo = json.loads(gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs).to_json(drop_id=True))
+    for i, feature in enumerate(geo["features"]):
+        feature["properties"] = {key: values[i] for key, values in props.items()}
+    return geo
+
+
+def _path_style(layer: LayerDefinition) -> dict:
+    s = layer.stil
+    style = {"className": f"atlas-{layer.id}", "color": s.farbe, "weight": s.linienbreite,
+             "fillOpacity": s.fuelldeckkraft,
+             "fillColor": s.fuellfarbe or s.farbe, "fill": s.fuelldeckkraft > 0 or layer.art == "choropleth"}
+    if s.strichelung:
+        style["dashArray"] = s.strichelung
+    return style
+
+
+def _add_geojson(target: folium.Map | folium.FeatureGroup | MarkerCluster, geo: dict, layer: LayerDefinition,
+                 name: str, show: bool, point: bool = False, interactive: bool = True) -> folium.GeoJson:
+    base = _path_style(layer)
+
+    def style(feature: dict) -> dict:
+        own = feature["properties"].get("_style") or {}
+        return {**base, **own}
+
+    kwargs: dict = {"name": name, "show": show, "style_function": style, "smooth_factor": 0.5}
+    if not interactive:
+        kwargs["interactive"] = False
+    if point:
+        kwargs["marker"] = folium.CircleMarker(radius=layer.stil.radius)
+    first = geo["features"][0]["properties"] if geo["features"] else {}
+    if interactive and "_tooltip" in first:
+        kwargs["tooltip"] = folium.GeoJsonTooltip(fields=["_tooltip"], labels=False, sticky=False)
+    if interactive and "_popup" in first:
+        kwargs["popup"] = folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=360)
+    gj = folium.GeoJson(geo, **kwargs)
+    gj.add_to(target)
+    return gj
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.drop(columns="geometry", errors="ignore").to_dict("records")
+
+
+def _choropleth_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: MapOptions
+                      ) -> Classification | None:
+    gem = base.frames["gemeinden"]
+    indicator = options.indicator
+    classification = None
+    styles: list[dict] = [{} for _ in range(len(gem))]
+    extra_rows: list[list[tuple[str, str]]] = [[] for _ in range(len(gem))]
+    tooltips = [html.escape(str(n)) for n in gem["name"]]
+    if indicator is not None and indicator.id in gem.columns:
+        values = gem[indicator.id]
+        classification = classify(values, options.method, options.k, indicator.richtung,  # type: ignore[arg-type]
+                                  list(options.manual_breaks) or None)
+        for i, (value, colour) in enumerate(zip(values, classification.colours, strict=True)):
+            styles[i] = {"fillColor": colour, "fillOpacity": 0.85, "color": "#ffffff", "weight": 1.2}
+            shown = html.escape(format_number(value if pd.notna(value) else None))
+            unit = html.escape(indicator.einheit) if indicator.einheit_geprueft else ""
+            extra_rows[i] = [(html.escape(indicator.label), f"{shown} {unit}".strip())]
+            tooltips[i] = f"{tooltips[i]}: {shown} {unit}".strip()
+            if pd.isna(value):
+                styles[i]["dashArray"] = "4 3"
+    popups = [popup_html(rec, layer.popup, extra_rows[i]) for i, rec in enumerate(_records(gem))]
+    geo = _features(gem, {"_style": styles, "_tooltip": tooltips, "_popup": popups})
+    _add_geojson(m, geo, layer, layer.titel, layer.sichtbar)
+    return classification
+
+
+def _point_colours(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
+    """Fill colour of each point: by the grouping field's value, else the layer's colour."""
+    if layer.gruppierung is None:
+        return [layer.stil.fuellfarbe or layer.stil.farbe] * len(frame)
+    grouping = layer.gruppierung
+    return [grouping.werte.get(str(v), grouping.sonst).farbe for v in frame[grouping.feld]]
+
+
+def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: MapOptions) -> int:
+    frame = base.frames[layer.gpkg_ebene]
+    if layer.nur_im_kreis and "in_kreis" in frame.columns:
+        frame = frame[frame["in_kreis"].astype(bool)]
+    if layer.id == "angebote":
+        if options.categories is not None:
+            frame = frame[frame["kategorie"].isin(options.categories)]
+        if options.handlungsfelder is not None:
+            frame = frame[frame["handlungsfeld"].isin(options.handlungsfelder)]
+    target: folium.Map | MarkerCluster = m
+    if layer.buendeln:
+        target = MarkerCluster(name=f"{layer.titel} ({len(frame)})", show=layer.sichtbar,
+                               options={"showCoverageOnHover": False, "maxClusterRadius": 40})
+        target.default_js = MARKERCLUSTER_JS
+        target.default_css = MARKERCLUSTER_CSS
+        target.add_to(m)
+    records = _records(frame)
+    colours = _point_colours(frame, layer)
+    popups = [popup_html(rec, layer.popup, _precision_note(rec)) for rec in records]
+    styles = [{"fillColor": colour, "fillOpacity": layer.stil.fuelldeckkraft, "color": layer.stil.farbe,
+               "weight": layer.stil.linienbreite} for colour in colours]
+    props: dict[str, Sequence[object]] = {"_style": styles, "_popup": popups}
+    if layer.tooltip:
+        props["_tooltip"] = [html.escape(str(v)) for v in frame[layer.tooltip]]
+    if len(frame):
+        name = layer.titel if layer.buendeln else f"{layer.titel} ({len(frame)})"
+        _add_geojson(target, _features(frame, props), layer, name, layer.sichtbar, point=True)
+    return len(frame)
+
+
+def _precision_note(record: dict) -> list[tuple[str, str]]:
+    if record.get("lage_genauigkeit") == "gemeinde":
+        return [("Hinweis", "Lage nur ungefähr: Gemeindemitte, keine Adresskoordinate")]
+    if record.get("lage_genauigkeit") == "ortsteil":
+        return [("Hinweis", "Lage ungefähr: Ortslage, keine Adresskoordinate")]
+    return []
+
+
+def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
+    frame = base.frames[layer.gpkg_ebene]
+    if layer.nur_im_kreis and "in_kreis" in frame.columns:
+        frame = frame[frame["in_kreis"].astype(bool)]
+    interactive = bool(layer.popup) and layer.art != "umriss" or layer.id == "nachbar_gemeinden"
+    props: dict[str, Sequence[object]] = {}
+    if layer.tooltip:
+        props["_tooltip"] = [html.escape(format_number(v)) if isinstance(v, (int, float, np.number))
+                             else html.escape(str(v)) for v in frame[layer.tooltip]]
+    if layer.popup and interactive:
+        props["_popup"] = [popup_html(rec, layer.popup) for rec in _records(frame)]
+    _add_geojson(m, _features(frame, props), layer, layer.titel, layer.sichtbar, interactive=interactive)
+    return len(frame)
+
+
+# ------------------------------------------------------------------------------------------ legend
+
+def legend_html(classification: Classification | None, indicator: Indicator | None,
+                point_groups: Sequence[tuple[str, str]]) -> str:
+    """The in-map legend: indicator classes with units and source, then the offer colours."""
+    parts: list[str] = []
+    if indicator is not None and classification is not None:
+        parts.append(f"<h4>{html.escape(indicator.label)}</h4>")
+        parts.append(f"<div>Einheit: {html.escape(indicator.unit_label)}</div>")
+        for entry in classification.legend:
+            parts.append(f'<div><span class="sw" style="background:{entry.colour}"></span>'
+                         f"{html.escape(entry.label)} ({entry.count})</div>")
+        year = f", Bezugsjahr {indicator.bezugsjahr}" if indicator.bezugsjahr else ""
+        stand = f", Gebietsstand {indicator.gebietsstand}" if indicator.gebietsstand else ""
+        level = " – Wert des Gemeindeverbands" if indicator.ebene == "gemeindeverband" else ""
+        parts.append(f'<div class="note">Quelle: {html.escape(indicator.quelle)}{html.escape(year + stand)}'
+                     f"{html.escape(level)}</div>")
+    if point_groups:
+        parts.append("<h4 style='margin-top:6px'>Angebote</h4>")
+        for label, colour in point_groups:
+            parts.append(f'<div><span class="pt" style="background:{colour}"></span>{html.escape(label)}</div>')
+    return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
+
+
+# --------------------------------------------------------------------------------------- the map
+
+def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOptions) -> MapResult:
+    """Assemble the overview map for *options*; pure (no Streamlit)."""
+    south, west, north, east = base.bounds
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
+                   control_scale=True, prefer_canvas=False, zoom_control=True, height="100%",
+                   maxZoom=18, minZoom=7)
+    # Serve Leaflet from the app itself: no CDN.
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    m.get_root().header.add_child(folium.Element(_CSS), name="atlas_css")
+    m.fit_bounds([[south, west], [north, east]])
+
+    if options.online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap-Hintergrund (nur mit Internet)", overlay=True,
+                         show=False, attr=OSM_ATTRIBUTION).add_to(m)
+
+    classification = None
+    counts: dict[str, int] = {}
+    source_keys: list[str] = []
+    point_groups: list[tuple[str, str]] = []
+    for layer in layers:
+        if layer.gpkg_ebene not in base.frames:
+            continue
+        source_keys.extend(k for k in layer.quellen if k not in source_keys)
+        if layer.art == "choropleth":
+            classification = _choropleth_layer(m, base, layer, options)
+            counts[layer.id] = len(base.frames[layer.gpkg_ebene])
+        elif layer.art == "punkte":
+            counts[layer.id] = _point_layer(m, base, layer, options)
+            if layer.gruppierung is not None:
+                frame = base.frames[layer.gpkg_ebene]
+                present = set(frame[layer.gruppierung.feld].astype(str))
+                point_groups.extend((v, s.farbe) for v, s in layer.gruppierung.werte.items() if v in present)
+        else:
+            counts[layer.id] = _area_layer(m, base, layer)
+    if options.indicator is not None:
+        for key, source in load_sources().items():
+            if options.indicator.datei and source.datei == options.indicator.datei and key not in source_keys:
+                source_keys.append(key)
+    attributions = _attribution_texts(source_keys)
+    if options.online_tiles:
+        attributions.append(OSM_ATTRIBUTION + " (nur Online-Hintergrund)")
+    _Attribution(attributions).add_to(m)
+    _HtmlControl(legend_html(classification, options.indicator, point_groups)).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return MapResult(map=m, classification=classification, attributions=attributions, counts=counts)
+
+
+def _attribution_texts(source_keys: Sequence[str]) -> list[str]:
+    sources = load_sources()
+    texts: list[str] = []
+    for key in source_keys:
+        text = sources[key].namensnennung
+        if text not in texts:
+            texts.append(text)
+    return texts

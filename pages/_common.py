@@ -1,0 +1,69 @@
+"""Streamlit glue shared by the pages: cached data loading and the attribution footer.
+
+Only caching and drawing live here; every computation is in :mod:`atlas`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from atlas import settings
+from atlas.atlasdata import AtlasData, data_version, load_atlas
+from atlas.build import build
+from atlas.errors import AtlasError
+from atlas.layers import LayerDefinition, check_against_data, load_layers
+from atlas.mapview import MapBase, prepare_base
+
+
+@st.cache_resource(show_spinner=False)
+def _load(version: str) -> AtlasData:
+    return load_atlas()
+
+
+@st.cache_resource(show_spinner=False)
+def _base(version: str, _data: AtlasData) -> MapBase:
+    return prepare_base(_data)
+
+
+def get_data() -> AtlasData:
+    """The built data, loaded once per build; builds it first when it is missing and sources exist."""
+    version = data_version()
+    if not version:
+        if settings.source_dir().is_dir():
+            with st.spinner("Daten werden zum ersten Mal aufbereitet …"):
+                try:
+                    build()
+                except AtlasError as exc:
+                    st.error(f"Die Daten konnten nicht aufbereitet werden: {exc}")
+                    st.stop()
+            version = data_version()
+        else:
+            st.error(
+                "Es gibt noch keine aufbereiteten Daten und der Quellordner "
+                f"{settings.source_dir()} fehlt. Bitte 'atlas build --source ORDNER' ausführen."
+            )
+            st.stop()
+    return _load(version)
+
+
+def get_base(data: AtlasData) -> MapBase:
+    """Simplified map geometries for *data* (prepared once per build)."""
+    return _base(data.version, data)
+
+
+def get_layers(data: AtlasData) -> tuple[LayerDefinition, ...]:
+    """The layer registry, checked against the built data; a broken file stops the page with its message."""
+    try:
+        layers = load_layers()
+        check_against_data(layers, data.columns())
+    except AtlasError as exc:
+        st.error(str(exc))
+        st.stop()
+    return layers
+
+
+def attribution_footer(texts: list[str]) -> None:
+    """Show the attribution of every source on the page."""
+    st.caption("Quellen: " + " · ".join(html.escape(t) for t in texts))

@@ -1,0 +1,80 @@
+"""Karte: Gemeinden nach Indikator, Angebote nach Handlungsfeld, Bahnhöfe – die Übersichtskarte."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.choropleth import METHOD_LABELS, format_number
+from atlas.indicator_choice import indicator_option_label, map_indicators
+from atlas.indicators import load_handlungsfelder
+from atlas.mapview import MapOptions, build_map
+from pages._common import attribution_footer, get_base, get_data, get_layers
+
+data = get_data()
+layers = get_layers(data)
+base = get_base(data)
+gem = data.gemeinden
+offers = data.angebote
+
+st.title(f"Karte {data.kreis_name}")
+
+indicators = map_indicators(gem.columns)
+by_id = {ind.id: ind for ind in indicators}
+default_id = st.query_params.get("indikator", "einwohner")
+if default_id not in by_id:
+    default_id = indicators[0].id
+
+with st.sidebar:
+    st.header("Gemeinden einfärben")
+    chosen_id = st.selectbox("Indikator", list(by_id), index=list(by_id).index(default_id),
+                             format_func=lambda i: indicator_option_label(by_id[i]), key="indikator")
+    method = st.selectbox("Klasseneinteilung", [m for m in METHOD_LABELS if m != "manuell"],
+                          format_func=METHOD_LABELS.get, key="methode")
+    k = st.slider("Anzahl Klassen", 3, 7, 5, key="klassen")
+    st.header("Angebote")
+    all_fields = [h.label for h in load_handlungsfelder()]
+    fields = st.multiselect("Handlungsfelder", all_fields, default=all_fields, key="handlungsfelder")
+    categories_all = sorted(offers["kategorie"].unique())
+    categories = st.multiselect("Art des Angebots (leer = alle)", categories_all, key="kategorien")
+    online = st.toggle("Online-Hintergrundkarte anbieten", value=False, key="online",
+                       help="Blendet eine OpenStreetMap-Karte als zuschaltbare Ebene ein. "
+                            "Braucht Internet; ohne Internet bleibt die Karte wie sie ist.")
+st.query_params["indikator"] = chosen_id
+indicator = by_id[chosen_id]
+
+options = MapOptions(indicator=indicator, method=method, k=k,
+                     handlungsfelder=frozenset(fields),
+                     categories=frozenset(categories) if categories else None, online_tiles=online)
+result = build_map(base, layers, options)
+
+st_folium(result.map, height=640, width="stretch", returned_objects=[], key="karte")
+
+shown = result.counts.get("angebote", 0)
+approx = int((offers["lage_genauigkeit"] == "gemeinde").sum())
+st.markdown(
+    f"**{shown} von {len(offers)} Angeboten** auf der Karte. Angebote haben im Register keine Koordinaten: "
+    f"sie stehen an der Ortslage ihres Ortsteils oder Hauptorts, {approx} nur in der Gemeindemitte."
+)
+unplaced = data["angebote_ohne_lage"]
+if len(unplaced):
+    with st.expander(f"{len(unplaced)} Angebot(e) ohne Kartenlage"):
+        st.dataframe(unplaced[["id", "name", "kategorie", "telefon", "grund"]], hide_index=True,
+                     width="stretch")
+
+if result.classification is not None:
+    st.caption(f"Klasseneinteilung: {METHOD_LABELS[method]}, {result.classification.k} Klassen. "
+               f"{indicator.beschreibung}")
+    table = pd.DataFrame({
+        "Gemeinde": gem["name"],
+        indicator.label: [format_number(v if pd.notna(v) else None) for v in gem[indicator.id]],
+        "_wert": gem[indicator.id],
+        "Einwohner (Zensus 2022)": gem["einwohner"],
+    }).sort_values("_wert", ascending=False, na_position="last").drop(columns="_wert")
+    with st.expander(f"Werte je Gemeinde: {indicator.label}"):
+        st.dataframe(table, hide_index=True, width="stretch")
+if chosen_id in ("anteil_u15", "anteil_65plus") or chosen_id.startswith("einw_"):
+    st.info("Altersgruppen sind geschätzt: Anteile aus dem 1-km-Raster, auf die Zensus-Einwohnerzahl hochgerechnet.")
+
+attribution_footer(result.attributions)

@@ -1,0 +1,50 @@
+"""Daten & Quellen: what was built from which source, with licences, and what could not be placed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.indicators import load_catalogue
+from atlas.sources import load_sources
+from pages._common import get_data
+
+data = get_data()
+manifest = data.manifest
+
+st.title("Daten & Quellen")
+st.markdown(
+    f"Aufbereitet am **{manifest['erstellt']}** für **{manifest['kreis_name']}** "
+    f"(Kreisschlüssel {manifest['kreis_ags']}). Einwohner laut Zensus 2022: "
+    f"**{manifest['einwohner_zensus_2022']:,}**".replace(",", ".")
+)
+
+sources = load_sources()
+rows = []
+for key, source in sources.items():
+    info = manifest["quellen"].get(key, {})
+    rows.append({"Datensatz": source.titel, "Herausgeber": source.erzeuger, "Stand": source.stand,
+                 "Lizenz": source.lizenz, "Namensnennung": source.namensnennung, "Datei": source.datei,
+                 "verwendet": "ja" if info.get("verknuepft", True) else f"nein – {info.get('grund', '')}"})
+st.subheader("Quellen")
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+st.subheader("Angebote: Verortung")
+placed = manifest["angebote"]["verortet"]
+st.markdown(
+    f"{manifest['angebote']['gesamt']} Angebote im Register; {placed.get('ortsteil', 0)} an einer Ortslage "
+    f"(Ortsteil oder Hauptort, GeoNames), {placed.get('gemeinde', 0)} nur in der Gemeindemitte, "
+    f"{len(manifest['angebote']['ohne_lage'])} ohne Kartenlage. Straßenadressen werden noch nicht "
+    "in Koordinaten umgerechnet."
+)
+if manifest["angebote"]["hinweise"]:
+    st.dataframe(pd.DataFrame(manifest["angebote"]["hinweise"]), hide_index=True, width="stretch")
+if manifest["angebote"]["ohne_lage"]:
+    st.dataframe(pd.DataFrame(manifest["angebote"]["ohne_lage"]), hide_index=True, width="stretch")
+
+st.subheader("Indikatoren")
+cat = pd.DataFrame([{"Indikator": i.label, "Handlungsfeld": i.handlungsfeld, "Ebene": i.ebene,
+                     "Einheit": i.unit_label, "Bezugsjahr": i.bezugsjahr, "Gebietsstand": i.gebietsstand,
+                     "Quelle": i.quelle, "Beleg": i.beleg} for i in load_catalogue()])
+st.dataframe(cat, hide_index=True, width="stretch")
+st.caption("Einheiten ohne Beleg sind als 'nicht geprüft' markiert. Altersgruppen je Gemeinde sind Schätzungen.")
