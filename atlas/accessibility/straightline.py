@@ -1,0 +1,63 @@
+"""Straight-line method: distance × detour factor at a constant speed, nearest site by cKDTree."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.spatial import cKDTree
+
+from atlas.accessibility._helpers import REL_TOL, exceeds, metres, minutes
+from atlas.accessibility.base import STATUS_OK, NearestCosts
+from atlas.accessibility.errors import NoSitesError
+from atlas.accessibility.origins import Origins
+from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter, beschreibung_luftlinie, check_mode
+from atlas.accessibility.sites import Sites
+
+
+class Luftlinie:
+    """Straight-line method for one mode.
+
+    distance = Euclidean distance (metric CRS) × ``umwegfaktor``; time = distance / speed of the mode.
+    Since time is proportional to distance, the nearest site by distance is the nearest by time.
+    """
+
+    methode = "luftlinie"
+
+    def __init__(self, mode: str, params: Verkehrsparameter = DEFAULTS) -> None:
+        self.mode = check_mode(mode)
+        self.params = params
+
+    @property
+    def beschreibung(self) -> str:
+        """German description of the method and its parameters."""
+        return beschreibung_luftlinie(self.mode, self.params)
+
+    def nearest(self, origins: Origins, sites: Sites) -> NearestCosts:
+        """Nearest site per origin via ``scipy.spatial.cKDTree`` (exact Euclidean nearest neighbour)."""
+        if len(sites) == 0:
+            raise NoSitesError("Es gibt keine Standorte; die Erreichbarkeit kann nicht berechnet werden.")
+        tree = cKDTree(sites.xy)
+        d, idx = tree.query(origins.xy, k=1)
+        dist = np.asarray(d, dtype=float) * self.params.umwegfaktor
+        return NearestCosts(
+            distanz_m=dist,
+            zeit_min=minutes(dist, self.params.speed(self.mode)),
+            standort=np.asarray(idx, dtype=np.int64),
+            status=np.full(len(origins), STATUS_OK, dtype=object),
+            sites_not_snapped=np.empty(0, dtype=np.int64),
+        )
+
+    def coverage(
+        self, origins: Origins, candidates: Sites, schwelle: float, einheit: str, inclusive: bool
+    ) -> csr_matrix:
+        """Candidates × origins within the threshold, from ``cKDTree.sparse_distance_matrix``."""
+        limit_m = float(schwelle) * 1000.0 if einheit == "km" else float(metres(schwelle, self.params.speed(self.mode)))
+        radius = limit_m / self.params.umwegfaktor * (1.0 + 10 * REL_TOL) + 1e-6
+        pairs = cKDTree(candidates.xy).sparse_distance_matrix(cKDTree(origins.xy), radius, output_type="ndarray")
+        dist = pairs["v"] * self.params.umwegfaktor
+        value = dist / 1000.0 if einheit == "km" else minutes(dist, self.params.speed(self.mode))
+        keep = ~exceeds(value, schwelle, inclusive)
+        return csr_matrix(
+            (np.ones(int(keep.sum()), dtype=bool), (pairs["i"][keep], pairs["j"][keep])),
+            shape=(len(candidates), len(origins)),
+        )
