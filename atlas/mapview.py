@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from folium.plugins import MarkerCluster
-from jinja2 import Template
+from folium.template import Template
 
 from atlas import settings
 from atlas.atlasdata import AtlasData
@@ -238,6 +238,41 @@ class _HtmlControl(MacroElement):
         self.css_class = css_class
 
 
+class _ClusteredPoints(MarkerCluster):
+    """Circle markers in a Leaflet.markercluster group, each with its own popup and tooltip.
+
+    (A folium ``GeoJson`` added to a cluster loses its popups: the GeoJSON group itself never joins
+    the map, so Leaflet does not open the group's popup. Binding per marker avoids that.)
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup({{ this.options|tojavascript }});
+        L.geoJSON({{ this.data|tojson }}, {
+            pointToLayer: function(feature, latlng) {
+                return L.circleMarker(latlng, Object.assign({radius: {{ this.radius }}},
+                                                            {{ this.base_style|tojson }},
+                                                            feature.properties._style || {}));
+            },
+            onEachFeature: function(feature, layer) {
+                if (feature.properties._popup) { layer.bindPopup(feature.properties._popup, {maxWidth: 360}); }
+                if (feature.properties._tooltip) { layer.bindTooltip(feature.properties._tooltip); }
+            }
+        }).eachLayer(function(marker) { {{ this.get_name() }}.addLayer(marker); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict, layer: LayerDefinition, name: str):
+        super().__init__(name=name, show=layer.sichtbar,
+                         options={"showCoverageOnHover": False, "maxClusterRadius": 40})
+        self._name = "ClusteredPoints"
+        self.default_js = MARKERCLUSTER_JS
+        self.default_css = MARKERCLUSTER_CSS
+        self.data = data
+        self.radius = layer.stil.radius
+        self.base_style = _path_style(layer)
+
+
 _CSS = """
 <style>
 .atlas-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
@@ -348,13 +383,6 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
             frame = frame[frame["kategorie"].isin(options.categories)]
         if options.handlungsfelder is not None:
             frame = frame[frame["handlungsfeld"].isin(options.handlungsfelder)]
-    target: folium.Map | MarkerCluster = m
-    if layer.buendeln:
-        target = MarkerCluster(name=f"{layer.titel} ({len(frame)})", show=layer.sichtbar,
-                               options={"showCoverageOnHover": False, "maxClusterRadius": 40})
-        target.default_js = MARKERCLUSTER_JS
-        target.default_css = MARKERCLUSTER_CSS
-        target.add_to(m)
     records = _records(frame)
     colours = _point_colours(frame, layer)
     popups = [popup_html(rec, layer.popup, _precision_note(rec)) for rec in records]
@@ -363,9 +391,10 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
     props: dict[str, Sequence[object]] = {"_style": styles, "_popup": popups}
     if layer.tooltip:
         props["_tooltip"] = [html.escape(str(v)) for v in frame[layer.tooltip]]
-    if len(frame):
-        name = layer.titel if layer.buendeln else f"{layer.titel} ({len(frame)})"
-        _add_geojson(target, _features(frame, props), layer, name, layer.sichtbar, point=True)
+    if layer.buendeln:
+        _ClusteredPoints(_features(frame, props), layer, name=f"{layer.titel} ({len(frame)})").add_to(m)
+    elif len(frame):
+        _add_geojson(m, _features(frame, props), layer, f"{layer.titel} ({len(frame)})", layer.sichtbar, point=True)
     return len(frame)
 
 

@@ -1,0 +1,127 @@
+"""Browser fixtures: the real app in a subprocess, driven by Playwright in Debian's Chromium.
+
+Every request that does not go to the local app is blocked and recorded, so a test can prove the
+pages work without internet (no CDN, no tile server).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from atlas import settings
+
+CHROMIUM = Path(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(built) -> Iterator[str]:
+    """Base URL of the app, started with the session's build as its data folder."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium fehlt unter {CHROMIUM}: 'apt-get install -y chromium' ausführen.")
+    port = _free_port()
+    env = {**os.environ, "ATLAS_DATA_DIR": str(built.gpkg.parent)}
+    log = open(built.gpkg.parent / "streamlit.log", "w", encoding="utf-8")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(settings.PROJECT_ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            raise RuntimeError("Streamlit startete nicht:\n" + (built.gpkg.parent / "streamlit.log").read_text())
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class OfflinePage:
+    """A Playwright page whose non-local requests are blocked; ``blocked`` lists what was attempted."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def wait_for_app(self, timeout: float = 30_000) -> None:
+        """Wait until Streamlit has finished running the page script."""
+        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                                    timeout=timeout)
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:",
+                           "about:"))
+
+
+def _offline_page(browser, **context_args) -> Iterator[OfflinePage]:
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    wrapper = OfflinePage(page=page)
+
+    def route(r):
+        if _is_local(r.request.url):
+            return r.continue_()
+        wrapper.blocked.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda exc: wrapper.errors.append(str(exc)))
+    yield wrapper
+    context.close()
+
+
+@pytest.fixture()
+def desktop_page(browser) -> Iterator[OfflinePage]:
+    """Desktop viewport (1400×1000), offline."""
+    yield from _offline_page(browser, viewport={"width": 1400, "height": 1000})
+
+
+@pytest.fixture()
+def phone_page(browser) -> Iterator[OfflinePage]:
+    """Phone viewport (390×844, touch), offline."""
+    yield from _offline_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                             device_scale_factor=2)

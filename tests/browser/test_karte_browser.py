@@ -1,0 +1,52 @@
+"""The overview map in a real browser with all non-local requests blocked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def test_map_shows_39_gemeinden_and_offer_popup_offline(app_url, desktop_page):
+    page = desktop_page.page
+    page.goto(f"{app_url}/")
+    desktop_page.wait_for_app()
+    page.wait_for_selector(MAP_FRAME, timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    assert frame.locator("path.atlas-gemeinden").count() == 39
+    # Attribution of every source is on the map.
+    attribution = frame.locator(".leaflet-control-attribution").inner_text()
+    for text in ("GeoBasis-DE / BKG", "Zensus 2022", "Eurostat", "DB Station&Service", "GeoNames",
+                 "Angebotsregister"):
+        assert text in attribution
+    assert frame.locator(".atlas-legend").inner_text().startswith("Legende")
+    # Offers: single markers are drawn as paths, the rest sit in clusters. Click one marker.
+    markers = frame.locator("path.atlas-angebote")
+    if markers.count() == 0:
+        frame.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(800)
+    marker = frame.locator("path.atlas-angebote").first
+    marker.wait_for(timeout=10_000)
+    marker.click(force=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "Name" in text and "Handlungsfeld" in text
+    assert re.search(r"Lage (nur )?ungefähr", text)
+    assert desktop_page.blocked == []
+    assert desktop_page.errors == []
+
+
+def test_map_page_at_phone_width_has_no_horizontal_scroll(app_url, phone_page):
+    page = phone_page.page
+    page.goto(f"{app_url}/karte")
+    phone_page.wait_for_app()
+    page.frame_locator(MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert phone_page.blocked == []
