@@ -1,0 +1,80 @@
+"""The Karte page in Streamlit's AppTest (st_folium is a custom component: patched, its map inspected)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import folium
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import settings
+
+APP = settings.PROJECT_ROOT / "app.py"
+
+
+@pytest.fixture()
+def app(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    calls: list[folium.Map] = []
+
+    def fake_st_folium(fig, *args, **kwargs):
+        calls.append(fig)
+        return {}
+
+    with mock.patch("streamlit_folium.st_folium", side_effect=fake_st_folium):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        yield at, calls
+
+
+def test_karte_renders_map_legend_and_sources(app):
+    at, calls = app
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Karte Landkreis Schmalkalden-Meiningen"
+    assert len(calls) == 1
+    html = calls[0].get_root().render()
+    assert html.count("atlas-gemeinden") >= 1
+    assert "Legende" in html
+    assert any("GeoBasis-DE / BKG" in c.value and "Zensus 2022" in c.value for c in at.caption)
+    assert any("178 von 178 Angeboten" in m.value for m in at.markdown)
+    assert at.query_params["indikator"] == "einwohner"
+
+
+def test_changing_indicator_recolours_and_updates_url(app):
+    at, calls = app
+    at.run()
+    at.selectbox(key="indikator").set_value("p_grunds").run()
+    assert not at.exception
+    assert at.query_params["indikator"] == "p_grunds"
+    html = calls[-1].get_root().render()
+    assert "Grundschule" in html
+    assert any("Klasseneinteilung: Quantile" in c.value for c in at.caption)
+
+
+def test_share_link_restores_indicator(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params["indikator"] = "p_harzt"
+        at.run()
+    assert at.selectbox(key="indikator").value == "p_harzt"
+
+
+def test_offer_filter_reduces_markers(app):
+    at, calls = app
+    at.run()
+    at.multiselect(key="kategorien").set_value(["Kita"]).run()
+    assert not at.exception
+    assert any(m.value.startswith("**") and "von 178 Angeboten" in m.value and not m.value.startswith("**178")
+               for m in at.markdown)
+
+
+def test_missing_data_and_sources_gives_german_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "leer"))
+    monkeypatch.setenv("ATLAS_SOURCE_DIR", str(tmp_path / "gibtsnicht"))
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+    assert not at.exception
+    assert "noch keine aufbereiteten Daten" in at.error[0].value
