@@ -221,6 +221,9 @@ class _HtmlControl(MacroElement):
             ctl.onAdd = function() {
                 var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.html|tojson }};
+                // On narrow screens (phones) start with the legend folded so the map stays visible.
+                var details = div.querySelector('details');
+                if (details && window.innerWidth < 700) { details.open = false; }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;

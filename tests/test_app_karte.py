@@ -24,6 +24,7 @@ def app(built, monkeypatch):
 
     with mock.patch("streamlit_folium.st_folium", side_effect=fake_st_folium):
         at = AppTest.from_file(str(APP), default_timeout=60)
+        at.switch_page("pages/karte.py")
         yield at, calls
 
 
@@ -56,6 +57,7 @@ def test_share_link_restores_indicator(built, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     with mock.patch("streamlit_folium.st_folium", return_value={}):
         at = AppTest.from_file(str(APP), default_timeout=60)
+        at.switch_page("pages/karte.py")
         at.query_params["indikator"] = "p_harzt"
         at.run()
     assert at.selectbox(key="indikator").value == "p_harzt"
@@ -68,6 +70,18 @@ def test_offer_filter_reduces_markers(app):
     assert not at.exception
     assert any(m.value.startswith("**") and "von 178 Angeboten" in m.value and not m.value.startswith("**178")
                for m in at.markdown)
+
+
+def test_start_page_links_and_key_figures(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Standortatlas Landkreis Schmalkalden-Meiningen"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Einwohner (Zensus 2022)"] == "121.525"
+    assert metrics["Gemeinden"] == "39"
+    assert any("GeoBasis-DE" in c.value for c in at.caption)
 
 
 def test_missing_data_and_sources_gives_german_message(tmp_path, monkeypatch):

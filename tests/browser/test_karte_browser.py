@@ -13,7 +13,7 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 def test_map_shows_39_gemeinden_and_offer_popup_offline(app_url, desktop_page):
     page = desktop_page.page
-    page.goto(f"{app_url}/")
+    page.goto(f"{app_url}/karte")
     desktop_page.wait_for_app()
     page.wait_for_selector(MAP_FRAME, timeout=30_000)
     frame = page.frame_locator(MAP_FRAME)
@@ -50,3 +50,11 @@ def test_map_page_at_phone_width_has_no_horizontal_scroll(app_url, phone_page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     assert phone_page.blocked == []
+
+
+def test_karte_url_opens_the_map_page_not_the_start_page(app_url, desktop_page):
+    page = desktop_page.page
+    page.goto(f"{app_url}/karte")
+    desktop_page.wait_for_app()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text().startswith("Karte")

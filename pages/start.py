@@ -1,0 +1,32 @@
+"""Start: what the atlas shows and where to begin, for each group of users."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.choropleth import format_number
+from atlas.sources import attributions
+from pages._common import attribution_footer, get_data
+
+data = get_data()
+manifest = data.manifest
+
+st.title(f"Standortatlas {data.kreis_name}")
+st.markdown(
+    "Der Standortatlas zeigt, wo im Landkreis Angebote für Familien, Kinder, Jugendliche, Ältere und "
+    "Menschen in schwierigen Lebenslagen zu finden sind – und wo sie fehlen. Er gehört zur "
+    "Armutspräventionsstrategie des Landkreises."
+)
+cols = st.columns(3)
+cols[0].metric("Einwohner (Zensus 2022)", format_number(manifest["einwohner_zensus_2022"]))
+cols[1].metric("Gemeinden", manifest["gemeinden_anzahl"])
+cols[2].metric("Angebote im Register", manifest["angebote"]["gesamt"])
+
+st.subheader("Wo möchten Sie anfangen?")
+st.page_link("pages/karte.py", label="Karte: Gemeinden, Angebote und Bahnhöfe", icon=":material/map:")
+st.page_link("pages/quellen.py", label="Daten & Quellen: Herkunft, Stand und Lizenzen", icon=":material/description:")
+st.caption(
+    "Das Angebotsregister ist ein erster Stand aus öffentlichen Quellen und noch unvollständig. "
+    "Angebote sind nur ungefähr verortet (Ortsteil oder Gemeinde)."
+)
+attribution_footer(attributions(["gemeinden", "zensus_gemeinden", "angebote"]))
