@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +15,9 @@ data = get_data()
 manifest = data.manifest
 
 st.title("Daten & Quellen")
+built_at = datetime.fromisoformat(manifest["erstellt"]).strftime("%d.%m.%Y, %H:%M UTC")
 st.markdown(
-    f"Aufbereitet am **{manifest['erstellt']}** für **{manifest['kreis_name']}** "
+    f"Aufbereitet am **{built_at}** für **{manifest['kreis_name']}** "
     f"(Kreisschlüssel {manifest['kreis_ags']}). Einwohner laut Zensus 2022: "
     f"**{manifest['einwohner_zensus_2022']:,}**".replace(",", ".")
 )
@@ -38,9 +41,11 @@ st.markdown(
     "in Koordinaten umgerechnet."
 )
 if manifest["angebote"]["hinweise"]:
-    st.dataframe(pd.DataFrame(manifest["angebote"]["hinweise"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(manifest["angebote"]["hinweise"]).rename(columns={"id": "Kennung", "hinweis": "Hinweis"}),
+                 hide_index=True, width="stretch")
 if manifest["angebote"]["ohne_lage"]:
-    st.dataframe(pd.DataFrame(manifest["angebote"]["ohne_lage"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(manifest["angebote"]["ohne_lage"]).rename(
+        columns={"id": "Kennung", "name": "Name", "grund": "Grund"}), hide_index=True, width="stretch")
 
 st.subheader("Indikatoren")
 cat = pd.DataFrame([{"Indikator": i.label, "Handlungsfeld": i.handlungsfeld, "Ebene": i.ebene,

@@ -92,3 +92,15 @@ def test_missing_data_and_sources_gives_german_message(tmp_path, monkeypatch):
         at.run()
     assert not at.exception
     assert "noch keine aufbereiteten Daten" in at.error[0].value
+
+
+def test_quellen_page_lists_sources_and_unplaced_offers(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("pages/quellen.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Daten & Quellen"
+    sources = at.dataframe[0].value
+    assert "Zensus 2022, Bevölkerung kompakt (1000A-0000)" in set(sources["Datensatz"])
+    assert any("Frauenhaus Meiningen" in set(df.value.get("Name", [])) for df in at.dataframe)
