@@ -5,12 +5,15 @@ The package is organised by what users do and what the data is:
 * :mod:`atlas.settings`   – paths, CRS and environment configuration
 * :mod:`atlas.sources`    – the third-party input files (description, reading, validation, download)
 * :mod:`atlas.build`      – the build pipeline: sources → one GeoPackage + manifest
+* :mod:`atlas.download`   – ``atlas download``: fetch the sources from their official endpoints
 * :mod:`atlas.placement`  – placing offers without coordinates at Ortsteil or Gemeinde precision
 * :mod:`atlas.indicators` – the indicator catalogue (data in ``geodata/indicators.yaml``)
 * :mod:`atlas.layers`     – the declarative layer registry (data in ``layers/*.yaml``)
 * :mod:`atlas.atlasdata`  – loading the built GeoPackage once
 * :mod:`atlas.choropleth` – classification and colours for Gemeinde maps
 * :mod:`atlas.mapview`    – building the folium map (offline, no CDN)
+* :mod:`atlas.accessibility` – reachability: engine, county analysis, what-if, proposals, comparison, downloads
+* :mod:`atlas.register`   – the offer register: store (SQLite/PostGIS) with history, import, export, admin
 
 Nothing in this package imports Streamlit; pages in ``pages/`` only read widgets and draw.
 """

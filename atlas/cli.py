@@ -1,4 +1,4 @@
-"""Command line: ``atlas build``, ``atlas check``, ``atlas download``.
+"""Command line: ``atlas build``, ``atlas check``, ``atlas download`` (+ register: ``backup``, ``restore``).
 
 Errors are printed in German on stderr and the exit code is 1; nothing already built is touched.
 """
@@ -46,9 +46,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_download(args: argparse.Namespace) -> int:
     from atlas.download import download
 
-    written = download(args.dest, kreis=args.kreis)
+    written = download(args.dest, kreis=args.kreis, from_files=args.from_file, angebote=args.angebote)
     for path in written:
         print(f"geschrieben: {path}")
+    for note in getattr(written, "hinweise", []):
+        print(f"Hinweis: {note}")
     return 0
 
 
@@ -66,7 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     p_dl = sub.add_parser("download", help="Quelldaten von den amtlichen Endpunkten laden (braucht Internet)")
     p_dl.add_argument("--dest", default=str(settings.source_dir()), help="Zielordner für die Quelldateien")
     p_dl.add_argument("--kreis", help="Kreisschlüssel, fünfstellig")
+    p_dl.add_argument("--from-file", action="append", metavar="SCHLÜSSEL=PFAD",
+                      help="Original aus einer lokalen Datei umwandeln statt laden (mehrfach möglich)")
+    p_dl.add_argument("--angebote", metavar="PFAD", help="Angebotsregister (CSV) in den Quellordner übernehmen")
     p_dl.set_defaults(func=_cmd_download)
+    from atlas.register.cli import add_commands as add_register_commands
+
+    add_register_commands(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

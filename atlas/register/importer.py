@@ -1,0 +1,288 @@
+"""Importing offers from CSV or XLSX: read, check every row, preview, then commit all-or-nothing.
+
+Formats: CSV (UTF-8, with or without BOM; separator ``,`` ``;`` or tab, detected from the header;
+RFC 4180 quoting – the public-sources register ``angebote_sm_oeffentliche_quellen.csv`` is read as is)
+and XLSX (first sheet, header in row 1; read with openpyxl, the well-kept pure-Python reader of
+Excel files, in read-only mode). Column names as in ``geodata/angebote_vorlage.csv``.
+
+Rows without coordinates are placed as in the build (:mod:`atlas.placement`: Ortslage of the Ortsteil or
+Gemeinde, else the Gemeinde's middle); rows with ``lon``/``lat`` keep that point (precision ``punkt``).
+Offers at a protected address (e.g. Frauenhaus) are never given a position.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import Transformer
+
+from atlas import settings
+from atlas.indicators import load_handlungsfelder
+from atlas.placement import place_offers
+from atlas.register._helpers import clean_text
+from atlas.register.errors import RegisterError, ValidationFailed
+from atlas.register.models import IMPORT_EXTRA_FIELDS, OFFER_FIELDS, PRECISION_POINT
+from atlas.register.store import ACTION_IMPORT, RegisterStore
+from atlas.register.validation import (
+    CheckedRows, Problem, ValidationContext, check_header, check_rows, gemeinde_lookup,
+)
+from atlas.sources import load_sources
+
+#: Largest file accepted for import (bytes).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: Most data rows accepted in one file.
+MAX_ROWS = 20_000
+#: The documented import template (header only).
+TEMPLATE_FILE: Path = settings.GEODATA_DIR / "angebote_vorlage.csv"
+
+_TO_WGS84 = Transformer.from_crs(settings.METRIC_CRS, settings.MAP_CRS, always_xy=True)
+_TO_METRIC = Transformer.from_crs(settings.MAP_CRS, settings.METRIC_CRS, always_xy=True)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of an uploaded file: header and one dict per data row (row 2 = first data row)."""
+
+    columns: list[str]
+    rows: list[dict[str, object]]
+    datei: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterGeodata:
+    """What checks and placement need from the build: Gemeinden and localities (EPSG:25832), the county
+    outline (EPSG:4326) and the words that mark protected addresses."""
+
+    gemeinden: gpd.GeoDataFrame
+    orte: gpd.GeoDataFrame
+    kreis_wgs84: shapely.Geometry
+    vertraulich: tuple[str, ...] = ()
+
+    def validation_base(self) -> ValidationContext:
+        return ValidationContext(
+            handlungsfelder=frozenset(h.label for h in load_handlungsfelder()),
+            gemeinden=gemeinde_lookup(self.gemeinden["name"].astype(str)),
+            kreis=self.kreis_wgs84,
+        )
+
+
+@dataclass
+class ImportPreview:
+    """Result of checking a file: cleaned and placed records, every problem, and the file's name."""
+
+    records: list[dict[str, object]]
+    problems: list[Problem]
+    datei: str = ""
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.records)
+
+    def frame(self) -> pd.DataFrame:
+        """The records as a table for the preview (problems are shown separately)."""
+        cols = [*OFFER_FIELDS, "lon", "lat", "lage_genauigkeit", "lage_hinweis", "zuletzt_geprueft"]
+        return pd.DataFrame(self.records, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------- reading
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes almost anything
+            raise RegisterError(f"Die Datei {name} ist keine Textdatei in UTF-8.") from exc
+
+
+def _read_csv(data: bytes, name: str) -> Table:
+    text = _decode(data, name)
+    first = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise RegisterError(f"Die Datei {name} ist leer.") from None
+    except csv.Error as exc:
+        raise RegisterError(f"Die Datei {name} ist keine gültige CSV-Datei: {exc}") from exc
+    rows: list[dict[str, object]] = []
+    try:
+        for line_no, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise RegisterError(f"Die Datei {name}, Zeile {line_no}: mehr Werte ({len(values)}) als Spalten "
+                                    f"in der Kopfzeile ({len(header)}) – Anführungszeichen prüfen.")
+            rows.append(dict(zip(header, values + [""] * (len(header) - len(values)), strict=True)))
+    except csv.Error as exc:
+        raise RegisterError(f"Die Datei {name} ist keine gültige CSV-Datei: {exc}") from exc
+    return Table(columns=header, rows=rows, datei=name)
+
+
+def _read_xlsx(data: bytes, name: str) -> Table:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RegisterError(f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx).") from exc
+
+    try:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header_raw = next(values, None)
+        if header_raw is None:
+            raise RegisterError(f"Die Datei {name} ist leer.")
+        header = [clean_text(h) for h in header_raw]
+        while header and not header[-1]:
+            header.pop()
+        rows: list[dict[str, object]] = []
+        for row in values:
+            cells = list(row[:len(header)]) + [None] * max(0, len(header) - len(row))
+            if all(clean_text(c) == "" for c in cells):
+                continue
+            rows.append({h: ("" if c is None else (c.isoformat() if isinstance(c, date) else c))
+                         for h, c in zip(header, cells, strict=True)})
+    except zipfile.BadZipFile as exc:
+        raise RegisterError(f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx).") from exc
+    finally:
+        book.close()
+    return Table(columns=header, rows=rows, datei=name)
+
+
+def read_upload(data: bytes, name: str) -> Table:
+    """Read an uploaded CSV or XLSX file; :class:`RegisterError` (German) for size, type or format problems."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise RegisterError(f"Die Datei {name} ist zu groß ({len(data) / 1e6:.1f} MB); erlaubt sind höchstens "
+                            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".txt"):
+        table = _read_csv(data, name)
+    elif suffix == ".xlsx":
+        table = _read_xlsx(data, name)
+    else:
+        raise RegisterError(f"Die Datei {name} hat ein unbekanntes Format: erlaubt sind .csv und .xlsx.")
+    if len(table.rows) > MAX_ROWS:
+        raise RegisterError(f"Die Datei {name} hat {len(table.rows)} Zeilen; erlaubt sind höchstens {MAX_ROWS}.")
+    return table
+
+
+def read_file(path: str | os.PathLike[str]) -> Table:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise RegisterError(f"Die Datei {p} ist nicht lesbar: {exc}") from exc
+    return read_upload(data, p.name)
+
+
+# ---------------------------------------------------------------------------------------- geodata
+
+def load_geodata(gpkg: str | os.PathLike[str] | None = None) -> RegisterGeodata:
+    """Gemeinden, localities and county outline from the built GeoPackage."""
+    path = Path(gpkg) if gpkg else settings.gpkg_path()
+    if not path.exists():
+        raise RegisterError(f"Es gibt noch keine aufbereiteten Daten ({path}); bitte zuerst 'atlas build' ausführen.")
+    gem = pyogrio.read_dataframe(path, layer="gemeinden", columns=["ags", "name"])
+    orte = pyogrio.read_dataframe(path, layer="orte", columns=["name", "ags"])
+    kreis = pyogrio.read_dataframe(path, layer="kreis", columns=[])
+    outline = kreis.to_crs(settings.MAP_CRS).union_all()
+    orte = orte[orte["ags"].fillna("") != ""]
+    return RegisterGeodata(gemeinden=gem, orte=orte, kreis_wgs84=outline,
+                           vertraulich=tuple(load_sources()["angebote"].vertraulich))
+
+
+def place_records(records: Sequence[Mapping[str, object]], geo: RegisterGeodata) -> list[dict[str, object]]:
+    """Records with lon/lat, ags, lage_genauigkeit and lage_hinweis filled in (see module docstring)."""
+    out = [dict(r) for r in records]
+    with_point = [i for i, r in enumerate(out) if r.get("lon") is not None and r.get("lat") is not None]
+    if with_point:
+        lon = np.array([float(out[i]["lon"]) for i in with_point])  # type: ignore[arg-type]
+        lat = np.array([float(out[i]["lat"]) for i in with_point])  # type: ignore[arg-type]
+        x, y = _TO_METRIC.transform(lon, lat)
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=settings.METRIC_CRS)
+        joined = gpd.sjoin(pts, geo.gemeinden[["ags", "geometry"]], how="left", predicate="within")
+        joined = joined[~joined.index.duplicated()]
+        for pos, ags in zip(with_point, joined["ags"].fillna(""), strict=True):
+            out[pos].update(ags=str(ags), lage_genauigkeit=PRECISION_POINT, lage_hinweis="Koordinaten angegeben")
+    rest = [i for i in range(len(out)) if i not in set(with_point)]
+    if rest:
+        frame = pd.DataFrame([{"_pos": i, "id": out[i].get("id", ""), "name": out[i].get("name", ""),
+                               "ort": out[i].get("ort", ""), "ortsteil": out[i].get("ortsteil", "")} for i in rest])
+        result = place_offers(frame, geo.gemeinden[["ags", "name", "geometry"]], geo.orte[["name", "ags", "geometry"]],
+                              confidential=geo.vertraulich)
+        if len(result.placed):
+            x, y = _TO_WGS84.transform(result.placed.geometry.x.to_numpy(), result.placed.geometry.y.to_numpy())
+            for pos, ags, prec, hint, lo, la in zip(result.placed["_pos"], result.placed["ags"],
+                                                    result.placed["lage_genauigkeit"], result.placed["lage_hinweis"],
+                                                    x, y, strict=True):
+                out[int(pos)].update(lon=round(float(lo), 6), lat=round(float(la), 6), ags=str(ags),
+                                     lage_genauigkeit=str(prec), lage_hinweis=str(hint))
+        for record in result.unplaced.to_dict("records"):
+            out[int(record["_pos"])].update(lon=None, lat=None, ags="", lage_genauigkeit="",
+                                            lage_hinweis=str(record["grund"]))
+    return out
+
+
+def records_from_atlas(gpkg: str | os.PathLike[str]) -> list[dict[str, object]]:
+    """The public-sources register as placed by the build (seed of an empty store), ordered by id."""
+    placed = pyogrio.read_dataframe(gpkg, layer="angebote").to_crs(settings.MAP_CRS)
+    unplaced = pyogrio.read_dataframe(gpkg, layer="angebote_ohne_lage")
+    records: list[dict[str, object]] = []
+    for row, geom in zip(placed.drop(columns="geometry").to_dict("records"), placed.geometry, strict=True):
+        records.append({**{f: clean_text(row.get(f)) for f in OFFER_FIELDS},
+                        "lon": round(geom.x, 6), "lat": round(geom.y, 6), "ags": clean_text(row.get("ags")),
+                        "lage_genauigkeit": clean_text(row.get("lage_genauigkeit")),
+                        "lage_hinweis": clean_text(row.get("lage_hinweis"))})
+    for row in pd.DataFrame(unplaced).to_dict("records"):
+        records.append({**{f: clean_text(row.get(f)) for f in OFFER_FIELDS}, "lon": None, "lat": None, "ags": "",
+                        "lage_genauigkeit": "", "lage_hinweis": clean_text(row.get("grund"))})
+    return sorted(records, key=lambda r: str(r["id"]))
+
+
+# ---------------------------------------------------------------------------------------- import
+
+def prepare_import(table: Table, store: RegisterStore, geo: RegisterGeodata,
+                   today: date | None = None) -> ImportPreview:
+    """Check every row of *table* against the register and place the rows; nothing is written."""
+    header_problems = check_header(table.columns)
+    if any(p.meldung.startswith("Pflichtspalte") for p in header_problems):
+        return ImportPreview(records=[], problems=header_problems, datei=table.datei, columns=table.columns)
+    ctx = store.validation_context(geo.validation_base())
+    checked: CheckedRows = check_rows(table.rows, ctx, first_line=2, today=today)
+    problems = header_problems + checked.problems
+    records = place_records(checked.records, geo) if not problems else checked.records
+    if not table.rows:
+        problems.append(Problem(None, "name", f"Die Datei {table.datei} enthält keine Datenzeilen."))
+    return ImportPreview(records=records, problems=problems, datei=table.datei, columns=table.columns)
+
+
+def commit_import(preview: ImportPreview, store: RegisterStore, who: str) -> list[str]:
+    """Write a checked preview in ONE transaction; refused when it has any problem."""
+    if preview.problems:
+        raise ValidationFailed(f"Import abgelehnt: {len(preview.problems)} Problem(e) in "
+                               f"{len({p.zeile for p in preview.problems})} Zeile(n); nichts wurde gespeichert.",
+                               preview.problems)
+    return store.insert_offers(preview.records, who, ACTION_IMPORT, comment=f"Import aus {preview.datei}")
+
+
+def template_header() -> list[str]:
+    """Column names of the import template."""
+    return [*OFFER_FIELDS, *IMPORT_EXTRA_FIELDS]

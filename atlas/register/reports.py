@@ -1,0 +1,82 @@
+"""Public reports "Angebot fehlt / Angaben falsch": checks and rate limiting (pure, no Streamlit).
+
+A report is stored in the moderation queue (:meth:`RegisterStore.add_report`) and NEVER changes the
+register by itself; the coordinator reads it on the admin page and decides. Limits: per browser session
+:data:`SESSION_LIMIT` reports per :data:`SESSION_WINDOW_S`, and for the whole site :data:`GLOBAL_LIMIT` per
+hour (counted in the store, so it holds across sessions and restarts).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+#: Kinds of report with their German labels.
+REPORT_KINDS: dict[str, str] = {"fehlt": "Angebot fehlt", "falsch": "Angaben falsch"}
+SESSION_LIMIT, SESSION_WINDOW_S = 3, 600.0
+GLOBAL_LIMIT, GLOBAL_WINDOW_S = 60, 3600.0
+MAX_DESCRIPTION, MAX_FIELD = 2000, 300
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What a person typed into the form (already stripped)."""
+
+    art: str
+    beschreibung: str
+    name: str = ""
+    ort: str = ""
+    kontakt: str = ""
+    angebot_id: str = ""
+
+
+def check_report(report: ReportInput) -> list[str]:
+    """German problems with a report; empty when it can be stored."""
+    problems: list[str] = []
+    if report.art not in REPORT_KINDS:
+        problems.append("Bitte auswählen, ob ein Angebot fehlt oder Angaben falsch sind.")
+    if report.art == "fehlt" and not report.name:
+        problems.append("Bitte den Namen des fehlenden Angebots angeben.")
+    if report.art == "falsch" and not report.angebot_id and not report.name:
+        problems.append("Bitte das Angebot auswählen oder seinen Namen angeben, dessen Angaben falsch sind.")
+    if len(report.beschreibung) < 10:
+        problems.append("Bitte kurz beschreiben, was fehlt oder falsch ist (mindestens 10 Zeichen).")
+    if len(report.beschreibung) > MAX_DESCRIPTION:
+        problems.append(f"Die Beschreibung ist zu lang (höchstens {MAX_DESCRIPTION} Zeichen).")
+    for label, value in (("Name", report.name), ("Ort", report.ort), ("Kontakt", report.kontakt)):
+        if len(value) > MAX_FIELD:
+            problems.append(f"Das Feld '{label}' ist zu lang (höchstens {MAX_FIELD} Zeichen).")
+    return problems
+
+
+@dataclass
+class RateLimiter:
+    """At most *limit* events per *window* seconds per key (sliding window; time passed in)."""
+
+    limit: int = SESSION_LIMIT
+    window: float = SESSION_WINDOW_S
+    events: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wait(self, key: str, now: float) -> float:
+        """Seconds until *key* may send again (0 = now)."""
+        with self._lock:
+            queue = self.events.setdefault(key, deque())
+            while queue and queue[0] <= now - self.window:
+                queue.popleft()
+            if len(queue) < self.limit:
+                return 0.0
+            return float(queue[0] + self.window - now)
+
+    def record(self, key: str, now: float) -> None:
+        with self._lock:
+            self.events.setdefault(key, deque()).append(now)
+
+
+def wait_message(seconds: float) -> str:
+    """'Bitte in 3 Minuten erneut versuchen.' (German, rounded up)."""
+    if seconds < 60:
+        return f"Bitte in {max(1, int(seconds + 0.999))} Sekunden erneut versuchen."
+    minutes = int(seconds / 60 + 0.999)
+    return f"Bitte in {minutes} Minute{'n' if minutes != 1 else ''} erneut versuchen."

@@ -1,0 +1,101 @@
+"""Reusable public form "Angebot fehlt / Angaben falsch" and the cached register store.
+
+``render_report_form()`` can be called from any public page (e.g. the family page). A report goes into
+the moderation queue and never changes the register directly; it is rate-limited per browser session
+and for the whole site.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import streamlit as st
+
+from atlas import settings
+from atlas.atlasdata import data_version
+from atlas.errors import AtlasError
+from atlas.register.importer import RegisterGeodata, load_geodata
+from atlas.register.reports import (
+    GLOBAL_LIMIT, GLOBAL_WINDOW_S, REPORT_KINDS, SESSION_LIMIT, SESSION_WINDOW_S, RateLimiter, ReportInput,
+    check_report, wait_message,
+)
+from atlas.register.store import RegisterStore, database_url
+from pages._common import get_data
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str, gpkg: str, version: str) -> RegisterStore:
+    store = RegisterStore.open(url)
+    store.seed_from_atlas(gpkg)
+    return store
+
+
+def get_store() -> RegisterStore:
+    """The register store (seeded from the built public-sources register on first start)."""
+    data = get_data()
+    try:
+        return _open_store(database_url(), str(data.path), data.version)
+    except AtlasError as exc:
+        st.error(f"Das Angebotsregister ist nicht erreichbar: {exc}")
+        st.stop()
+        raise  # pragma: no cover - st.stop raises
+
+
+@st.cache_resource(show_spinner=False)
+def _geodata(gpkg: str, version: str) -> RegisterGeodata:
+    return load_geodata(gpkg)
+
+
+def get_geodata() -> RegisterGeodata:
+    """Gemeinden, localities and outline from the build (for checks and placement)."""
+    return _geodata(str(settings.gpkg_path()), data_version())
+
+
+@st.cache_resource(show_spinner=False)
+def _session_limiter() -> RateLimiter:
+    return RateLimiter(limit=SESSION_LIMIT, window=SESSION_WINDOW_S)
+
+
+def _session_key() -> str:
+    if "_meldung_sitzung" not in st.session_state:
+        st.session_state["_meldung_sitzung"] = uuid.uuid4().hex
+    return str(st.session_state["_meldung_sitzung"])
+
+
+def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name: str = "") -> None:
+    """Draw the report form; on sending, check, rate-limit and queue the report."""
+    st.subheader("Angebot fehlt oder Angaben falsch?")
+    st.caption("Ihre Meldung wird von der Sozialplanung geprüft, bevor etwas im Register geändert wird. "
+               "Bitte keine Gesundheits- oder anderen persönlichen Daten eintragen.")
+    with st.form(key, clear_on_submit=False):
+        art = st.radio("Was möchten Sie melden?", list(REPORT_KINDS), format_func=REPORT_KINDS.get,
+                       horizontal=True, key=f"{key}_art")
+        name = st.text_input("Name des Angebots", value=angebot_name, max_chars=300, key=f"{key}_name")
+        ort = st.text_input("Ort (Gemeinde oder Ortsteil)", max_chars=300, key=f"{key}_ort")
+        beschreibung = st.text_area("Was fehlt oder was ist falsch?", max_chars=2000, key=f"{key}_text")
+        kontakt = st.text_input("E-Mail oder Telefon für Rückfragen (freiwillig)", max_chars=300, key=f"{key}_kontakt")
+        sent = st.form_submit_button("Meldung senden")
+    if not sent:
+        return
+    report = ReportInput(art=str(art), beschreibung=beschreibung.strip(), name=name.strip(), ort=ort.strip(),
+                         kontakt=kontakt.strip(), angebot_id=angebot_id)
+    problems = check_report(report)
+    if problems:
+        st.error("Die Meldung wurde nicht gesendet:\n\n" + "\n".join(f"- {p}" for p in problems))
+        return
+    now = time.time()
+    limiter = _session_limiter()
+    wait = limiter.wait(_session_key(), now)
+    store = get_store()
+    since = (datetime.now(timezone.utc) - timedelta(seconds=GLOBAL_WINDOW_S)).isoformat(timespec="seconds")
+    if wait > 0:
+        st.warning(f"Sie haben in kurzer Zeit schon mehrere Meldungen gesendet. {wait_message(wait)}")
+        return
+    if store.reports_since(since) >= GLOBAL_LIMIT:
+        st.warning("Gerade gehen sehr viele Meldungen ein. Bitte versuchen Sie es später noch einmal.")
+        return
+    store.add_report(report.art, report.beschreibung, report.name, report.ort, report.kontakt, report.angebot_id or None)
+    limiter.record(_session_key(), now)
+    st.success("Danke! Ihre Meldung ist eingegangen und wird geprüft.")

@@ -1,0 +1,116 @@
+"""Register pages in AppTest: public report form (queue only, no admin functions), admin login with
+backoff, editing with conflict message, escaping of hostile names and URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import settings
+from atlas.register.auth import hash_password
+from atlas.register.store import RegisterStore
+from tests.fixtures.synthetic_register import synthetic_row
+
+APP = settings.PROJECT_ROOT / "app.py"
+PASSWORD = "richtig-geheim-123"
+
+
+@pytest.fixture()
+def env(built, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RegisterStore:
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    store = RegisterStore.open(url)
+    store.seed_from_atlas(built.gpkg)
+    return store
+
+
+def _app(page: str, users: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if users is not None:
+        at.secrets["admin"] = {"users": users}
+    at.switch_page(page)
+    return at
+
+
+def test_public_report_goes_to_queue_not_register(env: RegisterStore) -> None:
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        at = _app("pages/meldung.py")
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == "Angebot melden"
+        assert not at.tabs and all(t.label != "Passwort" for t in at.text_input)
+        at.text_input(key="meldung_seite_name").set_value("<script>alert(1)</script>")
+        at.text_area(key="meldung_seite_text").set_value("Die Tafel in Wasungen fehlt im Atlas.")
+        at.button[0].click().run()
+        assert [s.value for s in at.success] == ["Danke! Ihre Meldung ist eingegangen und wird geprüft."]
+        # four more within the window: the 4th report of this session is refused
+        for _ in range(3):
+            at.button[0].click().run()
+        assert "mehrere Meldungen" in at.warning[0].value
+    queue = env.reports("offen")
+    assert len(queue) == 3 and queue[0]["name"] == "<script>alert(1)</script>"
+    assert env.count() == 180 and all(o["version"] == 1 for o in env.offers())
+
+
+def test_admin_page_shows_nothing_without_login_and_slows_down_failures(env: RegisterStore) -> None:
+    at = _app("pages/register_admin.py", {"anna": hash_password(PASSWORD)})
+    at.run()
+    assert not at.exception and at.title[0].value == "Register (Verwaltung)"
+    assert not at.tabs and not at.dataframe
+    with mock.patch("time.time", return_value=1_000_000.0):
+        at.text_input[0].set_value("anna")
+        at.text_input[1].set_value("falsch-falsch")
+        at.button[0].click().run()
+        assert at.error[0].value == "Benutzername oder Passwort ist falsch."
+        at.text_input[1].set_value(PASSWORD)
+        at.button[0].click().run()  # same instant: backoff of 1 s still running, even with the right password
+        assert at.error[0].value == "Zu viele Fehlversuche. Bitte in 1 Sekunden erneut versuchen."
+        assert not at.tabs
+    with mock.patch("time.time", return_value=1_000_002.0):
+        at.button[0].click().run()
+    assert not at.exception and [t.label for t in at.tabs] == [
+        "Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen"]
+
+
+def test_no_users_configured_shows_setup_hint(env: RegisterStore) -> None:
+    at = _app("pages/register_admin.py")
+    at.run()
+    assert "atlas passwort-hash" in at.warning[0].value and not at.text_input
+
+
+def _logged_in(env: RegisterStore) -> AppTest:
+    at = _app("pages/register_admin.py", {"anna": hash_password(PASSWORD)})
+    at.session_state["register_admin_user"] = "anna"
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_second_editor_gets_conflict_message(env: RegisterStore) -> None:
+    at = _logged_in(env)
+    at.text_input(key="edit_SM-0001_telefon").set_value("03693 111")
+    env.update_offer("SM-0001", {"telefon": "03693 222"}, 1, "ben")  # someone else saves first
+    at.button[0].click().run()  # "Änderungen speichern" is the form's submit button
+    assert any(e.value.startswith("Konflikt: Das Angebot") and "von ben am" in e.value for e in at.error)
+    assert env.offer("SM-0001")["telefon"] == "03693 222"  # type: ignore[index]
+
+
+def test_edit_saves_with_history(env: RegisterStore) -> None:
+    at = _logged_in(env)
+    at.text_input(key="edit_SM-0001_oeffnungszeiten").set_value("Mo–Fr 8–12 Uhr")
+    at.button[0].click().run()
+    assert any(s.value == "Gespeichert (Version 2)." for s in at.success)
+    assert env.history("SM-0001")[0]["wer"] == "anna"
+
+
+def test_hostile_name_and_url_render_as_text(env: RegisterStore) -> None:
+    env.insert_offers([synthetic_row(1, id="AAA-1", name="<script>alert(1)</script>", website="javascript:alert(1)")],
+                      "import")
+    at = _logged_in(env)
+    html = next(m.value for m in at.markdown if "atlas-popup" in m.value)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "javascript:alert(1)" in html and 'href="javascript' not in html
