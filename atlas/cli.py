@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("--data", help="Ordner der aufbereiteten Daten")
     p_check.set_defaults(func=_cmd_check)
     p_dl = sub.add_parser("download", help="Quelldaten von den amtlichen Endpunkten laden (braucht Internet)")
-    p_dl.add_argument("--dest", default=str(settings.source_dir()), help="Zielordner für die Quelldateien")
+    p_dl.add_argument("--dest", required=True,
+                      help="Zielordner für die Quelldateien (danach: atlas build --source ZIELORDNER)")
     p_dl.add_argument("--kreis", help="Kreisschlüssel, fünfstellig")
     p_dl.add_argument("--from-file", action="append", metavar="SCHLÜSSEL=PFAD",
                       help="Original aus einer lokalen Datei umwandeln statt laden (mehrfach möglich)")
