@@ -1,0 +1,142 @@
+"""Indikatoren: jede Kennzahl des Katalogs als Gemeindekarte, Vergleich zweier Indikatoren,
+Gemeinde gegen Kreiswert und eine sortierbare Tabelle aller Gemeinden mit Rängen."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.choropleth import METHOD_LABELS, format_number
+from atlas.council.compare import (
+    RANK_NOTE,
+    compare_pair,
+    gemeinde_vs_kreis,
+    kreis_value,
+    rank_correlation,
+    ranking_table,
+)
+from atlas.council.errors import CouncilError
+from atlas.council.indicator_maps import MapChoice, classify_indicator, grouped_indicators, indicator_map, \
+    map_caption, parse_breaks
+from atlas.council.map_png import render_map_png
+from atlas.indicator_choice import indicator_option_label
+from pages._common import attribution_footer, get_base, get_data, get_layers
+
+data = get_data()
+layers = get_layers(data)
+base = get_base(data)
+gem = data.gemeinden
+
+st.title("Indikatoren je Gemeinde")
+st.caption("Alle Kennzahlen des Indikatorkatalogs mit Werten je Gemeinde (oder Gemeindeverband), "
+           "geordnet nach den Handlungsfeldern der Armutspräventionsstrategie.")
+
+groups = grouped_indicators(list(gem.columns))
+by_id = {ind.id: ind for _, members in groups for ind in members}
+fields = [label for label, _ in groups]
+qp_id = st.query_params.get("indikator", "p_harzt")
+if qp_id not in by_id:
+    qp_id = next(iter(by_id))
+
+c1, c2, c3, c4 = st.columns([2, 4, 3, 2])
+field = c1.selectbox("Handlungsfeld", ["Alle Handlungsfelder", *fields],
+                     index=0, key="ind_feld")
+choices = [ind.id for label, members in groups for ind in members if field in ("Alle Handlungsfelder", label)]
+chosen_id = c2.selectbox("Indikator", choices, index=choices.index(qp_id) if qp_id in choices else 0,
+                         format_func=lambda i: indicator_option_label(by_id[i]), key="ind_indikator")
+method = c3.selectbox("Klasseneinteilung", list(METHOD_LABELS), format_func=METHOD_LABELS.get, key="ind_methode")
+indicator = by_id[chosen_id]
+st.query_params["indikator"] = chosen_id
+breaks: tuple[float, ...] = ()
+k = 5
+if method == "manuell":
+    text = c4.text_input("Klassengrenzen", value="", placeholder="z. B. 2,5; 5; 10", key="ind_grenzen",
+                         help="Grenzen durch Semikolon trennen; Dezimalkomma erlaubt. 1–6 Grenzen.")
+    if not text.strip():
+        st.info("Bitte Klassengrenzen eingeben, getrennt durch Semikolon (z. B. 2,5; 5; 10).")
+        st.stop()
+    try:
+        breaks = tuple(parse_breaks(text))
+    except CouncilError as exc:
+        st.error(str(exc))
+        st.stop()
+else:
+    k = c4.slider("Klassen", 3, 7, 5, key="ind_klassen")
+
+choice = MapChoice(indicator=indicator, method=method, k=k, manual_breaks=breaks)
+try:
+    classification = classify_indicator(gem, indicator, method, k, breaks)
+except CouncilError as exc:
+    st.error(str(exc))
+    st.stop()
+
+tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", "Gemeinde und Kreis",
+                                                   "Tabelle aller Gemeinden"])
+
+with tab_map:
+    result = indicator_map(base, layers, choice)
+    st_folium(result.map, height=620, width="stretch", returned_objects=[], key="ind_karte")
+    st.caption(map_caption(choice, classification))
+    if indicator.beschreibung:
+        st.caption(indicator.beschreibung)
+    legend = " · ".join(f"{e.label} ({e.count})" for e in classification.legend)
+    st.markdown(f"**Klassen:** {legend}")
+    if st.button("Karte als Bild (PNG) erstellen", key="ind_png"):
+        st.session_state["ind_png_bytes"] = (chosen_id, method, k, breaks, render_map_png(
+            data, indicator=indicator, classification=classification, title=indicator.label))
+    cached = st.session_state.get("ind_png_bytes")
+    if cached and cached[:4] == (chosen_id, method, k, breaks):
+        st.download_button("PNG herunterladen", cached[4], file_name=f"karte_{chosen_id}.png", mime="image/png",
+                           key="ind_png_dl")
+
+with tab_pair:
+    others = [i for i in by_id if i != chosen_id]
+    second_id = st.selectbox("Zweiter Indikator", others, format_func=lambda i: indicator_option_label(by_id[i]),
+                             key="ind_zweiter")
+    second = by_id[second_id]
+    second_choice = MapChoice(indicator=second, method=method if method != "manuell" else "quantile", k=k)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{indicator.label}**")
+        st_folium(indicator_map(base, layers, choice, height=460).map, height=460, width="stretch",
+                  returned_objects=[], key="ind_links")
+        st.caption(map_caption(choice, classification))
+    with right:
+        st.markdown(f"**{second.label}**")
+        second_result = indicator_map(base, layers, second_choice, height=460)
+        st_folium(second_result.map, height=460, width="stretch", returned_objects=[], key="ind_rechts")
+        st.caption(map_caption(second_choice, second_result.classification))
+    rho, n = rank_correlation(gem, indicator, second)
+    if rho is None:
+        st.markdown(f"Zu wenige Gemeinden mit beiden Werten für eine Rangkorrelation ({n}).")
+    else:
+        st.markdown(f"**Rangkorrelation (Spearman):** {format_number(rho, 2)} über {n} Gemeinden "
+                    "(1 = gleiche Reihenfolge, −1 = umgekehrte, 0 = kein Zusammenhang).")
+    st.dataframe(compare_pair(gem, indicator, second), hide_index=True, width="stretch")
+
+with tab_kreis:
+    names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
+    order = sorted(names, key=lambda a: names[a])
+    default_ags = st.query_params.get("gemeinde", "16066074")
+    ags = st.selectbox("Gemeinde", order, index=order.index(default_ags) if default_ags in order else 0,
+                       format_func=names.get, key="ind_gemeinde")
+    kw = kreis_value(gem, data["kreis"], indicator)
+    row = gemeinde_vs_kreis(gem, data["kreis"], [indicator], ags).iloc[0]
+    m1, m2, m3 = st.columns(3)
+    unit = f" {indicator.einheit}" if indicator.einheit_geprueft else ""
+    m1.metric(names[ags], f"{format_number(row['Gemeinde'])}{unit}")
+    m2.metric(kw.art, f"{format_number(kw.wert)}{unit}")
+    m3.metric("Rang", f"{row['Rang']} von {row['von']}" if row["Rang"] is not None else "–")
+    st.caption(f"{kw.erlaeuterung}. {RANK_NOTE[indicator.richtung]}.")
+    same_field = [ind for label, members in groups for ind in members if label == indicator.handlungsfeld]
+    st.markdown(f"**Alle Indikatoren im Handlungsfeld {indicator.handlungsfeld}**")
+    st.dataframe(gemeinde_vs_kreis(gem, data["kreis"], same_field, ags).drop(columns=["id"]),
+                 hide_index=True, width="stretch")
+
+with tab_table:
+    shown = [by_id[i] for i in choices]
+    st.caption("Zum Sortieren auf eine Spaltenüberschrift klicken. " + " ".join(
+        f"{label}." for label in sorted({RANK_NOTE[i.richtung] for i in shown})))
+    st.dataframe(ranking_table(gem, shown), hide_index=True, width="stretch", height=560)
+
+attribution_footer(result.attributions)

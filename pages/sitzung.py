@@ -1,0 +1,154 @@
+"""Sitzungsmodus: große Schrift, keine Seitenleiste, Karte über die ganze Breite; mit den Pfeiltasten
+(oder Bild auf/ab einer Präsentationsfernbedienung) durch eine vorbereitete Folienfolge blättern.
+Alles steht in der Adresse (sitzung=…, folien=…, nr=…) und lässt sich als Lesezeichen speichern."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.choropleth import METHOD_LABELS
+from atlas.council.errors import CouncilError, SlidesError
+from atlas.council.indicator_maps import MapChoice, indicator_map, map_caption
+from atlas.council.slides import (
+    Slide,
+    SlideDeck,
+    available_decks,
+    check_deck,
+    clamp_index,
+    decode_slides,
+    encode_slides,
+    load_named_deck,
+)
+from atlas.indicator_choice import indicator_option_label, map_indicators
+from pages._common import attribution_footer, get_base, get_data, get_layers
+
+PRESENTATION_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
+.block-container {max-width: 100% !important; padding: 0.6rem 1.2rem 0.5rem !important;}
+.atlas-slide-title {font-size: 2.3rem; font-weight: 700; line-height: 1.2; margin: 0.2rem 0;}
+.atlas-slide-sub {font-size: 1.35rem; color: #333;}
+.atlas-slide-source {font-size: 1.1rem; color: #333;}
+div[data-testid="stButton"] button p {font-size: 1.3rem; font-weight: 600;}
+</style>
+"""
+
+# Arrow keys / Page keys click the Weiter/Zurück buttons of the parent page (no CDN, runs locally).
+KEYBOARD_JS = """
+<script>
+(function () {
+  const doc = window.parent.document;
+  if (doc.__atlasSitzungKeys) { return; }
+  doc.__atlasSitzungKeys = true;
+  doc.addEventListener('keydown', function (event) {
+    const tag = (event.target && event.target.tagName) || '';
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    let label = null;
+    if (event.key === 'ArrowRight' || event.key === 'PageDown') { label = 'Weiter'; }
+    if (event.key === 'ArrowLeft' || event.key === 'PageUp') { label = 'Zurück'; }
+    if (!label) { return; }
+    const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.trim().includes(label));
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+})();
+</script>
+"""
+
+data = get_data()
+layers = get_layers(data)
+base = get_base(data)
+gem = data.gemeinden
+indicators = {ind.id: ind for ind in map_indicators(gem.columns)}
+names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
+
+st.html(PRESENTATION_CSS)
+params = st.query_params
+
+deck: SlideDeck | None = None
+try:
+    if "folien" in params:
+        deck = SlideDeck(titel=params.get("titel", "Sitzung"), folien=decode_slides(params["folien"]))
+    elif "sitzung" in params:
+        deck = load_named_deck(params["sitzung"])
+    if deck is not None:
+        deck = check_deck(deck, indicators, names)
+except SlidesError as exc:
+    st.error(str(exc))
+    deck = None
+
+if deck is None:
+    st.html('<div class="atlas-slide-title">Sitzungsmodus</div>')
+    st.markdown("Eine vorbereitete Folienfolge wählen oder unten selbst zusammenstellen. Im Vortrag blättern "
+                "die Pfeiltasten → und ← (oder Bild ab/auf) durch die Folien.")
+    for name, path in available_decks().items():
+        try:
+            titel = load_named_deck(name).titel
+        except SlidesError as exc:
+            st.warning(str(exc))
+            continue
+        if st.button(f"{titel} ({name}.yaml)", icon=":material/slideshow:", key=f"sz_deck_{name}"):
+            st.query_params.clear()
+            st.query_params.update({"sitzung": name, "nr": "1"})
+            st.rerun()
+
+with st.expander("Folienfolge zusammenstellen", expanded=deck is None):
+    current = list(deck.folien) if deck is not None else []
+    f1, f2, f3, f4 = st.columns([4, 3, 2, 3])
+    new_id = f1.selectbox("Indikator", list(indicators), format_func=lambda i: indicator_option_label(indicators[i]),
+                          key="sz_indikator")
+    new_method = f2.selectbox("Klasseneinteilung", [m for m in METHOD_LABELS if m != "manuell"],
+                              format_func=METHOD_LABELS.get, key="sz_methode")
+    new_k = f3.slider("Klassen", 3, 7, 5, key="sz_klassen")
+    new_gem = f4.selectbox("Auf Gemeinde zoomen", ["", *sorted(names, key=names.get)],
+                           format_func=lambda a: names.get(a, "ganzer Landkreis"), key="sz_gemeinde")
+    if st.button("Folie anhängen", key="sz_add"):
+        current.append(Slide(indikator=new_id, methode=new_method, klassen=new_k, gemeinde=new_gem or None))
+        st.query_params.clear()
+        st.query_params.update({"folien": encode_slides(current), "nr": str(len(current))})
+        st.rerun()
+    code = st.text_input("Folien in Adressform (indikator~methode~klassen~gemeinde~grenzen~titel, durch Komma "
+                         "getrennt)", value=encode_slides(current) if current else "", key="sz_code")
+    if st.button("Übernehmen", key="sz_apply") and code.strip():
+        st.query_params.clear()
+        st.query_params.update({"folien": code.strip(), "nr": "1"})
+        st.rerun()
+    if current:
+        st.caption("Lesezeichen für diese Folge: Adresse der Seite mit ?folien=… speichern.")
+        st.code(f"/sitzung?folien={encode_slides(current)}&nr=1", language=None)
+
+if deck is None:
+    st.stop()
+
+count = len(deck)
+nr = clamp_index(params.get("nr", "1"), count)
+slide = deck.folien[nr - 1]
+indicator = indicators[slide.indikator]
+choice = MapChoice(indicator=indicator, method=slide.methode, k=slide.klassen, manual_breaks=slide.grenzen,
+                   focus_ags=slide.gemeinde)
+
+
+def _go(target: int) -> None:
+    st.query_params["nr"] = str(target)
+
+
+nav_prev, nav_title, nav_next = st.columns([1, 8, 1], vertical_alignment="center")
+nav_prev.button("◀ Zurück", key="sz_prev", disabled=nr <= 1, on_click=_go, args=(nr - 1,), width="stretch")
+nav_next.button("Weiter ▶", key="sz_next", disabled=nr >= count, on_click=_go, args=(nr + 1,), width="stretch")
+title = slide.titel or indicator.label
+where = f" – {names[slide.gemeinde]}" if slide.gemeinde else ""
+nav_title.html(f'<div class="atlas-slide-title" data-testid="atlas-slide-title">{html.escape(title + where)}</div>'
+               f'<div class="atlas-slide-sub">Folie {nr} von {count} · {html.escape(deck.titel)}</div>')
+
+try:
+    result = indicator_map(base, layers, choice, large=True, height=700)
+except CouncilError as exc:
+    st.error(f"Folie {nr}: {exc}")
+    st.stop()
+st_folium(result.map, height=700, width="stretch", returned_objects=[], key="sz_karte")
+st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, result.classification))}</div>')
+st.iframe(KEYBOARD_JS, height=1)
+attribution_footer(result.attributions)

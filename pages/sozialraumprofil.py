@@ -1,0 +1,142 @@
+"""Sozialraumprofil: eine Gemeinde auf einen Blick – Bevölkerung, geschätzte Altersgruppen, Dichte,
+Erreichbarkeit, Angebote in und um die Gemeinde, nächster Bahnhof, Rang unter allen Gemeinden;
+als PDF (A4) und Karte als PNG zum Herunterladen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.choropleth import format_number
+from atlas.council.indicator_maps import area_layers, outline_gemeinde
+from atlas.council.map_png import render_map_png
+from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
+from atlas.council.profile_pdf import profile_pdf
+from atlas.mapview import MapOptions, build_map
+from pages._common import attribution_footer, get_base, get_data, get_layers
+
+REFERENCE_AGS = "16066074"  # Brotterode-Trusetal
+
+data = get_data()
+layers = get_layers(data)
+base = get_base(data)
+gem = data.gemeinden
+names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
+order = sorted(names, key=names.get)
+
+
+@st.cache_resource(show_spinner="Eigene Erreichbarkeitsschätzung wird berechnet …")
+def _estimates(version: str):
+    return straight_line_table(data)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _png(version: str, ags: str) -> bytes:
+    return render_map_png(data, focus_ags=ags, show_offers=True, show_stations=True, radius_m=DEFAULT_RADIUS_M,
+                          title=f"Sozialraumprofil {names[ags]}")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _pdf(version: str, ags: str) -> bytes:
+    profil = build_profile(data, ags, estimates=_estimates(version))
+    return profile_pdf(profil, _png(version, ags), stand=str(data.manifest.get("erstellt", ""))[:10] or None)
+
+
+# The selected Gemeinde lives in the URL (?gemeinde=AGS); map clicks and the list both change it.
+pending = st.session_state.pop("_profil_pending", None)
+if pending:
+    st.session_state["profil_auswahl"] = pending
+ags_param = st.query_params.get("gemeinde", REFERENCE_AGS)
+if ags_param not in names:
+    if "gemeinde" in st.query_params:
+        st.warning(f"Unbekannter Gemeindeschlüssel '{ags_param}' in der Adresse; gezeigt wird "
+                   f"{names[REFERENCE_AGS]}.")
+    ags_param = REFERENCE_AGS
+if "profil_auswahl" not in st.session_state:
+    st.session_state["profil_auswahl"] = ags_param
+
+
+def _chosen() -> None:
+    st.query_params["gemeinde"] = st.session_state["profil_auswahl"]
+
+
+st.title("Sozialraumprofil")
+left, right = st.columns([2, 3])
+with left:
+    ags = st.selectbox("Gemeinde", order, format_func=names.get, key="profil_auswahl", on_change=_chosen,
+                       help="Oder auf der Karte eine Gemeinde anklicken.")
+    st.query_params["gemeinde"] = ags
+    m = build_map(base, area_layers(layers), MapOptions(indicator=None)).map
+    outline_gemeinde(m, base, ags, fit=False)
+    clicked = st_folium(m, height=420, width="stretch", returned_objects=["last_object_clicked"],
+                        key="profil_karte")
+    st.caption("Gemeinde auf der Karte anklicken, um ihr Profil zu öffnen.")
+click = (clicked or {}).get("last_object_clicked") if isinstance(clicked, dict) else None
+if click and click.get("lat") is not None and click != st.session_state.get("_profil_last_click"):
+    st.session_state["_profil_last_click"] = click
+    point = shapely.Point(float(click["lng"]), float(click["lat"]))
+    frame = base.frames["gemeinden"]
+    hit = frame[frame.geometry.contains(point)]
+    if len(hit) and str(hit.iloc[0]["ags"]) != ags:
+        new = str(hit.iloc[0]["ags"])
+        st.session_state["_profil_pending"] = new
+        st.query_params["gemeinde"] = new
+        st.rerun()
+
+profil = build_profile(data, ags, estimates=_estimates(data.version))
+with right:
+    st.header(profil.name)
+    st.caption(f"{profil.kreis_name} · Gemeindeschlüssel {profil.ags}")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Einwohner (Zensus 2022)", format_number(profil.einwohner))
+    c2.metric("Fläche", f"{format_number(profil.flaeche_km2, 1)} km²")
+    c3.metric("Einwohner je km²", format_number(profil.dichte, 1),
+              help=f"Landkreis (berechnet): {format_number(profil.kreis_dichte, 1)} Einwohner je km²")
+    ages = pd.DataFrame({
+        "Altersgruppe (Schätzung)": [g.label for g in profil.altersgruppen],
+        "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
+        "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
+    })
+    st.dataframe(ages, hide_index=True, width="stretch")
+    st.caption(profil.altersgruppen_hinweis)
+    if profil.bahnhof is not None:
+        b = profil.bahnhof
+        st.markdown(f"**Nächster Bahnhof:** {b.name} – {format_number(b.distanz_m / 1000, 1)} km Luftlinie vom "
+                    f"Bevölkerungsschwerpunkt der Gemeinde"
+                    + ("" if b.in_gemeinde else " (außerhalb der Gemeinde)") + ".")
+    st.markdown("**Bahnhöfe in der Gemeinde:** " + (", ".join(profil.bahnhoefe_in_gemeinde) or "keiner"))
+    d1, d2 = st.columns(2)
+    d1.download_button("Profil als PDF", _pdf(data.version, ags), file_name=f"sozialraumprofil_{ags}.pdf",
+                       mime="application/pdf", key="profil_pdf", icon=":material/picture_as_pdf:")
+    d2.download_button("Karte als PNG", _png(data.version, ags), file_name=f"karte_{ags}.png", mime="image/png",
+                       key="profil_png", icon=":material/image:")
+
+radius = format_number(profil.radius_m / 1000)
+tab_reach, tab_offers, tab_rank, tab_img = st.tabs(["Erreichbarkeit", "Angebote", "Rang unter den Gemeinden",
+                                                    "Kartenbild"])
+with tab_reach:
+    st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
+    st.dataframe(profil.erreichbarkeit.drop(columns=["id", "Rangregel"]), hide_index=True, width="stretch")
+    if profil.eigene_schaetzung is not None:
+        st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
+        st.dataframe(profil.eigene_schaetzung.drop(columns=["standard"]), hide_index=True, width="stretch")
+    st.caption(profil.eigene_hinweis)
+with tab_offers:
+    st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
+                f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
+    st.dataframe(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"}), hide_index=True,
+                 width="stretch")
+    st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
+               + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
+                  if profil.angebote_ungefaehr else "."))
+with tab_rank:
+    st.dataframe(profil.raenge.drop(columns=["id"]), hide_index=True, width="stretch", height=520)
+    st.caption("Rang 1 = günstigster Wert, wenn die Richtung bekannt ist; sonst höchster Wert. Gleiche Werte "
+               "teilen sich den Rang. Kreiswert \"berechnet\" = bevölkerungsgewichtetes Mittel der Gemeinden.")
+with tab_img:
+    st.image(_png(data.version, ags), caption="Kartenbild für Druck und Präsentation (wird auf dem Server "
+             "erzeugt, Quellenangabe im Bild).")
+
+attribution_footer(profil.quellen)

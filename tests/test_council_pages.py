@@ -1,0 +1,102 @@
+"""AppTest of the council pages (st_folium patched: AppTest cannot run custom components)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.mapview import prepare_base
+
+BROTTERODE = "16066074"
+MEININGEN = "16066042"
+
+
+@pytest.fixture()
+def app_env(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+
+
+def _run(page: str, params: dict[str, str] | None = None, clicked: dict | None = None) -> AppTest:
+    with mock.patch("streamlit_folium.st_folium", return_value=clicked or {}):
+        at = AppTest.from_file(f"../pages/{page}", default_timeout=180)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _slide(at: AppTest) -> str:
+    """The HTML of the slide heading (title and 'Folie n von m')."""
+    return next(h.value for h in at.html if "atlas-slide-title" in h.value and "Folie " in h.value)
+
+
+def test_indikatoren_page_map_caption_and_table(app_env):
+    at = _run("indikatoren.py", {"indikator": "p_harzt"})
+    assert at.title[0].value == "Indikatoren je Gemeinde"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Pkw-Fahrzeit zur nächsten Hausarztpraxis – Quantile" in captions
+    assert "Quelle: Deutschlandatlas der Bundesregierung (Stand 12.12.2024)" in captions
+    table = at.dataframe[-1].value
+    assert len(table) == 39 and "Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis" in table.columns
+    assert sorted(table["Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis"].dropna())[0] == 1
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Kreiswert (berechnet)"].endswith("Minuten")
+
+
+def test_indikatoren_page_rejects_bad_manual_breaks(app_env):
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
+        at.run()
+        at.selectbox(key="ind_methode").set_value("manuell").run()
+        at.text_input(key="ind_grenzen").input("2,5; zehn").run()
+    assert at.error[0].value == ("Klassengrenze 2: 'zehn' ist keine Zahl. Grenzen bitte durch Semikolon trennen, "
+                                 "z. B. 2,5; 5; 10.")
+
+
+def test_profile_page_shows_brotterode_with_estimates_labelled(app_env):
+    at = _run("sozialraumprofil.py")
+    assert at.header[0].value == "Brotterode-Trusetal"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Einwohner (Zensus 2022)"] == "5.805"
+    ages = at.dataframe[0].value
+    assert list(ages.columns) == ["Altersgruppe (Schätzung)", "Einwohner (geschätzt)", "Anteil (%)"]
+    assert any("Altersgruppen sind geschätzt" in c.value for c in at.caption)
+    assert at.query_params["gemeinde"] == BROTTERODE
+    assert [b.label for b in at.get("download_button")] == ["Profil als PDF", "Karte als PNG"]
+
+
+def test_profile_page_opens_the_clicked_gemeinde(app_env, atlas_data):
+    base = prepare_base(atlas_data)
+    gem = base.frames["gemeinden"]
+    point = gem[gem["ags"] == MEININGEN].geometry.iloc[0].representative_point()
+    click = {"last_object_clicked": {"lat": point.y, "lng": point.x}}
+    at = _run("sozialraumprofil.py", {"gemeinde": BROTTERODE}, clicked=click)
+    assert at.header[0].value == "Meiningen"
+    assert at.query_params["gemeinde"] == MEININGEN
+    assert at.selectbox(key="profil_auswahl").value == MEININGEN
+
+
+def test_sitzung_steps_through_the_prepared_deck(app_env):
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        at = AppTest.from_file("../pages/sitzung.py", default_timeout=180)
+        at.query_params["sitzung"] = "beispiel"
+        at.run()
+        assert "Wie weit ist es zur Hausarztpraxis?" in _slide(at)
+        assert "Folie 1 von 4" in _slide(at)
+        assert at.button(key="sz_prev").disabled
+        at.button(key="sz_next").click().run()
+        assert at.query_params["nr"] == "2"
+        assert "Pkw-Fahrzeit zur nächsten Grundschule" in _slide(at)
+        at.button(key="sz_next").click().run()
+        assert "Brotterode-Trusetal" in _slide(at) and "Folie 3 von 4" in _slide(at)
+    assert not at.exception
+
+
+def test_sitzung_url_form_and_bad_url(app_env):
+    at = _run("sitzung.py", {"folien": "p_apo~gleiche_intervalle~3~16066042", "nr": "1"})
+    assert "Pkw-Fahrzeit zur nächsten Apotheke – Meiningen" in _slide(at)
+    at = _run("sitzung.py", {"folien": "p_apo~quantile~neun"})
+    assert at.error[0].value == "Adresse, Folie 1: Feld 'klassen' muss eine ganze Zahl sein (war 'neun')."
