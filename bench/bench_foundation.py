@@ -57,7 +57,7 @@ def bench_app_start(out: Path) -> None:
         port = sock.getsockname()[1]
     env = {**os.environ, "ATLAS_DATA_DIR": str(out)}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port",
                              str(port), "--server.headless", "true"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -7,4 +7,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
 .venv/bin/atlas build
-exec .venv/bin/streamlit run app.py --server.port "${ATLAS_PORT:-8501}" "$@"
+exec .venv/bin/python scripts/serve.py --server.port "${ATLAS_PORT:-8501}" "$@"

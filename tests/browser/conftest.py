@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,41 +32,56 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(built) -> Iterator[str]:
-    """Base URL of the app, started with the session's build as its data folder."""
+@contextmanager
+def _running_app(data_dir: Path) -> Iterator[str]:
+    """Start the app (scripts/serve.py) on a free port with *data_dir* as its data; yield its URL."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium fehlt unter {CHROMIUM}: 'apt-get install -y chromium' ausführen.")
     port = _free_port()
-    env = {**os.environ, "ATLAS_DATA_DIR": str(built.gpkg.parent)}
-    log = open(built.gpkg.parent / "streamlit.log", "w", encoding="utf-8")  # noqa: SIM115
+    env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir)}
+    log_path = data_dir / f"streamlit-{port}.log"
+    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(settings.PROJECT_ROOT / "app.py"),
+        [sys.executable, str(settings.PROJECT_ROOT / "scripts" / "serve.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            raise RuntimeError("Streamlit startete nicht:\n" + (built.gpkg.parent / "streamlit.log").read_text())
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Streamlit startete nicht:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(built) -> Iterator[str]:
+    """Base URL of the app, started once with the session's build as its data folder."""
+    with _running_app(built.gpkg.parent) as url:
+        yield url
+
+
+@pytest.fixture()
+def fresh_app_url(built) -> Iterator[str]:
+    """A newly started app that has not answered any request yet."""
+    with _running_app(built.gpkg.parent) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

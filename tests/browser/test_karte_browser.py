@@ -58,3 +58,14 @@ def test_karte_url_opens_the_map_page_not_the_start_page(app_url, desktop_page):
     desktop_page.wait_for_app()
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text().startswith("Karte")
+
+
+def test_first_request_straight_to_a_subpage_uses_our_navigation(fresh_app_url, desktop_page):
+    """A shared link opened as the very first request must not fall back to the pages/ folder scan."""
+    page = desktop_page.page
+    page.goto(f"{fresh_app_url}/quellen")
+    desktop_page.wait_for_app()
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "Daten & Quellen" in nav and "Karte" in nav
+    assert "_common" not in nav and "common" not in nav.split()
+    assert page.locator("h1").first.inner_text() == "Daten & Quellen"

@@ -1,0 +1,23 @@
+"""Start the Standortatlas server: ``python scripts/serve.py [streamlit options]``.
+
+Same as ``streamlit run app.py``, with one difference: Streamlit decides on the *first* request after
+start whether the app uses the legacy ``pages/`` folder scan, because ``st.navigation`` in ``app.py`` has
+not run yet. A first request that goes straight to a sub-page (``/karte``, a shared link) would then be
+answered with "Page not found" and the folder listing. The page modules live in ``pages/`` but are
+listed explicitly with ``st.navigation``, so the folder scan is switched off here before the server starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+if __name__ == "__main__":
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.exit(cli.main())
