@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from atlas.accessibility import StandardsError, check_categories, load_standards, standards_for
-from atlas.accessibility.standards import parse_standards
+from atlas.accessibility.standards import adjusted_standard, load_register_notes, parse_standards
 from atlas.settings import source_dir
 
 VALID = {
@@ -28,7 +28,12 @@ def test_project_file_loads_and_matches_offer_categories() -> None:
     assert "RIN" in std["erziehungsberatung-pkw-30min"].quelle
     assert any("Regionalplan Südwestthüringen" in s.quelle and s.schwelle == 20 for s in std.values())
     offers = pd.read_csv(source_dir() / "angebote_sm_oeffentliche_quellen.csv")
-    check_categories(std, set(offers["kategorie"]))  # raises if a standard names an unknown category
+    # every standard names a register category – except Schuldnerberatung, which the register lacks
+    # (kept on purpose so that the gap shows on the page)
+    with pytest.raises(StandardsError) as exc:
+        check_categories(std, set(offers["kategorie"]))
+    assert str(exc.value).endswith(": schuldnerberatung-pkw-30min ('Schuldnerberatung').")
+    check_categories(std, set(offers["kategorie"]) | {"Schuldnerberatung"})
     assert [s.id for s in standards_for("Grundschule", std)] == ["grundschule-fuss-2km"]
 
 
@@ -77,3 +82,34 @@ def test_file_errors(tmp_path: Path) -> None:
     bad.write_text("standards: [\n  - id: x\n", encoding="utf-8")
     with pytest.raises(StandardsError, match="kaputt.yaml: Die Datei ist kein gültiges YAML"):
         load_standards(bad)
+
+
+def test_adjusted_standard_keeps_source_or_marks_own_value() -> None:
+    std = load_standards()
+    g = std["grundschule-fuss-2km"]
+    assert adjusted_standard(g, "Grundschule") is g
+    assert adjusted_standard(g, "Grundschule", mode="walk", schwelle=2, einheit="km") is g
+    own = adjusted_standard(g, "Grundschule", mode="car", schwelle=7.5, einheit="min")
+    assert (own.mode, own.schwelle, own.einheit, own.vergleich, own.art) == ("car", 7.5, "min", ">=", "eigene_vorgabe")
+    assert own.quelle.startswith("Eigene Vorgabe auf der Seite (ersetzt: 2 km zu Fuß, Thüringer Schulfinanzierungsgesetz")
+    assert own.beschreibung == "Grundschule: Pkw, jenseits ab 7,5 min"
+    none = adjusted_standard(None, "Tafel")
+    assert (none.id, none.mode, none.schwelle, none.einheit, none.vergleich) == ("eigen-tafel-car", "car", 20.0, "min", ">")
+    assert "keinen Standard" in none.quelle
+    with pytest.raises(StandardsError, match=r"^Eingabe auf der Seite, Eintrag 1 \(id 'eigen-tafel-car'\): "
+                                              r"Feld 'schwelle' muss größer als 0 sein"):
+        adjusted_standard(None, "Tafel", schwelle=0)
+    with pytest.raises(StandardsError, match="Feld 'einheit' muss einer der Werte 'km' oder 'min' sein"):
+        adjusted_standard(None, "Tafel", einheit="h")
+
+
+def test_register_notes(tmp_path: Path) -> None:
+    notes = load_register_notes()
+    assert "rund 90 Kitas" in notes["Kita"] and "keine Schuldnerberatung" in notes["Schuldnerberatung"]
+    bad = tmp_path / "s.yaml"
+    bad.write_text("standards: []\nregisterhinweise: [a, b]\n", encoding="utf-8")
+    with pytest.raises(StandardsError, match="'registerhinweise' muss eine Zuordnung"):
+        load_register_notes(bad)
+    empty = tmp_path / "e.yaml"
+    empty.write_text("standards: []\n", encoding="utf-8")
+    assert load_register_notes(empty) == {}

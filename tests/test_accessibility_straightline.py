@@ -50,7 +50,7 @@ def test_hand_computed_distance_and_time_walk(two_sites, two_origins) -> None:
     assert cells.loc["z1", "zeit_min"] == pytest.approx(1300.0 / 75.0)
     assert set(cells["methode"]) == {"luftlinie"}
     assert res.methode == "luftlinie"
-    assert "Luftlinie" in res.methode_beschreibung and "1.3" in res.methode_beschreibung
+    assert "Luftlinie" in res.methode_beschreibung and "Umwegfaktor 1,3" in res.methode_beschreibung and "4,5 km/h" in res.methode_beschreibung
 
 
 @pytest.mark.parametrize(("mode", "minutes"), [("bike", 1300 / 250.0), ("car", 1300 / (50_000 / 60))])

@@ -19,7 +19,10 @@ Typical use::
 
 Modules: :mod:`.parameters` (modes, speeds – assumptions), :mod:`.origins`, :mod:`.sites`,
 :mod:`.straightline`, :mod:`.network`, :mod:`.osm`, :mod:`.standards`, :mod:`.evaluation`,
-:mod:`.whatif`, :mod:`.covering`, :mod:`.errors`. No Streamlit here.
+:mod:`.whatif`, :mod:`.covering`, :mod:`.errors`. Applied to the built county data (not imported
+here, they need :mod:`atlas.atlasdata`): :mod:`.county` (origins, sites, method, scenario, Gemeinde
+table), :mod:`.comparison` (Deutschlandatlas plausibility check), :mod:`.export` (CSV, GeoPackage),
+:mod:`.gapmap` (the folium map of the page). No Streamlit here.
 """
 
 from atlas.accessibility.base import STATUS_NOT_SNAPPED, STATUS_OK, STATUS_UNREACHABLE, NearestCosts, Verfahren

@@ -124,11 +124,16 @@ def check_mode(mode: str) -> str:
     return mode
 
 
+def _de(value: float) -> str:
+    """Number in German notation (decimal comma), shortest form: 1.3 → ``"1,3"``."""
+    return f"{value:g}".replace(".", ",")
+
+
 def beschreibung_luftlinie(mode: str, params: Verkehrsparameter) -> str:
     """German description of the straight-line method with its parameters."""
     return (
-        f"Luftlinie × Umwegfaktor {params.umwegfaktor:g}, {MODE_LABEL[mode]} mit "
-        f"{params.speed(mode):g} km/h (Näherung ohne Straßennetz; Annahmen, keine Messwerte)"
+        f"Luftlinie × Umwegfaktor {_de(params.umwegfaktor)}, {MODE_LABEL[mode]} mit "
+        f"{_de(params.speed(mode))} km/h (Näherung ohne Straßennetz; Annahmen, keine Messwerte)"
     )
 
 
@@ -137,12 +142,12 @@ def beschreibung_netz(mode: str, params: Verkehrsparameter, quelle: str) -> str:
     if mode == "car":
         tempo = "Pkw mit zulässiger Höchstgeschwindigkeit (maxspeed, sonst Richtwert je Straßentyp)"
         if params.pkw_faktor != 1.0:
-            tempo += f" × {params.pkw_faktor:g}"
+            tempo += f" × {_de(params.pkw_faktor)}"
         richtung = "Einbahnstraßen beachtet"
     else:
-        tempo = f"{MODE_LABEL[mode]} mit {params.speed(mode):g} km/h"
+        tempo = f"{MODE_LABEL[mode]} mit {_de(params.speed(mode))} km/h"
         richtung = "ohne Fahrtrichtung"
     return (
         f"Kürzester Weg im OSM-Straßennetz ({quelle}), {tempo}, {richtung}; Anbindung der Zellen "
-        f"bis {params.max_anbindung_m:g} m Luftlinie mit {params.access_speed(mode):g} km/h"
+        f"bis {_de(params.max_anbindung_m)} m Luftlinie mit {_de(params.access_speed(mode))} km/h"
     )

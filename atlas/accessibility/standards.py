@@ -64,8 +64,9 @@ class Standard(BaseModel):
     einheit: Literal["km", "min"]
     #: ``">"``: beyond when value > schwelle; ``">="``: beyond when value >= schwelle.
     vergleich: Literal[">", ">="] = ">"
-    #: ``rechtsnorm`` (law), ``planungsrichtwert`` (planning guideline), ``deskriptiv`` (observed value).
-    art: Literal["rechtsnorm", "planungsrichtwert", "deskriptiv"]
+    #: ``rechtsnorm`` (law), ``planungsrichtwert`` (planning guideline), ``deskriptiv`` (observed
+    #: value), ``eigene_vorgabe`` (set by the user on the page, not from a source).
+    art: Literal["rechtsnorm", "planungsrichtwert", "deskriptiv", "eigene_vorgabe"]
     #: Citation of the source.
     quelle: str = Field(min_length=1)
     #: Address of the source, if known.
@@ -84,7 +85,8 @@ class Standard(BaseModel):
         from atlas.accessibility.parameters import MODE_LABEL
 
         rel = "ab" if self.inclusive else "über"
-        return f"{self.kategorie}: {MODE_LABEL[self.mode]}, jenseits {rel} {self.schwelle:g} {self.einheit}"
+        zahl = f"{self.schwelle:g}".replace(".", ",")
+        return f"{self.kategorie}: {MODE_LABEL[self.mode]}, jenseits {rel} {zahl} {self.einheit}"
 
     def jenseits(self, distanz_m: np.ndarray, zeit_min: np.ndarray) -> np.ndarray:
         """Boolean mask: beyond the standard (NaN – no result – is never beyond)."""
@@ -172,3 +174,74 @@ def check_categories(standards: dict[str, Standard], kategorien: set[str] | list
             + ", ".join(unknown)
             + "."
         )
+
+
+#: German names of the kinds of standard (field ``art``).
+ART_LABEL: dict[str, str] = {
+    "rechtsnorm": "Rechtsnorm",
+    "planungsrichtwert": "Planungsrichtwert",
+    "deskriptiv": "beschreibender Vergleichswert (keine Norm)",
+    "eigene_vorgabe": "eigene Vorgabe (keine Quelle)",
+}
+
+#: Suggested threshold when a category has no standard in the file (a user assumption, labelled so).
+DEFAULT_OWN: dict[str, float | str] = {"mode": "car", "schwelle": 20.0, "einheit": "min"}
+
+
+def adjusted_standard(
+    base: Standard | None,
+    kategorie: str,
+    *,
+    mode: str | None = None,
+    schwelle: float | None = None,
+    einheit: str | None = None,
+) -> Standard:
+    """The standard the user works with on the page.
+
+    Returns *base* unchanged when nothing differs from it. Otherwise (or without *base*) a new
+    :class:`Standard` of ``art="eigene_vorgabe"`` whose ``quelle`` says that it was set by the user
+    and, if there was a base standard, which source value it replaces. Invalid values raise
+    :class:`StandardsError` with a German message naming the field.
+    """
+    mode = mode if mode is not None else (base.mode if base else str(DEFAULT_OWN["mode"]))
+    schwelle = float(schwelle) if schwelle is not None else (base.schwelle if base else float(DEFAULT_OWN["schwelle"]))
+    einheit = einheit if einheit is not None else (base.einheit if base else str(DEFAULT_OWN["einheit"]))
+    if base is not None and (mode, float(schwelle), einheit) == (base.mode, base.schwelle, base.einheit):
+        return base
+    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in kategorie.lower()).strip("-") or "kategorie"
+    entry = {
+        "id": f"eigen-{slug}-{mode}",
+        "kategorie": kategorie,
+        "label": f"{kategorie}: eigene Vorgabe",
+        "mode": mode,
+        "schwelle": schwelle,
+        "einheit": einheit,
+        "vergleich": base.vergleich if base is not None else ">",
+        "art": "eigene_vorgabe",
+        "quelle": (
+            f"Eigene Vorgabe auf der Seite (ersetzt: {str(base.schwelle).removesuffix('.0').replace('.', ',')} {base.einheit} {_mode_label(base.mode)}, "
+            f"{base.quelle})"
+            if base is not None
+            else "Eigene Vorgabe auf der Seite; für diese Kategorie gibt es keinen Standard in standards.yaml"
+        ),
+    }
+    return parse_standards({"standards": [entry]}, source="Eingabe auf der Seite")[entry["id"]]
+
+
+def _mode_label(mode: str) -> str:
+    from atlas.accessibility.parameters import MODE_LABEL
+
+    return MODE_LABEL[mode]
+
+
+def load_register_notes(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Notes on how complete the offers register is, per category (``registerhinweise`` in the
+    standards file; empty when the section is missing)."""
+    p = Path(path) if path is not None else STANDARDS_PATH
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
+    notes = data.get("registerhinweise") if isinstance(data, dict) else None
+    if notes is None:
+        return {}
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+        raise StandardsError(f"{p.name}: 'registerhinweise' muss eine Zuordnung Kategorie → Text sein.")
+    return dict(notes)

@@ -1,0 +1,208 @@
+"""The map of the *Erreichbarkeit* page: grid cells by class, sites, hypothetical sites, proposals.
+
+Built with folium like the overview map (:mod:`atlas.mapview`) and with the same offline rules:
+Leaflet comes from the app's ``static/vendor`` (no CDN), there is no tile server (the neighbouring
+Kreise form the background), colours are set per feature with a ``style_function`` (no branca
+colormaps, which load d3 from a CDN), legend and attribution are plain Leaflet controls. Only core
+Leaflet is used (``GeoJson``, ``CircleMarker``, ``DivIcon``), so no plugin needs vendoring.
+
+Cells carry tooltips only (no popups), so a click on a cell reaches the map: the page uses the
+click position (``last_clicked``) to add a hypothetical site. Every data text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from atlas.accessibility.county import KLASSEN, lonlat_from_xy
+from atlas.choropleth import format_number
+from atlas.mapview import _CSS, LEAFLET_CSS, LEAFLET_JS, MapBase, _Attribution, _features, _HtmlControl
+from atlas.settings import MAP_CRS
+
+#: Fill colour per cell class (ColorBrewer RdBu ends, colour-blind safe; scenario classes in
+#: orange/purple so they stand out).
+KLASSEN_FARBE: dict[str, str] = {
+    "innerhalb": "#4393c3",
+    "jenseits": "#d6604d",
+    "neu_erreicht": "#1b7837",
+    "neu_jenseits": "#762a83",
+    "ohne_ergebnis": "#bdbdbd",
+    "kein_standort": "#bdbdbd",
+}
+#: Marker colours of the site kinds.
+FARBE_STANDORT = "#111111"
+FARBE_GESCHLOSSEN = "#9e9e9e"
+FARBE_HYPOTHETISCH = "#ff7f00"
+FARBE_VORSCHLAG = "#6a3d9a"
+
+
+@dataclass(frozen=True)
+class GapMapInput:
+    """What the map shows.
+
+    ``cells``: per-cell results (:func:`atlas.accessibility.county.cell_results`, EPSG:25832);
+    ``sites``: existing sites (``id``, ``name``, ``ort``, ``lage_genauigkeit``, point geometry);
+    ``geschlossen``: ids of existing sites closed in the scenario; ``hypothetisch``: (lon, lat) of
+    hypothetical sites; ``vorschlaege``: proposals with ``rang``, ``x``, ``y`` (EPSG:25832) and
+    ``einwohner_gewonnen``; ``titel``: legend heading (standard and method);
+    ``attributions``: source attributions shown on the map.
+    """
+
+    cells: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    geschlossen: frozenset[str]
+    hypothetisch: Sequence[tuple[float, float]]
+    vorschlaege: pd.DataFrame | None
+    titel: str
+    methode_hinweis: str
+    attributions: Sequence[str]
+    standort_label: str = "Standorte"
+    height: int = 600
+
+
+def _cell_tooltip(row: dict, unit: str) -> str:
+    value = row.get("wert")
+    shown = format_number(float(value), 1) if value is not None and not pd.isna(value) else "–"
+    parts = [
+        f"<b>{html.escape(format_number(float(row['einwohner']), 0))} Einwohner</b> "
+        f"(unter 15: {html.escape(format_number(float(row['u15']), 0))}, "
+        f"65+: {html.escape(format_number(float(row['ue65']), 0))})",
+    ]
+    if row.get("standort_name"):
+        parts.append(f"nächster Standort: {html.escape(str(row['standort_name']))}")
+    parts.append(f"{html.escape(shown)} {html.escape(unit)} – {html.escape(KLASSEN[str(row['klasse'])])}")
+    if "wert_vorher" in row and row.get("wert_vorher") is not None and not pd.isna(row["wert_vorher"]):
+        parts.append(f"vorher: {html.escape(format_number(float(row['wert_vorher']), 1))} {html.escape(unit)}")
+    return "<br>".join(parts)
+
+
+def _points_layer(m: folium.Map, lonlat: np.ndarray, tooltips: list[str], name: str, css: str, colour: str,
+                  radius: float, fill_opacity: float = 0.95, show: bool = True) -> None:
+    if len(lonlat) == 0:
+        return
+    frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=MAP_CRS)
+    style = {"className": css, "color": "#ffffff", "weight": 1.5, "fillColor": colour,
+             "fillOpacity": fill_opacity, "fill": True}
+    geo = _features(frame, {"_tooltip": tooltips})
+    folium.GeoJson(
+        geo, name=name, show=show, marker=folium.CircleMarker(radius=radius),
+        style_function=lambda _f, s=style: s,
+        tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False, sticky=False),
+    ).add_to(m)
+
+
+def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
+    """Legend: classes with number of cells and people, the site kinds, the method."""
+    parts = [f"<h4>{html.escape(inp.titel)}</h4>"]
+    for key, label in KLASSEN.items():
+        if key not in counts:
+            continue
+        n, people = counts[key]
+        parts.append(f'<div><span class="sw" style="background:{KLASSEN_FARBE[key]}"></span>'
+                     f"{html.escape(label)} ({n} Zellen, {html.escape(format_number(people, 0))} Einw.)</div>")
+    parts.append(f'<div style="margin-top:4px"><span class="pt" style="background:{FARBE_STANDORT}"></span>'
+                 f"{html.escape(inp.standort_label)}</div>")
+    if inp.geschlossen:
+        parts.append(f'<div><span class="pt" style="background:{FARBE_GESCHLOSSEN}"></span>geschlossen (Szenario)</div>')
+    if len(inp.hypothetisch):
+        parts.append(f'<div><span class="pt" style="background:{FARBE_HYPOTHETISCH}"></span>hypothetischer Standort</div>')
+    if inp.vorschlaege is not None and len(inp.vorschlaege):
+        parts.append(f'<div><span class="pt" style="background:{FARBE_VORSCHLAG}"></span>Vorschlag (Nummer = Rang)</div>')
+    parts.append(f'<div class="note">{html.escape(inp.methode_hinweis)}</div>')
+    return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
+
+
+def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
+    """The folium map for *inp* on the prepared *base* (pure, no Streamlit)."""
+    south, west, north, east = base.bounds
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
+                   control_scale=True, zoom_control=True, height="100%", maxZoom=16, minZoom=7)
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    m.get_root().header.add_child(folium.Element(_CSS), name="atlas_css")
+    m.fit_bounds([[south, west], [north, east]])
+
+    nk = base.frames["nachbar_kreise"]
+    folium.GeoJson(_features(nk, {}), name="Nachbarkreise", interactive=False,
+                   style_function=lambda _f: {"className": "atlas-nachbar", "color": "#9e9e9e", "weight": 1,
+                                              "fillColor": "#f0f0f0", "fillOpacity": 1.0, "fill": True},
+                   control=False).add_to(m)
+
+    # cells: polygons from the prepared (EPSG:4326, rounded) grid, joined by the Census grid id
+    grid = base.frames["bevoelkerung_1km"].set_index("grd_id")
+    cells = inp.cells
+    geoms = grid.loc[cells["grd_id"].astype(str), "geometry"].to_numpy()
+    shapes = gpd.GeoDataFrame(geometry=geoms, crs=grid.crs)
+    unit = str(cells["einheit"].iloc[0]) if len(cells) else ""
+    records = pd.DataFrame(cells.drop(columns="geometry")).to_dict("records")
+    styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])]} for r in records]
+    tooltips = [_cell_tooltip(r, unit) for r in records]
+    base_style = {"className": "atlas-zelle", "color": "#ffffff", "weight": 0.5, "fillOpacity": 0.75, "fill": True}
+    folium.GeoJson(
+        _features(shapes, {"_style": styles, "_tooltip": tooltips}),
+        name="Rasterzellen nach Erreichbarkeit",
+        style_function=lambda f: {**base_style, **f["properties"]["_style"]},
+        tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False, sticky=True),
+        smooth_factor=0.5,
+    ).add_to(m)
+
+    gem = base.frames["gemeinden"]
+    folium.GeoJson(_features(gem, {}), name="Gemeindegrenzen", interactive=False,
+                   style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
+                                              "fill": False}).add_to(m)
+
+    sites = inp.sites
+    if len(sites):
+        ll = lonlat_from_xy(np.column_stack([sites.geometry.x, sites.geometry.y]))
+        closed = sites["id"].astype(str).isin(inp.geschlossen).to_numpy()
+
+        def tip(i: int) -> str:
+            r = sites.iloc[i]
+            note = {"gemeinde": " – Lage nur Gemeindemitte", "ortsteil": " – Lage ungefähr (Ortslage)"}.get(
+                str(r["lage_genauigkeit"]), "")
+            ort = f", {html.escape(str(r['ort']))}" if str(r["ort"]) else ""
+            return f"{html.escape(str(r['name']))}{ort}{html.escape(note)}"
+
+        open_idx = np.flatnonzero(~closed)
+        _points_layer(m, ll[open_idx], [tip(i) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
+                      "atlas-standort", FARBE_STANDORT, 6)
+        closed_idx = np.flatnonzero(closed)
+        _points_layer(m, ll[closed_idx], [f"geschlossen (Szenario): {tip(i)}" for i in closed_idx],
+                      f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6)
+    hyp = np.asarray(inp.hypothetisch, dtype=float).reshape(-1, 2)
+    _points_layer(m, hyp, [f"hypothetischer Standort {i + 1}" for i in range(len(hyp))],
+                  f"hypothetische Standorte ({len(hyp)})", "atlas-standort-hypothetisch", FARBE_HYPOTHETISCH, 8)
+
+    if inp.vorschlaege is not None and len(inp.vorschlaege):
+        group = folium.FeatureGroup(name=f"Vorschläge ({len(inp.vorschlaege)})")
+        ll = lonlat_from_xy(inp.vorschlaege[["x", "y"]].to_numpy(dtype=float))
+        for (lon, lat), (_, row) in zip(ll, inp.vorschlaege.iterrows(), strict=True):
+            rank = int(row["rang"])
+            gained = html.escape(format_number(float(row["einwohner_gewonnen"]), 0))
+            folium.Marker(
+                [lat, lon],
+                icon=folium.DivIcon(
+                    html=(f'<div class="atlas-vorschlag" style="background:{FARBE_VORSCHLAG};color:#fff;'
+                          "border:2px solid #fff;border-radius:50%;width:24px;height:24px;line-height:20px;"
+                          f'text-align:center;font:bold 13px system-ui,sans-serif">{rank}</div>'),
+                    icon_size=(24, 24), icon_anchor=(12, 12)),
+                tooltip=f"Vorschlag {rank}: +{gained} Einwohner innerhalb des Standards",
+            ).add_to(group)
+        group.add_to(m)
+
+    counts: dict[str, tuple[int, float]] = {}
+    for key in KLASSEN:
+        sel = cells["klasse"] == key
+        if bool(sel.any()):
+            counts[key] = (int(sel.sum()), float(cells.loc[sel, "einwohner"].sum()))
+    _Attribution(list(inp.attributions)).add_to(m)
+    _HtmlControl(legend_html(inp, counts)).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m

@@ -1,0 +1,179 @@
+"""The Erreichbarkeit page in Streamlit's AppTest (st_folium patched: its map is inspected, clicks simulated)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import folium
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import settings
+
+APP = settings.PROJECT_ROOT / "app.py"
+PAGE = "pages/erreichbarkeit.py"
+
+
+class FakeFolium:
+    """Stands in for st_folium: records the maps, returns a click when one is queued."""
+
+    def __init__(self) -> None:
+        self.maps: list[folium.Map] = []
+        self.kwargs: list[dict] = []
+        self.click: dict | None = None
+
+    def __call__(self, fig, *args, **kwargs):
+        self.maps.append(fig)
+        self.kwargs.append(kwargs)
+        return {"last_clicked": self.click}
+
+
+@pytest.fixture()
+def page(built, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    monkeypatch.delenv("ATLAS_OSM_PBF", raising=False)
+    fake = FakeFolium()
+    with mock.patch("streamlit_folium.st_folium", side_effect=fake):
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.run()
+        yield at, fake
+
+
+def _open(at: AppTest, kategorie: str | None = None) -> AppTest:
+    if kategorie is not None:
+        at.query_params["kategorie"] = kategorie
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_default_grundschule_method_standard_table_and_map(page) -> None:
+    at, fake = page
+    _open(at)
+    assert at.title[0].value == "Erreichbarkeit und Versorgungs\u00adlücken"
+    assert at.selectbox(key="erreichbarkeit_ziel").value == "Grundschule"
+    assert at.query_params["kategorie"] == "Grundschule"
+    method = at.info[0].value
+    assert method.startswith("**Verfahren: Luftlinie** (Schätzung)") and "Umwegfaktor 1,3" in method
+    assert "ATLAS_OSM_PBF" in method
+    schwelle = at.number_input(key="schwelle_Grundschule")
+    assert schwelle.value == 2.0 and schwelle.label == "Standard: jenseits ab / über"
+    assert at.radio(key="mode_Grundschule").value == "walk"
+    assert at.selectbox(key="einheit_Grundschule").value == "km"
+    assert any("ThürSchFG" in c.value and "Rechtsnorm" in c.value for c in at.sidebar.caption)
+    assert any("Ortslage ihres Ortsteils (22)" in c.value and "Gemeindemitte (3)" in c.value for c in at.caption)
+    # Gemeinde table: 39 rows, ranked
+    table = at.dataframe[0].value
+    assert len(table) == 39 and list(table.columns[:3]) == ["Rang", "Gemeinde", "AGS"]
+    assert table["Rang"].iloc[0] == 1
+    total = int(table["jenseits: Einwohner"].sum())
+    assert _metric(at, "Einwohner jenseits des Standards").value == f"{total:,}".replace(",", ".")
+    # Deutschlandatlas side by side
+    da = at.dataframe[1].value
+    assert any(c.startswith("Pkw-Fahrzeit zur nächsten Grundschule (Minuten;") for c in da.columns)
+    assert any("Warum die Werte abweichen" in m.value for m in at.markdown)
+    # map: cells by class, sites, legend, attribution, local Leaflet only, click returned
+    html = fake.maps[-1].get_root().render()
+    layers = {c.layer_name: c for c in fake.maps[-1]._children.values() if isinstance(c, folium.GeoJson)}
+    assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == 461
+    assert layers["Grundschule (25)"].data["features"][0]["geometry"]["type"] == "Point"
+    assert "atlas-zelle" in html and "atlas-standort" in html
+    assert "Legende" in html and "jenseits des Standards" in html and "Verfahren: Luftlinie" in html
+    assert "Census 2021 population grid" in html and "Angebotsregister" in html
+    assert "/app/static/vendor/leaflet-1.9.4/leaflet.js" in html and "cdn.jsdelivr" not in html
+    assert fake.kwargs[-1]["returned_objects"] == ["last_clicked"]
+    assert any("Zensus 2022" in c.value or "Census 2021" in c.value for c in at.caption if c.value.startswith("Quellen:"))
+
+
+def test_editing_the_standard_recomputes_and_says_so(page) -> None:
+    at, _fake = page
+    _open(at)
+    before = _metric(at, "Einwohner jenseits des Standards").value
+    at.number_input(key="schwelle_Grundschule").set_value(5.0).run()
+    assert not at.exception
+    after = _metric(at, "Einwohner jenseits des Standards").value
+    assert int(after.replace(".", "")) < int(before.replace(".", ""))
+    assert any("Eigene Vorgabe: gilt nur in dieser Sitzung" in c.value for c in at.sidebar.caption)
+    assert any("jenseits ab 5 km" in c.value for c in at.caption)
+    at.radio(key="mode_Grundschule").set_value("car").run()
+    assert "Pkw mit 50 km/h" in at.info[0].value
+
+
+def test_empty_category_says_so_without_crashing(page) -> None:
+    at, fake = page
+    _open(at, "Schuldnerberatung")
+    assert at.warning[0].value.startswith(
+        "Im Angebotsregister gibt es kein Angebot der Kategorie „Schuldnerberatung“.")
+    assert len(at.metric) == 0 and len(at.dataframe) == 0
+    html = fake.maps[-1].get_root().render()
+    assert "kein Standort vorhanden" in html  # the map still shows where people live
+    # a hypothetical site set by clicking gives a result without a comparison
+    fake.click = {"lat": 50.60, "lng": 10.45}
+    at.run()
+    fake.click = {"lat": 50.60, "lng": 10.45}
+    at.run()
+    assert not at.exception
+    assert _metric(at, "Einwohner jenseits des Standards").value
+    assert "hypothetischer Standort" in fake.maps[-1].get_root().render()
+
+
+def test_click_adds_a_hypothetical_site_and_shows_the_delta(page) -> None:
+    at, fake = page
+    _open(at)
+    before = int(_metric(at, "Einwohner jenseits des Standards").value.replace(".", ""))
+    fake.click = {"lat": 50.7342, "lng": 10.2960}  # Floh-Seligenthal area (no school placed in the cell)
+    at.run()  # the page takes the click and reruns itself
+    assert not at.exception
+    assert at.session_state["erreichbarkeit_hypothetisch"]["Grundschule"] == [(10.2960, 50.7342)]
+    m = _metric(at, "Einwohner jenseits des Standards")
+    assert int(m.value.replace(".", "")) < before
+    assert m.delta.startswith("-")
+    assert at.success[0].value.startswith("Szenario: 1 hypothetische(r) Standort(e), 0 geschlossen")
+    assert "Veränderung jenseits" in at.dataframe[0].value.columns
+    assert "atlas-standort-hypothetisch" in fake.maps[-1].get_root().render()
+    at.run()  # the same click again is not added twice
+    assert len(at.session_state["erreichbarkeit_hypothetisch"]["Grundschule"]) == 1
+    at.button(key="erreichbarkeit_reset").click().run()
+    assert at.session_state["erreichbarkeit_hypothetisch"]["Grundschule"] == []
+    assert int(_metric(at, "Einwohner jenseits des Standards").value.replace(".", "")) == before
+    assert not _metric(at, "Einwohner jenseits des Standards").delta
+
+
+def test_proposals_table_and_map(page) -> None:
+    at, fake = page
+    _open(at, "Kita")
+    at.toggle(key="erreichbarkeit_vorschlaege").set_value(True).run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe if "Einwohner gewonnen" in d.value.columns]
+    assert len(frames) == 1
+    best = frames[0]
+    assert 1 <= len(best) <= 3 and list(best["Rang"]) == list(range(1, len(best) + 1))
+    assert (best["Einwohner gewonnen"].diff().dropna() <= 0).all()
+    assert "atlas-vorschlag" in fake.maps[-1].get_root().render()
+    at.button(key="erreichbarkeit_uebernehmen").click().run()
+    assert len(at.session_state["erreichbarkeit_hypothetisch"]["Kita"]) == len(best)
+    assert at.success[0].value.startswith(f"Szenario: {len(best)} hypothetische(r) Standort(e)")
+
+
+def test_stations_and_closing_a_site(page) -> None:
+    at, _fake = page
+    _open(at, "Bahnhöfe und Haltepunkte")
+    assert any("auch bis 15 km jenseits der Kreisgrenze" in c.value for c in at.caption)
+    assert any("Bahnhofsdaten: DB Station" in c.value for c in at.caption if c.value.startswith("Quellen:"))
+    at.selectbox(key="erreichbarkeit_ziel").set_value("Krankenhaus").run()
+    assert at.query_params["kategorie"] == "Krankenhaus"
+    ms = at.multiselect(key="erreichbarkeit_geschlossen_Krankenhaus")
+    ms.set_value([_first_option_id()]).run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Szenario: 0 hypothetische(r) Standort(e), 1 geschlossen")
+
+
+def _first_option_id() -> str:
+    from atlas.atlasdata import load_atlas
+
+    offers = load_atlas()["angebote"]
+    return str(offers.loc[offers["kategorie"] == "Krankenhaus", "id"].iloc[0])
