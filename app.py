@@ -1,15 +1,37 @@
-"""Standortatlas – entry point: ``streamlit run app.py``.
+"""Standortatlas – entry point. Start with ``python scripts/serve.py`` (or ``streamlit run app.py``).
 
-Pages are listed explicitly with ``st.navigation`` (the legacy ``pages/`` auto-discovery is off).
+Pages are listed explicitly with ``st.navigation``, grouped by who uses them; the modules live in
+``pages/`` (the legacy folder scan is not used, see ``scripts/serve.py``).
 """
 
 import streamlit as st
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
 
-navigation = st.navigation([
-    st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
-    st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
-    st.Page("pages/quellen.py", title="Daten & Quellen", icon=":material/description:", url_path="quellen"),
-])
+navigation = st.navigation({
+    "": [
+        st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
+    ],
+    "Für Familien": [
+        st.Page("pages/angebote_finden.py", title="Angebote in meiner Nähe", icon=":material/family_restroom:",
+                url_path="angebote-finden"),
+        st.Page("pages/meldung.py", title="Angebot melden", icon=":material/feedback:", url_path="meldung"),
+    ],
+    "Planung": [
+        st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
+        st.Page("pages/erreichbarkeit.py", title="Erreichbarkeit", icon=":material/directions_walk:",
+                url_path="erreichbarkeit"),
+    ],
+    "Kreistag": [
+        st.Page("pages/indikatoren.py", title="Indikatoren", icon=":material/bar_chart:", url_path="indikatoren"),
+        st.Page("pages/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/location_city:",
+                url_path="profil"),
+        st.Page("pages/sitzung.py", title="Sitzungsmodus", icon=":material/slideshow:", url_path="sitzung"),
+    ],
+    "Über die Daten": [
+        st.Page("pages/quellen.py", title="Daten & Quellen", icon=":material/description:", url_path="quellen"),
+        st.Page("pages/register_admin.py", title="Register (Verwaltung)", icon=":material/edit_note:",
+                url_path="register"),
+    ],
+})
 navigation.run()

@@ -12,7 +12,9 @@ The package is organised by what users do and what the data is:
 * :mod:`atlas.atlasdata`  – loading the built GeoPackage once
 * :mod:`atlas.choropleth` – classification and colours for Gemeinde maps
 * :mod:`atlas.mapview`    – building the folium map (offline, no CDN)
+* :mod:`atlas.offer_search` – "Angebote in meiner Nähe": nearest offers for a place (families, phones)
 * :mod:`atlas.accessibility` – reachability: engine, county analysis, what-if, proposals, comparison, downloads
+* :mod:`atlas.council`    – council views: indicator maps, comparisons, Sozialraumprofil (PDF/PNG), Sitzungsmodus slides
 * :mod:`atlas.register`   – the offer register: store (SQLite/PostGIS) with history, import, export, admin
 
 Nothing in this package imports Streamlit; pages in ``pages/`` only read widgets and draw.

@@ -23,7 +23,22 @@ cols[1].metric("Gemeinden", manifest["gemeinden_anzahl"])
 cols[2].metric("Angebote im Register", manifest["angebote"]["gesamt"])
 
 st.subheader("Wo möchten Sie anfangen?")
-st.page_link("pages/karte.py", label="Karte: Gemeinden, Angebote und Bahnhöfe", icon=":material/map:")
+families, planning, council = st.columns(3)
+with families:
+    st.markdown("**Für Familien**")
+    st.page_link("pages/angebote_finden.py", label="Angebote in meiner Nähe", icon=":material/family_restroom:")
+    st.page_link("pages/meldung.py", label="Angebot fehlt? Angaben falsch? Melden", icon=":material/feedback:")
+with planning:
+    st.markdown("**Für die Planung**")
+    st.page_link("pages/karte.py", label="Karte: Gemeinden, Angebote, Bahnhöfe", icon=":material/map:")
+    st.page_link("pages/erreichbarkeit.py", label="Erreichbarkeit und Versorgungslücken",
+                 icon=":material/directions_walk:")
+with council:
+    st.markdown("**Für den Kreistag**")
+    st.page_link("pages/indikatoren.py", label="Indikatoren je Gemeinde", icon=":material/bar_chart:")
+    st.page_link("pages/sozialraumprofil.py", label="Sozialraumprofil einer Gemeinde",
+                 icon=":material/location_city:")
+    st.page_link("pages/sitzung.py", label="Sitzungsmodus für Beamer", icon=":material/slideshow:")
 st.page_link("pages/quellen.py", label="Daten & Quellen: Herkunft, Stand und Lizenzen", icon=":material/description:")
 st.caption(
     "Das Angebotsregister ist ein erster Stand aus öffentlichen Quellen und noch unvollständig. "
