@@ -12,7 +12,6 @@ Every text that reaches the map is HTML-escaped here; links are only emitted for
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
@@ -31,16 +29,18 @@ from atlas.atlasdata import AtlasData
 from atlas.choropleth import Classification, classify, format_number
 from atlas.indicators import Indicator
 from atlas.layers import LayerDefinition, PopupField
+from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing imports)
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_JS,
+    Attribution,
+    HtmlControl,
+    features,
+    offline_map,
+)
 from atlas.sources import load_sources
 
-#: URLs under which Streamlit serves ``static/`` (``[server] enableStaticServing = true``).
-STATIC_URL = "/app/static"
-LEAFLET_JS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.js"
-LEAFLET_CSS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.css"
-_MARKERCLUSTER = f"{STATIC_URL}/vendor/leaflet.markercluster-1.5.3"
-MARKERCLUSTER_JS = [("markerclusterjs", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]
-MARKERCLUSTER_CSS = [("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css"),
-                     ("markerclusterdefaultcss", f"{_MARKERCLUSTER}/MarkerCluster.Default.css")]
 
 #: Simplification tolerance for polygons (metres, EPSG:25832) and coordinate rounding (degrees).
 SIMPLIFY_TOLERANCE_M = 40.0
@@ -192,55 +192,6 @@ class MapResult:
 
 # ------------------------------------------------------------------------------- custom controls
 
-class _Attribution(MacroElement):
-    """Adds attribution strings to Leaflet's attribution control (escaped)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {% for text in this.texts %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
-        {% endfor %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix(
-            '<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
-        {% endmacro %}
-    """)
-
-    def __init__(self, texts: Sequence[str]):
-        super().__init__()
-        self._name = "Attribution"
-        self.texts = [html.escape(t) for t in texts]
-
-
-class _HtmlControl(MacroElement):
-    """A Leaflet control holding fixed (already escaped) HTML, e.g. the legend."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function() {
-            var ctl = L.control({position: {{ this.position|tojson }}});
-            ctl.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                // On narrow screens (phones) start with the legend folded so the map stays visible.
-                var details = div.querySelector('details');
-                if (details && window.innerWidth < 700) { details.open = false; }
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            ctl.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, html_text: str, position: str = "bottomleft", css_class: str = "atlas-legend"):
-        super().__init__()
-        self._name = "HtmlControl"
-        self.html = html_text
-        self.position = position
-        self.css_class = css_class
-
-
 class _ClusteredPoints(MarkerCluster):
     """Circle markers in a Leaflet.markercluster group, each with its own popup and tooltip.
 
@@ -276,35 +227,7 @@ class _ClusteredPoints(MarkerCluster):
         self.base_style = _path_style(layer)
 
 
-_CSS = """
-<style>
-.atlas-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
-  box-shadow:0 1px 4px rgba(0,0,0,.35);font:14px/1.35 system-ui,sans-serif;max-width:300px;color:#111}
-.atlas-legend h4{margin:0 0 4px;font-size:14px}
-.atlas-legend .sw{display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #777;
-  vertical-align:middle}
-.atlas-legend .pt{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;
-  border:1px solid #333;vertical-align:middle}
-.atlas-legend .note{color:#444;font-size:12px;margin-top:4px}
-.atlas-popup{font:13px/1.35 system-ui,sans-serif;border-collapse:collapse}
-.atlas-popup th{text-align:left;padding:2px 8px 2px 0;vertical-align:top;color:#444;font-weight:600}
-.atlas-popup td{padding:2px 0;vertical-align:top;word-break:break-word}
-.leaflet-container{background:#ffffff}
-.leaflet-control-attribution{font-size:11px;line-height:1.3}
-.atlas-legend summary{cursor:pointer;font-weight:600}
-</style>
-"""
-
-
 # ------------------------------------------------------------------------------------- the layers
-
-def _features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dict:
-    """A GeoJSON FeatureCollection with only the given properties (keeps the payload small)."""
-    geo = json.loads(gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs).to_json(drop_id=True))
-    for i, feature in enumerate(geo["features"]):
-        feature["properties"] = {key: values[i] for key, values in props.items()}
-    return geo
-
 
 def _path_style(layer: LayerDefinition) -> dict:
     s = layer.stil
@@ -364,7 +287,7 @@ def _choropleth_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, opti
             if pd.isna(value):
                 styles[i]["dashArray"] = "4 3"
     popups = [popup_html(rec, layer.popup, extra_rows[i]) for i, rec in enumerate(_records(gem))]
-    geo = _features(gem, {"_style": styles, "_tooltip": tooltips, "_popup": popups})
+    geo = features(gem, {"_style": styles, "_tooltip": tooltips, "_popup": popups})
     _add_geojson(m, geo, layer, layer.titel, layer.sichtbar)
     return classification
 
@@ -395,9 +318,9 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
     if layer.tooltip:
         props["_tooltip"] = [html.escape(str(v)) for v in frame[layer.tooltip]]
     if layer.buendeln:
-        _ClusteredPoints(_features(frame, props), layer, name=f"{layer.titel} ({len(frame)})").add_to(m)
+        _ClusteredPoints(features(frame, props), layer, name=f"{layer.titel} ({len(frame)})").add_to(m)
     elif len(frame):
-        _add_geojson(m, _features(frame, props), layer, f"{layer.titel} ({len(frame)})", layer.sichtbar, point=True)
+        _add_geojson(m, features(frame, props), layer, f"{layer.titel} ({len(frame)})", layer.sichtbar, point=True)
     return len(frame)
 
 
@@ -420,7 +343,7 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
                              else html.escape(str(v)) for v in frame[layer.tooltip]]
     if layer.popup and interactive:
         props["_popup"] = [popup_html(rec, layer.popup) for rec in _records(frame)]
-    _add_geojson(m, _features(frame, props), layer, layer.titel, layer.sichtbar, interactive=interactive)
+    _add_geojson(m, features(frame, props), layer, layer.titel, layer.sichtbar, interactive=interactive)
     return len(frame)
 
 
@@ -452,15 +375,7 @@ def legend_html(classification: Classification | None, indicator: Indicator | No
 
 def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOptions) -> MapResult:
     """Assemble the overview map for *options*; pure (no Streamlit)."""
-    south, west, north, east = base.bounds
-    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, prefer_canvas=False, zoom_control=True, height="100%",
-                   maxZoom=18, minZoom=7)
-    # Serve Leaflet from the app itself: no CDN.
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    m.get_root().header.add_child(folium.Element(_CSS), name="atlas_css")
-    m.fit_bounds([[south, west], [north, east]])
+    m = offline_map(base.bounds)
 
     if options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap-Hintergrund (nur mit Internet)", overlay=True,
@@ -492,8 +407,8 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     attributions = _attribution_texts(source_keys)
     if options.online_tiles:
         attributions.append(OSM_ATTRIBUTION + " (nur Online-Hintergrund)")
-    _Attribution(attributions).add_to(m)
-    _HtmlControl(legend_html(classification, options.indicator, point_groups)).add_to(m)
+    Attribution(attributions).add_to(m)
+    HtmlControl(legend_html(classification, options.indicator, point_groups)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return MapResult(map=m, classification=classification, attributions=attributions, counts=counts)
 

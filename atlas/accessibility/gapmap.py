@@ -23,7 +23,8 @@ import pandas as pd
 
 from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.choropleth import format_number
-from atlas.mapview import _CSS, LEAFLET_CSS, LEAFLET_JS, MapBase, _Attribution, _features, _HtmlControl
+from atlas.leaflet import Attribution, HtmlControl, features, offline_map
+from atlas.mapview import MapBase
 from atlas.settings import MAP_CRS
 
 #: Fill colour per cell class (ColorBrewer RdBu ends, colour-blind safe; scenario classes in
@@ -90,7 +91,7 @@ def _points_layer(m: folium.Map, lonlat: np.ndarray, tooltips: list[str], name: 
     frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=MAP_CRS)
     style = {"className": css, "color": "#ffffff", "weight": 1.5, "fillColor": colour,
              "fillOpacity": fill_opacity, "fill": True}
-    geo = _features(frame, {"_tooltip": tooltips})
+    geo = features(frame, {"_tooltip": tooltips})
     folium.GeoJson(
         geo, name=name, show=show, marker=folium.CircleMarker(radius=radius),
         style_function=lambda _f, s=style: s,
@@ -121,16 +122,10 @@ def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
 
 def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
     """The folium map for *inp* on the prepared *base* (pure, no Streamlit)."""
-    south, west, north, east = base.bounds
-    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
-                   control_scale=True, zoom_control=True, height="100%", maxZoom=16, minZoom=7)
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    m.get_root().header.add_child(folium.Element(_CSS), name="atlas_css")
-    m.fit_bounds([[south, west], [north, east]])
+    m = offline_map(base.bounds, max_zoom=16)
 
     nk = base.frames["nachbar_kreise"]
-    folium.GeoJson(_features(nk, {}), name="Nachbarkreise", interactive=False,
+    folium.GeoJson(features(nk, {}), name="Nachbarkreise", interactive=False,
                    style_function=lambda _f: {"className": "atlas-nachbar", "color": "#9e9e9e", "weight": 1,
                                               "fillColor": "#f0f0f0", "fillOpacity": 1.0, "fill": True},
                    control=False).add_to(m)
@@ -146,7 +141,7 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
     tooltips = [_cell_tooltip(r, unit) for r in records]
     base_style = {"className": "atlas-zelle", "color": "#ffffff", "weight": 0.5, "fillOpacity": 0.75, "fill": True}
     folium.GeoJson(
-        _features(shapes, {"_style": styles, "_tooltip": tooltips}),
+        features(shapes, {"_style": styles, "_tooltip": tooltips}),
         name="Rasterzellen nach Erreichbarkeit",
         style_function=lambda f: {**base_style, **f["properties"]["_style"]},
         tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False, sticky=True),
@@ -154,7 +149,7 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
     ).add_to(m)
 
     gem = base.frames["gemeinden"]
-    folium.GeoJson(_features(gem, {}), name="Gemeindegrenzen", interactive=False,
+    folium.GeoJson(features(gem, {}), name="Gemeindegrenzen", interactive=False,
                    style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
                                               "fill": False}).add_to(m)
 
@@ -202,7 +197,7 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
         sel = cells["klasse"] == key
         if bool(sel.any()):
             counts[key] = (int(sel.sum()), float(cells.loc[sel, "einwohner"].sum()))
-    _Attribution(list(inp.attributions)).add_to(m)
-    _HtmlControl(legend_html(inp, counts)).add_to(m)
+    Attribution(list(inp.attributions)).add_to(m)
+    HtmlControl(legend_html(inp, counts)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m

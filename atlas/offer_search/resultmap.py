@@ -18,7 +18,8 @@ from folium.template import Template
 from pyproj import Transformer
 
 from atlas import settings
-from atlas.mapview import LEAFLET_CSS, LEAFLET_JS, MapBase
+from atlas.leaflet import Attribution, offline_map
+from atlas.mapview import MapBase
 from atlas.offer_search.gazetteer import Place
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit
@@ -40,22 +41,6 @@ MAP_CSS = """
 .of-popup a{display:inline-block;padding:6px 0}
 </style>
 """
-
-
-class _Attribution(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {% for text in this.texts %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
-        {% endfor %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet');
-        {% endmacro %}
-    """)
-
-    def __init__(self, texts: Sequence[str]):
-        super().__init__()
-        self._name = "OfAttribution"
-        self.texts = [html.escape(t) for t in texts]
 
 
 class _DivMarkers(MacroElement):
@@ -132,11 +117,7 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
                      attributions: Sequence[str]) -> folium.Map:
     """The map of one search (pure; the page draws it with st_folium)."""
     south, west, north, east = base.bounds
-    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None,
-                   control_scale=True, zoom_control=True, height="100%", maxZoom=17, minZoom=7)
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    m.get_root().header.add_child(folium.Element(MAP_CSS), name="of_css")
+    m = offline_map(base.bounds, zoom_start=9, max_zoom=17, css=MAP_CSS, css_name="of_css")
     folium.GeoJson(base.frames["nachbar_gemeinden"].__geo_interface__, name="nachbar", interactive=False,
                    style_function=lambda f: {"color": "#bbbbbb", "weight": 0.6, "fillColor": "#f2f2f2",
                                              "fillOpacity": 1.0}).add_to(m)
@@ -181,5 +162,5 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
     else:
         m.fit_bounds([[south, west], [north, east]])
     LocateControl(t("standort_knopf"), t("standort_fehler")).add_to(m)
-    _Attribution(attributions).add_to(m)
+    Attribution(attributions, prefix="Leaflet").add_to(m)
     return m

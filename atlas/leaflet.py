@@ -1,0 +1,122 @@
+"""Offline Leaflet building blocks shared by every map of the atlas.
+
+Leaflet and its plugins are served by the app itself (``static/vendor``, Streamlit static serving), so
+maps work without internet: :func:`offline_map` creates a folium map that loads nothing from a CDN and
+needs no tile server. :class:`Attribution` and :class:`HtmlControl` are plain Leaflet controls (no
+branca colormaps, which would pull d3 from a CDN); :func:`features` builds small GeoJSON payloads.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
+
+#: URLs under which Streamlit serves ``static/`` (``[server] enableStaticServing = true``).
+STATIC_URL = "/app/static"
+LEAFLET_JS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.js"
+LEAFLET_CSS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.css"
+_MARKERCLUSTER = f"{STATIC_URL}/vendor/leaflet.markercluster-1.5.3"
+MARKERCLUSTER_JS = [("markerclusterjs", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css"),
+                     ("markerclusterdefaultcss", f"{_MARKERCLUSTER}/MarkerCluster.Default.css")]
+
+
+BASE_CSS = """
+<style>
+.atlas-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;
+  box-shadow:0 1px 4px rgba(0,0,0,.35);font:14px/1.35 system-ui,sans-serif;max-width:300px;color:#111}
+.atlas-legend h4{margin:0 0 4px;font-size:14px}
+.atlas-legend .sw{display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #777;
+  vertical-align:middle}
+.atlas-legend .pt{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;
+  border:1px solid #333;vertical-align:middle}
+.atlas-legend .note{color:#444;font-size:12px;margin-top:4px}
+.atlas-popup{font:13px/1.35 system-ui,sans-serif;border-collapse:collapse}
+.atlas-popup th{text-align:left;padding:2px 8px 2px 0;vertical-align:top;color:#444;font-weight:600}
+.atlas-popup td{padding:2px 0;vertical-align:top;word-break:break-word}
+.leaflet-container{background:#ffffff}
+.leaflet-control-attribution{font-size:11px;line-height:1.3}
+.atlas-legend summary{cursor:pointer;font-weight:600}
+</style>
+"""
+
+
+
+def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 10, max_zoom: int = 18,
+                min_zoom: int = 7, css: str = BASE_CSS, css_name: str = "atlas_css") -> folium.Map:
+    """A folium map fitted to *bounds* (south, west, north, east) with Leaflet served locally, no tiles."""
+    south, west, north, east = bounds
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=zoom_start, tiles=None,
+                   control_scale=True, prefer_canvas=False, zoom_control=True, height="100%",
+                   maxZoom=max_zoom, minZoom=min_zoom)
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    m.get_root().header.add_child(folium.Element(css), name=css_name)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dict:
+    """A GeoJSON FeatureCollection with only the given properties (keeps the payload small)."""
+    geo = json.loads(gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs).to_json(drop_id=True))
+    for i, feature in enumerate(geo["features"]):
+        feature["properties"] = {key: values[i] for key, values in props.items()}
+    return geo
+
+
+class Attribution(MacroElement):
+    """Adds attribution strings to Leaflet's attribution control (escaped)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {% for text in this.texts %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
+        {% endfor %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, texts: Sequence[str], prefix: str | None = None):
+        super().__init__()
+        self._name = "Attribution"
+        self.texts = [html.escape(t) for t in texts]
+        self.prefix = (html.escape(prefix) if prefix is not None else
+                       '<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>')
+
+
+class HtmlControl(MacroElement):
+    """A Leaflet control holding fixed (already escaped) HTML, e.g. the legend."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var ctl = L.control({position: {{ this.position|tojson }}});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                // On narrow screens (phones) start with the legend folded so the map stays visible.
+                var details = div.querySelector('details');
+                if (details && window.innerWidth < 700) { details.open = false; }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, position: str = "bottomleft", css_class: str = "atlas-legend"):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+
+
