@@ -370,12 +370,57 @@ def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataF
     result = place_offers(offers, gem[["ags", "name", "geometry"]], orte[["name", "ags", "geometry"]],
                           confidential=source.vertraulich)
     placed = result.placed
+    placed["zuletzt_geprueft"] = ""
     unplaced = result.unplaced
     if unplaced.empty:
         unplaced = pd.DataFrame(columns=[*OFFER_COLUMNS, "grund"])
+    unplaced.insert(len(OFFER_COLUMNS), "zuletzt_geprueft", "")
     if len(placed) + len(unplaced) != len(raw):
         raise BuildError("Beim Verorten der Angebote sind Zeilen verloren gegangen.")
     return placed, unplaced, result.notes
+
+
+def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source
+                     ) -> tuple[gpd.GeoDataFrame, pd.DataFrame] | None:
+    """Offers from the register store at *url* (active ones), or None when there is no store with offers.
+
+    Offers with coordinates keep the store's position and precision; offers without coordinates, and
+    offers with a protected address (``vertraulich`` in ``geodata/sources.yaml``), are not placed.
+    """
+    from atlas.register.store import RegisterStore
+
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None
+    store = RegisterStore.open(url)
+    try:
+        records = store.offers()
+    finally:
+        store.dispose()
+    if not records:
+        return None
+    confidential = [w.casefold() for w in source.vertraulich]
+    placed_rows: list[dict] = []
+    points: list[object] = []
+    unplaced_rows: list[dict] = []
+    for rec in records:
+        base = {col: ("" if rec.get(col) is None else str(rec.get(col))) for col in OFFER_COLUMNS}
+        base["zuletzt_geprueft"] = str(rec.get("zuletzt_geprueft") or "")
+        if any(word in base["name"].casefold() for word in confidential):
+            unplaced_rows.append({**base, "grund": "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, "
+                                                   "Kontakt über Telefon oder Webseite."})
+        elif rec.get("lon") is None or rec.get("lat") is None:
+            unplaced_rows.append({**base, "grund": str(rec.get("lage_hinweis") or "Keine Lage im Register.")})
+        else:
+            placed_rows.append({**base, "ags": str(rec.get("ags") or ""),
+                                "lage_genauigkeit": str(rec.get("lage_genauigkeit") or "punkt"),
+                                "lage_hinweis": str(rec.get("lage_hinweis") or "")})
+            points.append(shapely.Point(float(rec["lon"]), float(rec["lat"])))
+    placed = gpd.GeoDataFrame(placed_rows, geometry=points, crs=settings.MAP_CRS).to_crs(settings.METRIC_CRS)
+    if len(placed):
+        inside = _assign_ags(placed.geometry, gem)
+        placed["ags"] = [a or old for a, old in zip(inside, placed["ags"], strict=True)]
+    unplaced = pd.DataFrame(unplaced_rows, columns=[*OFFER_COLUMNS, "zuletzt_geprueft", "grund"])
+    return placed, unplaced
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -412,8 +457,13 @@ def _write(layers: dict[str, pd.DataFrame], target: Path) -> None:
 
 
 def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[str] | None = None,
-          kreis: str | None = None) -> BuildResult:
-    """Build the GeoPackage from *source* into *data* for Kreis *kreis* (see :mod:`atlas.settings`)."""
+          kreis: str | None = None, register_url: str | None = None, use_register: bool = True) -> BuildResult:
+    """Build the GeoPackage from *source* into *data* for Kreis *kreis* (see :mod:`atlas.settings`).
+
+    Offers come from the offers register store (``register_url``, else ``ATLAS_DATABASE_URL``, else the
+    SQLite file in *data*) when it exists and holds offers, so that the coordinator's edits reach the maps;
+    otherwise (first build) from the public-sources CSV. ``use_register=False`` forces the CSV.
+    """
     started = time.perf_counter()
     folder = settings.source_dir(source)
     out_dir = settings.data_dir(data)
@@ -432,6 +482,15 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     orte = _build_orte(frames["orte"], all_gem, kreis)
     stations = _build_bahnhoefe(frames["bahnhoefe"], all_gem, kreis)
     placed, unplaced, notes = _build_angebote(frames["angebote"], gem, orte, sources["angebote"])
+    offers_from = "csv"
+    if use_register:
+        from atlas.register.store import database_url
+
+        from_store = _register_offers(database_url(register_url, out_dir), gem, sources["angebote"])
+        if from_store is not None:
+            placed, unplaced = from_store
+            notes = []
+            offers_from = "register"
 
     layers: dict[str, pd.DataFrame] = {
         "gemeinden": gem, "kreis": kreis_frame, "nachbar_gemeinden": neighbours,
@@ -462,7 +521,8 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
         "einwohner_zensus_2022": population_total,
         "einwohner_raster_im_kreis": int(grid_all.loc[grid_all["in_kreis"], "einwohner"].sum()),
         "angebote": {
-            "gesamt": int(len(frames["angebote"])),
+            "quelle": offers_from,
+            "gesamt": int(len(placed) + len(unplaced)),
             "verortet": {str(k): int(v) for k, v in precision.items()},
             "ohne_lage": [{"id": str(r["id"]), "name": str(r["name"]), "grund": str(r["grund"])}
                           for r in unplaced.to_dict("records")],

@@ -16,12 +16,14 @@ from atlas.errors import AtlasError
 def _cmd_build(args: argparse.Namespace) -> int:
     from atlas.build import build
 
-    result = build(source=args.source, data=args.data, kreis=args.kreis)
+    result = build(source=args.source, data=args.data, kreis=args.kreis, use_register=not args.ohne_register)
     info = result.manifest_data
     offers = info["angebote"]
     print(f"GeoPackage geschrieben: {result.gpkg}")
     print(f"Gemeinden: {info['gemeinden_anzahl']}, Einwohner (Zensus 2022): {info['einwohner_zensus_2022']}")
     print("Ebenen: " + ", ".join(f"{k} {v}" for k, v in info["ebenen"].items()))
+    source = "Angebotsregister (Datenbank)" if offers["quelle"] == "register" else "CSV der öffentlichen Quellen"
+    print(f"Angebote aus: {source}")
     print(f"Angebote: {offers['gesamt']} – verortet {json.dumps(offers['verortet'], ensure_ascii=False)}, "
           f"ohne Lage {len(offers['ohne_lage'])}")
     for row in offers["ohne_lage"]:
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--source", help="Quellordner (Standard: ATLAS_SOURCE_DIR oder ../shared/geodata-src)")
     p_build.add_argument("--data", help="Zielordner (Standard: ATLAS_DATA_DIR oder geodata/build)")
     p_build.add_argument("--kreis", help="Kreisschlüssel, fünfstellig (Standard: ATLAS_KREIS_AGS oder 16066)")
+    p_build.add_argument("--ohne-register", action="store_true",
+                         help="Angebote aus der CSV-Quelle lesen, auch wenn es ein Angebotsregister gibt")
     p_build.set_defaults(func=_cmd_build)
     p_check = sub.add_parser("check", help="Ebenen-Dateien und Indikatorkatalog gegen die Daten prüfen")
     p_check.add_argument("--data", help="Ordner der aufbereiteten Daten")

@@ -17,12 +17,12 @@ from atlas.layers import LayerDefinition, check_against_data, load_layers
 from atlas.mapview import MapBase, prepare_base
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load(version: str) -> AtlasData:
     return load_atlas()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _base(version: str, _data: AtlasData) -> MapBase:
     return prepare_base(_data)
 

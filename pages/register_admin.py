@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import settings
+from atlas.build import build
 from atlas.errors import AtlasError
 from atlas.mapview import field_html
 from atlas.register.auth import LoginThrottle, check_login, users_from_secrets
@@ -305,6 +306,21 @@ def _reports_tab(store, user: str) -> None:
             st.rerun()
 
 
+def _maps_tab() -> None:
+    st.write("Karte, Erreichbarkeit und die Familienseite lesen die Angebote aus den aufbereiteten Daten. "
+             "Nach Änderungen im Register hier neu aufbauen, damit sie dort erscheinen.")
+    if st.button("Karten jetzt aktualisieren", key="register_rebuild"):
+        with st.spinner("Daten werden neu aufbereitet …"):
+            try:
+                result = build()
+            except AtlasError as exc:
+                st.error(f"Die Daten konnten nicht neu aufbereitet werden: {exc}")
+                return
+        offers = result.manifest_data["angebote"]
+        on_map = sum(offers["verortet"].values())
+        st.success(f"Aktualisiert: {on_map} Angebote auf der Karte, {len(offers['ohne_lage'])} ohne Kartenlage.")
+
+
 st.title("Register (Verwaltung)")
 editor = _login()
 if editor:
@@ -316,7 +332,8 @@ if editor:
             if _oidc_user():
                 st.logout()
             st.rerun()
-    tabs = st.tabs(["Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen"])
+    tabs = st.tabs(["Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen",
+                    "Karten aktualisieren"])
     with tabs[0]:
         _offer_tab(register, editor)
     with tabs[1]:
@@ -329,5 +346,7 @@ if editor:
         _osm_tab(register, editor)
     with tabs[5]:
         _reports_tab(register, editor)
+    with tabs[6]:
+        _maps_tab()
 attribution_footer(["Angebotsregister: eigene Zusammenstellung aus öffentlichen Quellen (siehe quelle_url)",
                     "OpenStreetMap-Vorschläge: © OpenStreetMap contributors (ODbL)"])

@@ -73,7 +73,8 @@ def test_admin_page_shows_nothing_without_login_and_slows_down_failures(env: Reg
     with mock.patch("time.time", return_value=1_000_002.0):
         at.button[0].click().run()
     assert not at.exception and [t.label for t in at.tabs] == [
-        "Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen"]
+        "Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen",
+        "Karten aktualisieren"]
 
 
 def test_no_users_configured_shows_setup_hint(env: RegisterStore) -> None:
