@@ -9,7 +9,11 @@ from streamlit_folium import st_folium
 
 from atlas.accessibility import NoSitesError, best_new_sites, compute_reachability
 from atlas.accessibility._helpers import md_escape
-from atlas.accessibility.comparison import compare_with_deutschlandatlas, differences, indicators_for_category
+from atlas.accessibility.comparison import (
+    compare_with_deutschlandatlas,
+    differences,
+    indicators_for_category,
+)
 from atlas.accessibility.county import (
     GEMEINDE_SPALTEN,
     ZIEL_BAHNHOEFE,
@@ -24,8 +28,8 @@ from atlas.accessibility.county import (
     destination_options,
     gemeinde_table,
     hypothetical_sites,
-    lonlat_from_xy,
     load_network,
+    lonlat_from_xy,
     make_verfahren,
     osm_pbf_path,
     site_records,
@@ -37,8 +41,15 @@ from atlas.accessibility.errors import AccessibilityError
 from atlas.accessibility.export import cells_csv, cells_gpkg, gemeinde_csv
 from atlas.accessibility.gapmap import GapMapInput, build_gap_map
 from atlas.accessibility.parameters import MODE_LABEL, MODES
-from atlas.accessibility.standards import ART_LABEL, adjusted_standard, load_register_notes, load_standards, standards_for
+from atlas.accessibility.standards import (
+    ART_LABEL,
+    adjusted_standard,
+    load_register_notes,
+    load_standards,
+    standards_for,
+)
 from atlas.choropleth import format_number
+from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.indicators import load_catalogue
 from atlas.mapview import OSM_ATTRIBUTION
@@ -266,7 +277,7 @@ if result is not None:
     with tabs[0]:
         st.markdown("**Größte Versorgungslücken**: Gemeinden nach der Zahl der Einwohner jenseits des Standards "
                     f"({md_escape(standard.beschreibung)}). Mittelwerte sind nach Einwohnern gewichtet.")
-        st.dataframe(table.rename(columns=GEMEINDE_SPALTEN), hide_index=True, width="stretch")
+        st.dataframe(german_frame(table.rename(columns=GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
     with tabs[1]:
         if best is None:
             st.info("Schalten Sie in der Seitenleiste „Beste neue Standorte vorschlagen“ ein. Vorgeschlagen werden "
@@ -284,7 +295,7 @@ if result is not None:
             cols = {"rang": "Rang", "gemeinde": "Gemeinde", "einwohner_gewonnen": "Einwohner gewonnen",
                     "u15_gewonnen": "davon unter 15", "ue65_gewonnen": "davon 65+",
                     f"{gewicht}_jenseits_danach": "danach noch jenseits", "laenge": "Länge", "breite": "Breite"}
-            st.dataframe(shown[list(cols)].rename(columns=cols), hide_index=True, width="stretch")
+            st.dataframe(german_frame(shown[list(cols)].rename(columns=cols)), hide_index=True, width="stretch")
 
             def _adopt() -> None:
                 st.session_state[STATE_HYP][ziel].extend((float(a), float(b)) for a, b in ll)
@@ -306,7 +317,7 @@ if result is not None:
             summary = vg.zusammenfassung()
             st.markdown(f"**Plausibilitätsprüfung: {md_escape(ind.label)}** – unsere geschätzten Pkw-Minuten "
                         "(bestehende Standorte, ohne Szenario) neben dem Wert des Deutschlandatlas, je Gemeinde.")
-            st.dataframe(vg.tabelle.rename(columns=vg.spalten), hide_index=True, width="stretch",
+            st.dataframe(german_frame(vg.tabelle.rename(columns=vg.spalten)), hide_index=True, width="stretch",
                          column_config={c: st.column_config.NumberColumn(format="%.1f")
                                         for c in list(vg.spalten.values())[2:]})
             st.caption(

@@ -16,9 +16,16 @@ from atlas.council.compare import (
     ranking_table,
 )
 from atlas.council.errors import CouncilError
-from atlas.council.indicator_maps import MapChoice, classify_indicator, grouped_indicators, indicator_map, \
-    map_caption, parse_breaks
+from atlas.council.indicator_maps import (
+    MapChoice,
+    classify_indicator,
+    grouped_indicators,
+    indicator_map,
+    map_caption,
+    parse_breaks,
+)
 from atlas.council.map_png import render_map_png
+from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
 from pages._common import attribution_footer, get_base, get_data, get_layers
 
@@ -112,7 +119,7 @@ with tab_pair:
     else:
         st.markdown(f"**Rangkorrelation (Spearman):** {format_number(rho, 2)} über {n} Gemeinden "
                     "(1 = gleiche Reihenfolge, −1 = umgekehrte, 0 = kein Zusammenhang).")
-    st.dataframe(compare_pair(gem, indicator, second), hide_index=True, width="stretch")
+    st.dataframe(german_frame(compare_pair(gem, indicator, second)), hide_index=True, width="stretch")
 
 with tab_kreis:
     names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
@@ -130,13 +137,13 @@ with tab_kreis:
     st.caption(f"{kw.erlaeuterung}. {RANK_NOTE[indicator.richtung]}.")
     same_field = [ind for label, members in groups for ind in members if label == indicator.handlungsfeld]
     st.markdown(f"**Alle Indikatoren im Handlungsfeld {indicator.handlungsfeld}**")
-    st.dataframe(gemeinde_vs_kreis(gem, data["kreis"], same_field, ags).drop(columns=["id"]),
+    st.dataframe(german_frame(gemeinde_vs_kreis(gem, data["kreis"], same_field, ags).drop(columns=["id"])),
                  hide_index=True, width="stretch")
 
 with tab_table:
     shown = [by_id[i] for i in choices]
     st.caption("Zum Sortieren auf eine Spaltenüberschrift klicken. " + " ".join(
         f"{label}." for label in sorted({RANK_NOTE[i.richtung] for i in shown})))
-    st.dataframe(ranking_table(gem, shown), hide_index=True, width="stretch", height=560)
+    st.dataframe(german_frame(ranking_table(gem, shown)), hide_index=True, width="stretch", height=560)
 
 attribution_footer(result.attributions)

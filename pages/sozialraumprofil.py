@@ -14,6 +14,7 @@ from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
 from atlas.council.profile_pdf import profile_pdf
+from atlas.display import german_frame
 from atlas.mapview import MapOptions, build_map
 from pages._common import attribution_footer, get_base, get_data, get_layers
 
@@ -99,7 +100,7 @@ with right:
         "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
         "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
     })
-    st.dataframe(ages, hide_index=True, width="stretch")
+    st.dataframe(german_frame(ages), hide_index=True, width="stretch")
     st.caption(profil.altersgruppen_hinweis)
     if profil.bahnhof is not None:
         b = profil.bahnhof
@@ -118,21 +119,21 @@ tab_reach, tab_offers, tab_rank, tab_img = st.tabs(["Erreichbarkeit", "Angebote"
                                                     "Kartenbild"])
 with tab_reach:
     st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
-    st.dataframe(profil.erreichbarkeit.drop(columns=["id", "Rangregel"]), hide_index=True, width="stretch")
+    st.dataframe(german_frame(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])), hide_index=True, width="stretch")
     if profil.eigene_schaetzung is not None:
         st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
-        st.dataframe(profil.eigene_schaetzung.drop(columns=["standard"]), hide_index=True, width="stretch")
+        st.dataframe(german_frame(profil.eigene_schaetzung.drop(columns=["standard"])), hide_index=True, width="stretch")
     st.caption(profil.eigene_hinweis)
 with tab_offers:
     st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
                 f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
-    st.dataframe(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"}), hide_index=True,
+    st.dataframe(german_frame(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})), hide_index=True,
                  width="stretch")
     st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
                + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
                   if profil.angebote_ungefaehr else "."))
 with tab_rank:
-    st.dataframe(profil.raenge.drop(columns=["id"]), hide_index=True, width="stretch", height=520)
+    st.dataframe(german_frame(profil.raenge.drop(columns=["id"])), hide_index=True, width="stretch", height=520)
     st.caption("Rang 1 = günstigster Wert, wenn die Richtung bekannt ist; sonst höchster Wert. Gleiche Werte "
                "teilen sich den Rang. Kreiswert \"berechnet\" = bevölkerungsgewichtetes Mittel der Gemeinden.")
 with tab_img:

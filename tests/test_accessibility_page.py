@@ -70,7 +70,7 @@ def test_default_grundschule_method_standard_table_and_map(page) -> None:
     table = at.dataframe[0].value
     assert len(table) == 39 and list(table.columns[:3]) == ["Rang", "Gemeinde", "AGS"]
     assert table["Rang"].iloc[0] == 1
-    total = int(table["jenseits: Einwohner"].sum())
+    total = int(_german_numbers(table["jenseits: Einwohner"]).sum())
     assert _metric(at, "Einwohner jenseits des Standards").value == f"{total:,}".replace(",", ".")
     # Deutschlandatlas side by side
     da = at.dataframe[1].value
@@ -152,7 +152,7 @@ def test_proposals_table_and_map(page) -> None:
     assert len(frames) == 1
     best = frames[0]
     assert 1 <= len(best) <= 3 and list(best["Rang"]) == list(range(1, len(best) + 1))
-    assert (best["Einwohner gewonnen"].diff().dropna() <= 0).all()
+    assert (_german_numbers(best["Einwohner gewonnen"]).diff().dropna() <= 0).all()
     assert "atlas-vorschlag" in fake.maps[-1].get_root().render()
     at.button(key="erreichbarkeit_uebernehmen").click().run()
     assert len(at.session_state["erreichbarkeit_hypothetisch"]["Kita"]) == len(best)
@@ -177,3 +177,10 @@ def _first_option_id() -> str:
 
     offers = load_atlas()["angebote"]
     return str(offers.loc[offers["kategorie"] == "Krankenhaus", "id"].iloc[0])
+
+
+def _german_numbers(column):
+    """Tables show German notation ('10.076', '5,6'): back to numbers."""
+    import pandas as pd
+
+    return pd.to_numeric(column.astype(str).str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
