@@ -9,7 +9,6 @@ without a value get a distinct grey.
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +16,8 @@ from typing import Literal
 import mapclassify
 import numpy as np
 import pandas as pd
+
+from atlas.display import NO_DATA_LABEL, format_number  # noqa: F401  (re-exported)
 
 Method = Literal["quantile", "gleiche_intervalle", "natuerliche_brueche", "manuell"]
 
@@ -28,7 +29,6 @@ METHOD_LABELS: dict[str, str] = {
 }
 
 NO_DATA_COLOUR = "#bdbdbd"
-NO_DATA_LABEL = "keine Angabe"
 
 # ColorBrewer (Cynthia Brewer, colorbrewer2.org) sequential schemes, 3–7 classes.
 _YL_OR_RD = {
@@ -79,17 +79,6 @@ class Classification:
     legend: list[LegendEntry]
     method: str
     k: int
-
-
-def format_number(value: float | int | None, decimals: int | None = None) -> str:
-    """German number format: 1.234,5 (thousands dot, decimal comma)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_LABEL
-    if decimals is None:
-        magnitude = abs(float(value))
-        decimals = 0 if magnitude >= 100 or float(value).is_integer() else (1 if magnitude >= 10 else 2)
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def _classifier(y: np.ndarray, method: str, k: int, manual_breaks: list[float] | None):

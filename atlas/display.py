@@ -7,14 +7,25 @@ metrics. Integer columns such as ranks stay numeric, so tables remain sortable b
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from atlas.choropleth import format_number
-
 MISSING = "–"
+NO_DATA_LABEL = "keine Angabe"
+
+
+def format_number(value: float | int | None, decimals: int | None = None) -> str:
+    """German number format: 1.234,5 (thousands dot, decimal comma)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_LABEL
+    if decimals is None:
+        magnitude = abs(float(value))
+        decimals = 0 if magnitude >= 100 or float(value).is_integer() else (1 if magnitude >= 10 else 2)
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def german_number(value: object, decimals: int | None = None) -> str:

@@ -6,15 +6,19 @@ Only caching and drawing live here; every computation is in :mod:`atlas`.
 from __future__ import annotations
 
 import html
+import importlib
+import threading
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from atlas import settings
 from atlas.atlasdata import AtlasData, data_version, load_atlas
-from atlas.build import build
 from atlas.errors import AtlasError
-from atlas.layers import LayerDefinition, check_against_data, load_layers
-from atlas.mapview import MapBase, prepare_base
+
+if TYPE_CHECKING:  # the map modules (folium, mapclassify) are imported only by pages that draw maps
+    from atlas.layers import LayerDefinition
+    from atlas.mapview import MapBase
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -24,6 +28,8 @@ def _load(version: str) -> AtlasData:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _base(version: str, _data: AtlasData) -> MapBase:
+    from atlas.mapview import prepare_base
+
     return prepare_base(_data)
 
 
@@ -33,6 +39,8 @@ def get_data() -> AtlasData:
     if not version:
         if settings.source_dir().is_dir():
             with st.spinner("Daten werden zum ersten Mal aufbereitet …"):
+                from atlas.build import build
+
                 try:
                     build()
                 except AtlasError as exc:
@@ -55,6 +63,8 @@ def get_base(data: AtlasData) -> MapBase:
 
 def get_layers(data: AtlasData) -> tuple[LayerDefinition, ...]:
     """The layer registry, checked against the built data; a broken file stops the page with its message."""
+    from atlas.layers import check_against_data, load_layers
+
     try:
         layers = load_layers()
         check_against_data(layers, data.columns())
@@ -62,6 +72,27 @@ def get_layers(data: AtlasData) -> tuple[LayerDefinition, ...]:
         st.error(str(exc))
         st.stop()
     return layers
+
+
+_WARMED = threading.Event()
+
+
+def warm_up_map_modules() -> None:
+    """Import the map libraries (folium, mapclassify, …) in a background thread, once per server process.
+
+    The start page needs none of them and is shown at once; by the time a user opens a map page the
+    imports (about 1–2 s on a small machine) are done.
+    """
+    if _WARMED.is_set():
+        return
+    _WARMED.set()
+
+    def _import() -> None:
+        # Only plain libraries: streamlit_folium registers its component and must be imported by a page.
+        for module in ("atlas.mapview", "atlas.layers"):
+            importlib.import_module(module)
+
+    threading.Thread(target=_import, name="atlas-warm-up", daemon=True).start()
 
 
 def attribution_footer(texts: list[str]) -> None:

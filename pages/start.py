@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.choropleth import format_number
+from atlas.display import format_number
 from atlas.sources import attributions
-from pages._common import attribution_footer, get_data
+from pages._common import attribution_footer, get_data, warm_up_map_modules
 
 data = get_data()
+warm_up_map_modules()
 manifest = data.manifest
 
 st.title(f"Standortatlas {data.kreis_name}")

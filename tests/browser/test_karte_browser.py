@@ -69,3 +69,18 @@ def test_first_request_straight_to_a_subpage_uses_our_navigation(fresh_app_url, 
     assert "Daten & Quellen" in nav and "Karte" in nav
     assert "_common" not in nav and "common" not in nav.split()
     assert page.locator("h1").first.inner_text() == "Daten & Quellen"
+
+
+def test_map_renders_after_the_start_page_warmed_up_the_map_modules(fresh_app_url, desktop_page):
+    page = desktop_page.page
+    page.goto(f"{fresh_app_url}/")
+    desktop_page.wait_for_app()
+    assert page.locator("h1").first.inner_text().startswith("Standortatlas")
+    # Give the background import on the start page time to finish first (a user reading the start
+    # page); an import there that breaks the map component would show up below as an empty map.
+    page.wait_for_timeout(4000)
+    page.get_by_role("link", name="Karte: Gemeinden, Angebote, Bahnhöfe").click()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-gemeinden").nth(38).wait_for(timeout=30_000)
+    assert frame.locator("path.atlas-gemeinden").count() == 39
+    assert desktop_page.errors == []
