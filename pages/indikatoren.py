@@ -24,6 +24,7 @@ from atlas.council.indicator_maps import (
     map_caption,
     parse_breaks,
 )
+from atlas.council.linked_maps import linked_indicator_maps
 from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
@@ -102,17 +103,24 @@ with tab_pair:
                              key="ind_zweiter")
     second = by_id[second_id]
     second_choice = MapChoice(indicator=second, method=method if method != "manuell" else "quantile", k=k)
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{indicator.label}**")
-        st_folium(indicator_map(base, layers, choice, height=460).map, height=460, width="stretch",
-                  returned_objects=[], key="ind_links")
-        st.caption(map_caption(choice, classification))
-    with right:
-        st.markdown(f"**{second.label}**")
-        second_result = indicator_map(base, layers, second_choice, height=460)
-        st_folium(second_result.map, height=460, width="stretch", returned_objects=[], key="ind_rechts")
-        st.caption(map_caption(second_choice, second_result.classification))
+    try:
+        pair = linked_indicator_maps(base, layers, choice, second_choice)
+    except CouncilError as exc:
+        pair = None
+        st.error(str(exc))
+    if pair is not None:
+        left, right = st.columns(2)
+        left.markdown(f"**Links: {indicator.label}**")
+        right.markdown(f"**Rechts: {second.label}**")
+        st_folium(pair.map, height=520, width="stretch", returned_objects=[], key="ind_paar")
+        st.caption("Die beiden Karten sind gekoppelt: Verschieben oder Zoomen der einen Karte verschiebt "
+                   "oder zoomt die andere mit.")
+        for column, side_choice, side in zip(st.columns(2), (choice, second_choice), (pair.left, pair.right),
+                                             strict=True):
+            column.caption(map_caption(side_choice, side.classification))
+            if side.classification is not None:
+                column.markdown("**Klassen:** " + " · ".join(f"{e.label} ({e.count})"
+                                                             for e in side.classification.legend))
     rho, n = rank_correlation(gem, indicator, second)
     if rho is None:
         st.markdown(f"Zu wenige Gemeinden mit beiden Werten für eine Rangkorrelation ({n}).")
@@ -146,4 +154,4 @@ with tab_table:
         f"{label}." for label in sorted({RANK_NOTE[i.richtung] for i in shown})))
     st.dataframe(german_frame(ranking_table(gem, shown)), hide_index=True, width="stretch", height=560)
 
-attribution_footer(result.attributions)
+attribution_footer(list(dict.fromkeys([*result.attributions, *(pair.attributions if pair else [])])))

@@ -41,7 +41,7 @@ def test_indikatoren_page_map_caption_and_table(app_env):
     assert "Quelle: Deutschlandatlas der Bundesregierung (Stand 12.12.2024)" in captions
     table = at.dataframe[-1].value
     assert len(table) == 39 and "Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis" in table.columns
-    assert sorted(table["Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis"].dropna())[0] == 1
+    assert min(table["Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis"].dropna()) == 1
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Kreiswert (berechnet)"].endswith("Minuten")
 
@@ -100,3 +100,24 @@ def test_sitzung_url_form_and_bad_url(app_env):
     assert "Pkw-Fahrzeit zur nächsten Apotheke – Meiningen" in _slide(at)
     at = _run("sitzung.py", {"folien": "p_apo~quantile~neun"})
     assert at.error[0].value == "Adresse, Folie 1: Feld 'klassen' muss eine ganze Zahl sein (war 'neun')."
+
+
+def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
+    from folium.plugins import DualMap
+
+    with mock.patch("streamlit_folium.st_folium", return_value={}) as drawn:
+        at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
+        at.query_params["indikator"] = "p_harzt"
+        at.run()
+        at.selectbox(key="ind_zweiter").set_value("p_grunds").run()
+    assert not at.exception, [e.value for e in at.exception]
+    maps = {call.kwargs["key"]: call.args[0] for call in drawn.call_args_list}
+    assert set(maps) == {"ind_karte", "ind_paar"}  # one iframe for the pair, no separate left/right maps
+    assert isinstance(maps["ind_paar"], DualMap)
+    markdown = [m.value for m in at.markdown]
+    assert "**Links: Pkw-Fahrzeit zur nächsten Hausarztpraxis**" in markdown
+    assert "**Rechts: Pkw-Fahrzeit zur nächsten Grundschule**" in markdown
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Die beiden Karten sind gekoppelt") for c in captions)
+    assert any(c.startswith("Pkw-Fahrzeit zur nächsten Grundschule – Quantile") for c in captions)
+    assert sum(m.startswith("**Klassen:** ") for m in markdown) == 3  # Karte tab + one per side
