@@ -9,6 +9,7 @@ from pathlib import Path
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def normalise_name(text: str) -> str:
@@ -41,3 +42,8 @@ def is_blank(value: object) -> bool:
     if isinstance(value, float) and value != value:  # NaN
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def escape_markdown(text: object) -> str:
+    """*text* with Markdown and HTML specials escaped, so data or user text shows literally in Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -7,8 +7,8 @@ import datetime as _dt
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas._helpers import escape_markdown as md_escape
 from atlas.accessibility import NoSitesError, best_new_sites, compute_reachability
-from atlas.accessibility._helpers import md_escape
 from atlas.accessibility.comparison import (
     compare_with_deutschlandatlas,
     differences,

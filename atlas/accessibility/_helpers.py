@@ -68,9 +68,3 @@ def exceeds(values: np.ndarray, threshold: float, inclusive: bool) -> np.ndarray
         return (v > threshold) & ~equal
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$"})
-
-
-def md_escape(text: object) -> str:
-    """*text* with Markdown special characters escaped (for data texts shown via Markdown)."""
-    return str(text).translate(_MD_SPECIAL)

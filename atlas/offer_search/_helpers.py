@@ -9,13 +9,13 @@ from typing import Any
 
 import yaml
 
+from atlas._helpers import escape_markdown as _escape_markdown
 from atlas.errors import CatalogueError
 
 #: Longest place query that is looked up; longer input is cut (and the page says so).
 MAX_QUERY_CHARS = 100
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def load_yaml(path: Path, top_key: str) -> Any:
@@ -67,5 +67,6 @@ def clean_query(text: object) -> tuple[str, bool]:
 
 
 def escape_markdown(text: str) -> str:
-    """Escape Markdown and HTML specials so user text shows literally in Streamlit Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape Markdown and HTML specials so user text shows literally in Streamlit Markdown; colons too,
+    so that typed or register text never turns into an automatic link."""
+    return _escape_markdown(text).replace(":", "\\:")
