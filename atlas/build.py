@@ -42,7 +42,7 @@ from atlas import settings
 from atlas._helpers import file_sha256, normalise_name
 from atlas.errors import BuildError, SourceError
 from atlas.indicators import Indicator, load_catalogue
-from atlas.placement import place_offers
+from atlas.placement import CONFIDENTIAL_REASON, is_confidential, place_offers
 from atlas.sources import Source, load_sources, read_table, read_vector
 
 LOG = logging.getLogger(__name__)
@@ -398,16 +398,14 @@ def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source
         store.dispose()
     if not records:
         return None
-    confidential = [w.casefold() for w in source.vertraulich]
     placed_rows: list[dict] = []
     points: list[object] = []
     unplaced_rows: list[dict] = []
     for rec in records:
         base = {col: ("" if rec.get(col) is None else str(rec.get(col))) for col in OFFER_COLUMNS}
         base["zuletzt_geprueft"] = str(rec.get("zuletzt_geprueft") or "")
-        if any(word in base["name"].casefold() for word in confidential):
-            unplaced_rows.append({**base, "grund": "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, "
-                                                   "Kontakt über Telefon oder Webseite."})
+        if is_confidential(base["name"], source.vertraulich):
+            unplaced_rows.append({**base, "grund": CONFIDENTIAL_REASON})
         elif rec.get("lon") is None or rec.get("lat") is None:
             unplaced_rows.append({**base, "grund": str(rec.get("lage_hinweis") or "Keine Lage im Register.")})
         else:
@@ -481,16 +479,16 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     grid_all["in_kreis"] = grid_all["ags"] != ""
     orte = _build_orte(frames["orte"], all_gem, kreis)
     stations = _build_bahnhoefe(frames["bahnhoefe"], all_gem, kreis)
-    placed, unplaced, notes = _build_angebote(frames["angebote"], gem, orte, sources["angebote"])
-    offers_from = "csv"
+    from_store = None
     if use_register:
         from atlas.register.store import database_url
 
         from_store = _register_offers(database_url(register_url, out_dir), gem, sources["angebote"])
-        if from_store is not None:
-            placed, unplaced = from_store
-            notes = []
-            offers_from = "register"
+    if from_store is not None:
+        (placed, unplaced), notes, offers_from = from_store, [], "register"
+    else:
+        placed, unplaced, notes = _build_angebote(frames["angebote"], gem, orte, sources["angebote"])
+        offers_from = "csv"
 
     layers: dict[str, pd.DataFrame] = {
         "gemeinden": gem, "kreis": kreis_frame, "nachbar_gemeinden": neighbours,

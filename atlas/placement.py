@@ -24,8 +24,17 @@ from shapely.geometry import Point
 
 from atlas._helpers import is_blank, normalise_name
 
+#: Reason recorded for offers with a protected address (they are never put on a map).
+CONFIDENTIAL_REASON = "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, Kontakt über Telefon oder Webseite."
+
 PRECISION_ORTSTEIL = "ortsteil"
 PRECISION_GEMEINDE = "gemeinde"
+
+
+def is_confidential(name: object, words: Sequence[str]) -> bool:
+    """True when *name* contains one of *words* (case-insensitive), e.g. "Frauenhaus"."""
+    folded = str(name or "").casefold()
+    return any(word.strip() and word.casefold() in folded for word in words)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,6 @@ def place_offers(
     locality point lies in) and must share the CRS of *gemeinden*. Offers whose name contains one of
     the *confidential* words (e.g. "Frauenhaus": protected addresses) are never put on a map.
     """
-    confidential_folded = [c.casefold() for c in confidential if c.strip()]
     if localities.crs != gemeinden.crs:
         raise ValueError("localities and gemeinden must share one CRS")
     by_name: dict[str, tuple[str, object]] = {}
@@ -82,9 +90,8 @@ def place_offers(
     unplaced: list[dict[str, object]] = []
     notes: list[dict[str, str]] = []
     for record in offers.to_dict("records"):
-        if any(word in str(record.get("name", "")).casefold() for word in confidential_folded):
-            unplaced.append({**record, "grund": "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, "
-                                                "Kontakt über Telefon oder Webseite."})
+        if is_confidential(record.get("name"), confidential):
+            unplaced.append({**record, "grund": CONFIDENTIAL_REASON})
             continue
         ort = record.get("ort")
         if is_blank(ort):
