@@ -20,14 +20,29 @@ largest-remainder method, so that the groups add up to the official total.
 
 The build is idempotent and atomic: everything is computed and validated first, written to temporary
 files in the target folder, then moved into place. A failure leaves the previous build untouched.
+
+Concurrent builds (two editors pressing "Karten jetzt aktualisieren", build threads in one Streamlit
+process, or a command-line build next to the app) are serialised by a lock file ``.atlas-build.lock`` in
+the data folder (:func:`build_lock`, package ``filelock``: a well-kept cross-platform lock that works
+between processes *and* between threads of one process, released by the OS when a process dies – a
+hand-written ``fcntl`` lock would do neither on Windows nor across threads sharing one descriptor). Every
+build writes into its own temporary folder (``tempfile.mkdtemp`` in the data folder, so the final
+``os.replace`` stays on one file system and is atomic); readers see the previous GeoPackage until the new
+one is complete. Temporary files left by a killed build are removed by the next build, under the lock.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import os
+import shutil
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +52,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from filelock import FileLock, Timeout
 
 from atlas import settings
 from atlas._helpers import file_sha256, normalise_name
@@ -443,6 +459,70 @@ def _validate(layers: dict[str, pd.DataFrame], population_total: int) -> None:
 
 # ---------------------------------------------------------------------------------------------- write
 
+#: Lock file of the build in the data folder (see module docstring).
+LOCK_NAME = ".atlas-build.lock"
+#: Prefix of the per-build temporary folders (and of the old per-process temporary files).
+TMP_PREFIX = ".atlas-build-"
+_OLD_TMP_PATTERNS = (".atlas-tmp*.gpkg", f".{settings.MANIFEST_NAME}.tmp*")
+#: Seconds a build waits for another one to finish before giving up.
+LOCK_TIMEOUT_S = 900.0
+
+
+class BuildBusy(BuildError):
+    """Another build holds the lock for longer than the caller wanted to wait."""
+
+
+@contextmanager
+def build_lock(data: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the build lock of the data folder *data* (across processes and threads); :class:`BuildBusy`
+    (German) after *timeout* seconds."""
+    folder = Path(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / LOCK_NAME), thread_local=False, is_singleton=False)
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise BuildBusy("Die Daten werden gerade von jemand anderem neu aufbereitet. "
+                        "Bitte in ein paar Minuten erneut versuchen.") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[str]:
+    """Remove temporary files of killed builds in *out_dir*; call only while holding :func:`build_lock`
+    (then no other build is writing). Returns the names removed."""
+    removed: list[str] = []
+    if not out_dir.is_dir():
+        return removed
+    for path in out_dir.glob(f"{TMP_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        removed.append(path.name)
+    for pattern in _OLD_TMP_PATTERNS:
+        for path in out_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    if removed:
+        LOG.warning("Reste abgebrochener Builds entfernt: %s", ", ".join(sorted(removed)))
+    return removed
+
+
+def _serialised(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Run the build under :func:`build_lock` of its data folder, after removing stale temporaries."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> BuildResult:
+        bound = signature.bind(*args, **kwargs)
+        out_dir = settings.data_dir(bound.arguments.get("data"))  # type: ignore[arg-type]
+        with build_lock(out_dir):
+            remove_stale_temporaries(out_dir)
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _write(layers: dict[str, pd.DataFrame], target: Path) -> None:
     if target.exists():
         target.unlink()
@@ -454,6 +534,20 @@ def _write(layers: dict[str, pd.DataFrame], target: Path) -> None:
             pyogrio.write_dataframe(frame.astype(str), target, layer=name, driver="GPKG")
 
 
+def _publish(layers: dict[str, pd.DataFrame], manifest_data: dict, gpkg: Path, manifest: Path) -> None:
+    """Write into a temporary folder of this build, then move GeoPackage and manifest into place."""
+    work = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=gpkg.parent))
+    try:
+        tmp_gpkg, tmp_manifest = work / gpkg.name, work / manifest.name
+        _write(layers, tmp_gpkg)
+        tmp_manifest.write_text(json.dumps(manifest_data, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp_gpkg, gpkg)
+        os.replace(tmp_manifest, manifest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@_serialised
 def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[str] | None = None,
           kreis: str | None = None, register_url: str | None = None, use_register: bool = True) -> BuildResult:
     """Build the GeoPackage from *source* into *data* for Kreis *kreis* (see :mod:`atlas.settings`).
@@ -501,8 +595,6 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     out_dir.mkdir(parents=True, exist_ok=True)
     gpkg = out_dir / settings.GPKG_NAME
     manifest = out_dir / settings.MANIFEST_NAME
-    tmp_gpkg = out_dir / f".atlas-tmp{os.getpid()}.gpkg"
-    tmp_manifest = out_dir / f".{settings.MANIFEST_NAME}.tmp{os.getpid()}"
     precision = placed["lage_genauigkeit"].value_counts().to_dict() if len(placed) else {}
     manifest_data = {
         "erstellt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -529,15 +621,7 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
         "indikatoren_werte": {**cov_gem, **{f"kreis:{k}": v for k, v in cov_krs.items()}},
         "gemeinden_anzahl": int(len(gem)),
     }
-    try:
-        _write(layers, tmp_gpkg)
-        tmp_manifest.write_text(json.dumps(manifest_data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp_gpkg, gpkg)
-        os.replace(tmp_manifest, manifest)
-    finally:
-        for tmp in (tmp_gpkg, tmp_manifest):
-            if tmp.exists():
-                tmp.unlink()
+    _publish(layers, manifest_data, gpkg, manifest)
     LOG.info("Build fertig in %.1f s: %s", time.perf_counter() - started, gpkg)
     manifest_data["dauer_s"] = round(time.perf_counter() - started, 2)
     return BuildResult(gpkg=gpkg, manifest=manifest, manifest_data=manifest_data)

@@ -183,7 +183,8 @@ def test_missing_file_fails_in_german_and_keeps_previous_build(source_copy, tmp_
     assert code == 1
     assert "Quelldatei fehlt" in capsys.readouterr().err
     assert file_sha256(out / settings.GPKG_NAME) == before
-    assert sorted(p.name for p in out.iterdir()) == ["atlas.gpkg", "manifest.json"]
+    # only the build's lock file (see atlas.build.build_lock) stays next to the results
+    assert sorted(p.name for p in out.iterdir()) == [".atlas-build.lock", "atlas.gpkg", "manifest.json"]
 
 
 def test_corrupted_geojson_fails_in_german_and_keeps_previous_build(source_copy, tmp_path):

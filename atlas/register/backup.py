@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,10 +45,15 @@ def backup(store: RegisterStore, path: str | os.PathLike[str]) -> dict[str, int]
             rows = [dict(r) for r in conn.execute(sa.select(*cols).order_by(*table.primary_key.columns)).mappings()]
             doc["tabellen"][table.name] = rows  # type: ignore[index]
             counts[table.name] = len(rows)
-    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    with _open_write(tmp, target.suffix == ".gz") as handle:
-        json.dump(doc, handle, ensure_ascii=False)
-    os.replace(tmp, target)
+    handle_fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle_fd)
+    tmp = Path(tmp_name)
+    try:
+        with _open_write(tmp, target.suffix == ".gz") as handle:
+            json.dump(doc, handle, ensure_ascii=False)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return counts
 
 

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -73,11 +75,10 @@ def to_geopackage(records: Sequence[Mapping[str, object]], path: str | os.PathLi
 
 
 def geopackage_bytes(records: Sequence[Mapping[str, object]], folder: str | os.PathLike[str]) -> bytes:
-    """The GeoPackage as bytes (for a download button); written in *folder* and removed again."""
-    target = Path(folder) / f".register-export-{os.getpid()}.gpkg"
+    """The GeoPackage as bytes (for a download button); written in a temporary folder of its own inside
+    *folder* (unique per call: Streamlit serves every session in one process) and removed again."""
+    work = Path(tempfile.mkdtemp(prefix=".register-export-", dir=folder))
     try:
-        to_geopackage(records, target)
-        return target.read_bytes()
+        return to_geopackage(records, work / "angebote.gpkg").read_bytes()
     finally:
-        if target.exists():
-            target.unlink()
+        shutil.rmtree(work, ignore_errors=True)

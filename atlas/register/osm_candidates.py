@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -155,13 +156,14 @@ def read_osm_upload(data: bytes, name: str, folder: str | os.PathLike[str]) -> l
         return read_overpass_json(data, name)
     if lower.endswith((".osm", ".osm.pbf", ".pbf")):
         suffix = ".osm.pbf" if lower.endswith(".pbf") else ".osm"
-        target = Path(folder) / f".osm-upload-{os.getpid()}{suffix}"
+        handle, name_tmp = tempfile.mkstemp(prefix=".osm-upload-", suffix=suffix, dir=folder)  # unique per call
+        target = Path(name_tmp)
         try:
-            target.write_bytes(data)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             return read_osm_file(target)
         finally:
-            if target.exists():
-                target.unlink()
+            target.unlink(missing_ok=True)
     raise RegisterError(f"Die Datei {name} hat ein unbekanntes Format: erlaubt sind .json (Overpass), .osm, .osm.pbf.")
 
 
