@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from atlas import settings
@@ -34,6 +35,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 @pytest.fixture(scope="session")
 def atlas_data(built: BuildResult) -> AtlasData:
     return load_atlas(built.gpkg.parent)
+
+
+@pytest.fixture(scope="session")
+def source_angebote() -> pd.DataFrame:
+    """The offers register as it is in the source folder (expectations derive from it, never from counts)."""
+    from atlas.sources import load_sources
+
+    return pd.read_csv(SOURCE_DIR / load_sources()["angebote"].datei, dtype=str, keep_default_na=False)
 
 
 @pytest.fixture()

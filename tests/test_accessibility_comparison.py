@@ -76,8 +76,9 @@ def test_grundschule_side_by_side_with_p_grunds(atlas_data, grundschule) -> None
     s = vg.zusammenfassung()
     assert s["gemeinden"] == 39 and -1 <= s["rangkorrelation"] <= 1
     notes = differences(vg, n_sites=len(sites), n_unplaced=0, n_gemeinde_precision=3,
-                        register_note="Das Register enthält 25 Grundschulen.")
-    assert notes[0].startswith("Unser Register enthält 25 Standort(e) dieser Kategorie mit Kartenlage. Das Register")
+                        register_note=f"Das Register enthält {len(sites)} Grundschulen.")
+    assert notes[0].startswith(f"Unser Register enthält {len(sites)} Standort(e) dieser Kategorie mit Kartenlage. "
+                               "Das Register")
     assert any("jenseits der Kreisgrenze" in n for n in notes)
     assert any("3 nur Gemeindemitte" in n for n in notes)
     assert any(n.startswith("Unsere Zeit ist eine Schätzung aus Luftlinie") for n in notes)

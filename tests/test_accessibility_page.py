@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from atlas.atlasdata import load_atlas
 
 APP = settings.PROJECT_ROOT / "app.py"
 PAGE = "pages/erreichbarkeit.py"
@@ -51,7 +52,7 @@ def _metric(at: AppTest, label: str):
     return next(m for m in at.metric if m.label == label)
 
 
-def test_default_grundschule_method_standard_table_and_map(page) -> None:
+def test_default_grundschule_method_standard_table_and_map(page, built) -> None:
     at, fake = page
     _open(at)
     assert at.title[0].value == "Erreichbarkeit und Versorgungs\u00adlücken"
@@ -65,7 +66,12 @@ def test_default_grundschule_method_standard_table_and_map(page) -> None:
     assert at.radio(key="mode_Grundschule").value == "walk"
     assert at.selectbox(key="einheit_Grundschule").value == "km"
     assert any("ThürSchFG" in c.value and "Rechtsnorm" in c.value for c in at.sidebar.caption)
-    assert any("Ortslage ihres Ortsteils (22)" in c.value and "Gemeindemitte (3)" in c.value for c in at.caption)
+    schools = load_atlas(built.gpkg.parent).angebote
+    schools = schools[schools["kategorie"] == "Grundschule"]
+    n_ort = int((schools["lage_genauigkeit"] == "ortsteil").sum())
+    n_gem = int((schools["lage_genauigkeit"] == "gemeinde").sum())
+    assert any(f"Ortslage ihres Ortsteils ({n_ort})" in c.value and f"Gemeindemitte ({n_gem})" in c.value
+               for c in at.caption)
     # Gemeinde table: 39 rows, ranked
     table = at.dataframe[0].value
     assert len(table) == 39 and list(table.columns[:3]) == ["Rang", "Gemeinde", "AGS"]
@@ -80,7 +86,7 @@ def test_default_grundschule_method_standard_table_and_map(page) -> None:
     html = fake.maps[-1].get_root().render()
     layers = {c.layer_name: c for c in fake.maps[-1]._children.values() if isinstance(c, folium.GeoJson)}
     assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == 461
-    assert layers["Grundschule (25)"].data["features"][0]["geometry"]["type"] == "Point"
+    assert layers[f"Grundschule ({len(schools)})"].data["features"][0]["geometry"]["type"] == "Point"
     assert "atlas-zelle" in html and "atlas-standort" in html
     assert "Legende" in html and "jenseits des Standards" in html and "Verfahren: Luftlinie" in html
     assert "Census 2021 population grid" in html and "Angebotsregister" in html
