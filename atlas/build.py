@@ -46,6 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -428,7 +429,7 @@ def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source
             placed_rows.append({**base, "ags": str(rec.get("ags") or ""),
                                 "lage_genauigkeit": str(rec.get("lage_genauigkeit") or "punkt"),
                                 "lage_hinweis": str(rec.get("lage_hinweis") or "")})
-            points.append(shapely.Point(float(rec["lon"]), float(rec["lat"])))
+            points.append(shapely.Point(float(cast(float, rec["lon"])), float(cast(float, rec["lat"]))))
     placed = gpd.GeoDataFrame(placed_rows, geometry=points, crs=settings.MAP_CRS).to_crs(settings.METRIC_CRS)
     if len(placed):
         inside = _assign_ags(placed.geometry, gem)
@@ -579,7 +580,8 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
 
         from_store = _register_offers(database_url(register_url, out_dir), gem, sources["angebote"])
     if from_store is not None:
-        (placed, unplaced), notes, offers_from = from_store, [], "register"
+        notes: list[dict[str, str]] = []
+        (placed, unplaced), offers_from = from_store, "register"
     else:
         placed, unplaced, notes = _build_angebote(frames["angebote"], gem, orte, sources["angebote"])
         offers_from = "csv"

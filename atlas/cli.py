@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 
-from atlas import settings
 from atlas.errors import AtlasError
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,7 @@ def german_frame(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None,
             out[column] = series.map(lambda v: german_number(v))
         elif pd.api.types.is_float_dtype(series) or (
                 pd.api.types.is_integer_dtype(series) and series.abs().max() >= 10_000) or column in decimals:
-            out[column] = series.map(lambda v, d=decimals.get(column): german_number(v, d))
+            out[column] = series.map(partial(german_number, decimals=decimals.get(column)))
         elif pd.api.types.is_object_dtype(series) and series.map(lambda v: isinstance(v, float)).any():
-            out[column] = series.map(lambda v, d=decimals.get(column): german_number(v, d))
+            out[column] = series.map(partial(german_number, decimals=decimals.get(column)))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
@@ -48,6 +49,11 @@ BASE_CSS = """
 
 
 
+def html_header(m: folium.Map) -> Any:
+    """The ``<head>`` element of the page holding *m* (branca types ``get_root()`` only as ``Element``)."""
+    return cast(Any, m.get_root()).header
+
+
 def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 10, max_zoom: int = 18,
                 min_zoom: int = 7, css: str = BASE_CSS, css_name: str = "atlas_css") -> folium.Map:
     """A folium map fitted to *bounds* (south, west, north, east) with Leaflet served locally, no tiles."""
@@ -57,7 +63,7 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
                    maxZoom=max_zoom, minZoom=min_zoom)
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    m.get_root().header.add_child(folium.Element(css), name=css_name)
+    html_header(m).add_child(folium.Element(css), name=css_name)
     m.fit_bounds([[south, west], [north, east]])
     return m
 

@@ -339,7 +339,7 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
     interactive = bool(layer.popup) and layer.art != "umriss" or layer.id == "nachbar_gemeinden"
     props: dict[str, Sequence[object]] = {}
     if layer.tooltip:
-        props["_tooltip"] = [html.escape(format_number(v)) if isinstance(v, (int, float, np.number))
+        props["_tooltip"] = [html.escape(format_number(float(v))) if isinstance(v, (int, float, np.number))
                              else html.escape(str(v)) for v in frame[layer.tooltip]]
     if layer.popup and interactive:
         props["_popup"] = [popup_html(rec, layer.popup) for rec in _records(frame)]

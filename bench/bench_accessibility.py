@@ -101,7 +101,7 @@ def bench_network(rng: np.random.Generator) -> None:
     t_sp, d_sp = best_of(lambda: dijkstra(g, directed=True, indices=sources, min_only=True))
     t0 = time.perf_counter()
     gx = nx.Graph()
-    gx.add_weighted_edges_from(zip(net.tail[: net.n_edges // 2].tolist(), net.head[: net.n_edges // 2].tolist(), net.laenge_m[: net.n_edges // 2].tolist()))
+    gx.add_weighted_edges_from(zip(net.tail[: net.n_edges // 2].tolist(), net.head[: net.n_edges // 2].tolist(), net.laenge_m[: net.n_edges // 2].tolist(), strict=True))
     t_build = time.perf_counter() - t0
     t_nx, d_nx = best_of(lambda: nx.multi_source_dijkstra_path_length(gx, set(sources.tolist())), repeat=1)
     ref = np.array([d_nx[i] for i in range(net.n_nodes)])

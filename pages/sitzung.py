@@ -84,7 +84,7 @@ if deck is None:
     st.html('<div class="atlas-slide-title">Sitzungsmodus</div>')
     st.markdown("Eine vorbereitete Folienfolge wählen oder unten selbst zusammenstellen. Im Vortrag blättern "
                 "die Pfeiltasten → und ← (oder Bild ab/auf) durch die Folien.")
-    for name, path in available_decks().items():
+    for name in available_decks():
         try:
             titel = load_named_deck(name).titel
         except SlidesError as exc:

@@ -2,7 +2,8 @@
 # Set up and run all tests on a fresh machine (Debian; run as root or with sudo available):
 #   bash scripts/test.sh
 # Installs Debian's Chromium (browser tests), PostgreSQL 15 + PostGIS 3 (register store tests, started
-# as the `postgres` user) and the Python packages, then runs pytest.
+# as the `postgres` user) and the Python packages, then runs the gates (ruff, mypy; configured in
+# pyproject.toml) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,4 +21,8 @@ fi
 bash scripts/setup.sh test
 ATLAS_TEST_DATABASE_URL="$($SUDO bash scripts/start_postgres.sh | tail -n 1)"
 export ATLAS_TEST_DATABASE_URL
+echo "ruff check …"
+.venv/bin/ruff check .
+echo "mypy …"
+.venv/bin/mypy
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -87,7 +87,6 @@ def test_hand_checked_distance_to_nearest_real_school(atlas_data, origins) -> No
     schools = atlas_data.angebote[atlas_data.angebote["kategorie"] == "Grundschule"]
     dists = shapely.distance(centre, schools.geometry.to_numpy())
     nearest_ids = set(schools.loc[np.isclose(dists, dists.min(), rtol=1e-12), "id"])
-    nearest = schools[schools["id"] == sorted(nearest_ids)[0]].iloc[0]
     expected_m = float(dists.min()) * 1.3
     a = analyse(origins, county_sites(atlas_data, "Grundschule"), Luftlinie("walk"), GRUNDSCHULE)
     z = a.aktuell.zellen().loc[grd]

@@ -127,7 +127,7 @@ def test_download_over_http_writes_the_build_layout(server, tmp_path):
     assert {"study_area_sm_buffer15km.geojson", "download_protokoll.json"} <= names
     assert not [p for p in dest.iterdir() if p.name.startswith(".download-")]
     # grid: the first URL answers 404, the second one is used
-    assert f"/fehlt.zip" in server.requests and "/grid.zip" in server.requests
+    assert "/fehlt.zip" in server.requests and "/grid.zip" in server.requests
     # WFS: one page per layer, both with a BBOX in EPSG:25832
     assert sum(r.startswith("/wfs?") for r in server.requests) == 2
     zensus, atlas_note, register = result.hinweise

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import Point
 
 from atlas.atlasdata import AtlasData
 from atlas.indicators import indicator_by_id

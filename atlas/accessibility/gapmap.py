@@ -166,10 +166,10 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
             return f"{html.escape(str(r['name']))}{ort}{html.escape(note)}"
 
         open_idx = np.flatnonzero(~closed)
-        _points_layer(m, ll[open_idx], [tip(i) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
+        _points_layer(m, ll[open_idx], [tip(int(i)) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
                       "atlas-standort", FARBE_STANDORT, 6)
         closed_idx = np.flatnonzero(closed)
-        _points_layer(m, ll[closed_idx], [f"geschlossen (Szenario): {tip(i)}" for i in closed_idx],
+        _points_layer(m, ll[closed_idx], [f"geschlossen (Szenario): {tip(int(i))}" for i in closed_idx],
                       f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6)
     hyp = np.asarray(inp.hypothetisch, dtype=float).reshape(-1, 2)
     _points_layer(m, hyp, [f"hypothetischer Standort {i + 1}" for i in range(len(hyp))],

@@ -138,7 +138,7 @@ def parse_standards(data: Any, source: str = "standards.yaml") -> dict[str, Stan
             parts = []
             for err in exc.errors():
                 field = ".".join(str(x) for x in err.get("loc", ())) or "?"
-                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {_german(err)}")
+                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {_german(dict(err))}")
             raise StandardsError(f"{where}: " + "; ".join(parts) + ".") from None
         if std.id in result:
             raise StandardsError(f"{where}: Die id {std.id!r} kommt mehrfach vor.")
@@ -225,7 +225,7 @@ def adjusted_standard(
             else "Eigene Vorgabe auf der Seite; für diese Kategorie gibt es keinen Standard in standards.yaml"
         ),
     }
-    return parse_standards({"standards": [entry]}, source="Eingabe auf der Seite")[entry["id"]]
+    return parse_standards({"standards": [entry]}, source="Eingabe auf der Seite")[str(entry["id"])]
 
 
 def _mode_label(mode: str) -> str:

@@ -24,6 +24,7 @@ from atlas.council.errors import CouncilError
 from atlas.indicator_choice import map_indicators
 from atlas.indicators import Indicator, load_handlungsfelder
 from atlas.layers import LayerDefinition
+from atlas.leaflet import html_header
 from atlas.mapview import MapBase, MapOptions, MapResult, build_map
 
 #: Layers drawn under an indicator map (areas only: the council looks at the Gemeinden).
@@ -140,7 +141,7 @@ def indicator_map(base: MapBase, layers: Sequence[LayerDefinition], choice: MapC
     if choice.focus_ags:
         outline_gemeinde(result.map, base, choice.focus_ags)
     if large:
-        result.map.get_root().header.add_child(folium.Element(LARGE_MAP_CSS), name="atlas_large_css")
+        html_header(result.map).add_child(folium.Element(LARGE_MAP_CSS), name="atlas_large_css")
     return result
 
 

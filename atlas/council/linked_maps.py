@@ -26,7 +26,7 @@ from folium.template import Template
 
 from atlas.council.indicator_maps import MapChoice, indicator_map
 from atlas.layers import LayerDefinition
-from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS, STATIC_URL
+from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS, STATIC_URL, html_header
 from atlas.mapview import MapBase, MapResult
 
 #: Leaflet.Sync served by the app (``static/vendor``), replacing folium's CDN link.
@@ -133,11 +133,11 @@ def linked_indicator_maps(base: MapBase, layers: Sequence[LayerDefinition], left
     dual = DualMap(location=left_result.map.location, tiles=None)
     dual.default_js = LEAFLET_SYNC_JS
     dual.default_css = []
-    header = dual.m1.get_root().header
+    header = html_header(dual.m1)
     for side, result in ((dual.m1, left_result), (dual.m2, right_result)):
         _take_over(side, result.map)
         RefitUntilTouched(base.bounds).add_to(side)
-        for name, element in result.map.get_root().header._children.items():
+        for name, element in html_header(result.map)._children.items():
             if name not in header._children:  # the shared CSS of both maps only once
                 header.add_child(element, name=name)
     header.add_child(folium.Element(DUAL_CSS), name="atlas_dual_css")

@@ -71,101 +71,43 @@ def render_map_png(data: AtlasData, *, focus_ags: str | None = None, indicator: 
         raise CouncilError("Das Bild muss mindestens 200 × 150 Pixel groß sein.")
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.01, 0.09, 0.98, 0.83 if title else 0.9))
+    box_height = 0.83 if title else 0.9
+    ax = fig.add_axes((0.01, 0.09, 0.98, box_height))
     ax.set_axis_off()
     ax.set_aspect("equal")
     sources = list(BASE_SOURCES)
 
-    focus = None
-    if focus_ags is not None:
-        focus = gem[gem["ags"].astype(str) == str(focus_ags)]
-        if focus.empty:
-            raise CouncilError(f"Unbekannte Gemeinde (Gemeindeschlüssel {focus_ags}).")
-    if focus is not None:
-        pad = max(radius_m or 0.0, 1500.0) * 1.15
-        xmin, ymin, xmax, ymax = focus.total_bounds
-        xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
-    else:
-        xmin, ymin, xmax, ymax = gem.total_bounds
-        pad = (xmax - xmin) * 0.03
-        xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
-    # Keep the image's aspect ratio: widen the shorter side of the view.
-    box_ratio = (width_px * 0.98) / (height_px * (0.83 if title else 0.9))
-    cx, cy, w, h = (xmin + xmax) / 2, (ymin + ymax) / 2, xmax - xmin, ymax - ymin
-    if w / h < box_ratio:
-        w = h * box_ratio
-    else:
-        h = w / box_ratio
-    extent = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+    focus = _focus_frame(gem, focus_ags)
+    extent = _view_extent(gem, focus, radius_m, (width_px * 0.98) / (height_px * box_height))
+    choropleth = (indicator, classification) if indicator is not None and classification is not None else None
 
     neighbours = data["nachbar_gemeinden"]
     if len(neighbours):
         neighbours.plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.4, zorder=1)
-    handles: list = []
-    if indicator is not None and classification is not None:
-        colours = classification.colours
-        gem.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
-        missing = [c == NO_DATA_COLOUR for c in colours]
-        if any(missing):
-            gem[missing].plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--",
-                              zorder=3)
-        for entry in classification.legend:
-            handles.append(Patch(facecolor=entry.colour, edgecolor="#777777",
-                                 label=f"{entry.label} ({entry.count})"))
-        sources.extend(indicator_source_keys(indicator))
-    else:
-        gem.plot(ax=ax, color="#e3e3e3", edgecolor="white", linewidth=0.8, zorder=2)
+    handles: list = _draw_gemeinden(ax, gem, classification if choropleth else None)
+    if choropleth:
+        sources.extend(indicator_source_keys(choropleth[0]))
     data["kreis"].boundary.plot(ax=ax, color="#222222", linewidth=1.4, zorder=4)
-
     if focus is not None:
-        if radius_m:
-            gpd.GeoSeries(focus.geometry.buffer(radius_m), crs=gem.crs).boundary.plot(
-                ax=ax, color="#1f5f8b", linewidth=1.0, linestyle="--", zorder=5)
-            handles.append(Line2D([], [], color="#1f5f8b", linestyle="--", label=f"{radius_m / 1000:g} km Umkreis"))
-        focus.boundary.plot(ax=ax, color="black", linewidth=2.6, zorder=6)
-        in_view = gem.cx[extent[0]:extent[1], extent[2]:extent[3]]
-        for _, row in in_view.iterrows():
-            point = row.geometry.representative_point()
-            bold = str(row["ags"]) == str(focus_ags)
-            ax.text(point.x, point.y, str(row["name"]), ha="center", va="center", zorder=15,
-                    fontsize=9 if bold else 6.5, fontweight="bold" if bold else "normal", color="#111111",
-                    path_effects=[pe.withStroke(linewidth=2.5, foreground="white")], clip_on=True)
-
+        handles += _draw_focus(ax, gem, focus, str(focus_ags), radius_m, extent)
     if show_offers:
-        offers = data.angebote
-        colours_by_field = _offer_colours()
-        if len(offers):
-            offers.plot(ax=ax, color=[colours_by_field.get(str(f), "#666666") for f in offers["handlungsfeld"]],
-                        markersize=14, edgecolor="#333333", linewidth=0.4, zorder=8)
-            for fld in sorted(set(offers["handlungsfeld"].astype(str))):
-                if fld in colours_by_field:
-                    handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=colours_by_field[fld],
-                                          markeredgecolor="#333333", label=f"Angebot: {fld}"))
+        handles += _draw_offers(ax, data.angebote)
         sources.extend(["angebote", "orte"])
     if show_stations:
-        stations = data["bahnhoefe"]
-        if len(stations):
-            stations.plot(ax=ax, marker="^", color="white", edgecolor="black", markersize=28, linewidth=1.0,
-                          zorder=9)
-            handles.append(Line2D([], [], marker="^", linestyle="", markerfacecolor="white",
-                                  markeredgecolor="black", label="Bahnhof/Haltepunkt"))
+        handles += _draw_stations(ax, data["bahnhoefe"])
         sources.append("bahnhoefe")
 
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     _scale_bar(ax, extent)
     if handles:
-        legend_title = None
-        if indicator is not None and classification is not None:
-            legend_title = f"{indicator.label}\n{indicator.unit_label}"
+        legend_title = f"{choropleth[0].label}\n{choropleth[0].unit_label}" if choropleth else None
         legend = ax.legend(handles=handles, loc="upper right", fontsize=6.5, title=legend_title, title_fontsize=7,
                            framealpha=0.92)
         legend.set_zorder(30)
     if title:
         fig.text(0.5, 0.955, title, ha="center", va="center", fontsize=12, fontweight="bold")
-    lines = []
-    if indicator is not None:
-        lines.append(source_text(indicator))
+    lines = [source_text(indicator)] if indicator is not None else []
     lines.append("Daten: " + " · ".join(attribution_for(sources)))
     lines.append("Kartenprojektion ETRS89 / UTM 32N (EPSG:25832). Standortatlas")
     fig.text(0.01, 0.01, "\n".join(_wrap(line, width_px, dpi) for line in lines), ha="left", va="bottom",
@@ -173,6 +115,89 @@ def render_map_png(data: AtlasData, *, focus_ags: str | None = None, indicator: 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()
+
+
+def _focus_frame(gem: gpd.GeoDataFrame, focus_ags: str | None) -> gpd.GeoDataFrame | None:
+    """The Gemeinde *focus_ags* (one row), None without a focus; German error for an unknown key."""
+    if focus_ags is None:
+        return None
+    focus = gem[gem["ags"].astype(str) == str(focus_ags)]
+    if focus.empty:
+        raise CouncilError(f"Unbekannte Gemeinde (Gemeindeschlüssel {focus_ags}).")
+    return focus
+
+
+def _view_extent(gem: gpd.GeoDataFrame, focus: gpd.GeoDataFrame | None, radius_m: float | None,
+                 box_ratio: float) -> tuple[float, float, float, float]:
+    """(xmin, xmax, ymin, ymax) of the view: the focus plus margin, else the Kreis; widened to *box_ratio*."""
+    if focus is not None:
+        pad = max(radius_m or 0.0, 1500.0) * 1.15
+        xmin, ymin, xmax, ymax = focus.total_bounds
+    else:
+        xmin, ymin, xmax, ymax = gem.total_bounds
+        pad = (xmax - xmin) * 0.03
+    xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
+    # Keep the image's aspect ratio: widen the shorter side of the view.
+    cx, cy, w, h = (xmin + xmax) / 2, (ymin + ymax) / 2, xmax - xmin, ymax - ymin
+    if w / h < box_ratio:
+        w = h * box_ratio
+    else:
+        h = w / box_ratio
+    return (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+
+
+def _draw_gemeinden(ax, gem: gpd.GeoDataFrame, classification: Classification | None) -> list:
+    """Gemeinden in grey, or coloured by *classification* (missing values dashed); returns legend handles."""
+    if classification is None:
+        gem.plot(ax=ax, color="#e3e3e3", edgecolor="white", linewidth=0.8, zorder=2)
+        return []
+    colours = classification.colours
+    gem.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.8, zorder=2)
+    missing = [c == NO_DATA_COLOUR for c in colours]
+    if any(missing):
+        gem[missing].plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--", zorder=3)
+    return [Patch(facecolor=entry.colour, edgecolor="#777777", label=f"{entry.label} ({entry.count})")
+            for entry in classification.legend]
+
+
+def _draw_focus(ax, gem: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, focus_ags: str, radius_m: float | None,
+                extent: tuple[float, float, float, float]) -> list:
+    """The focus Gemeinde outlined, the radius dashed, the names of the Gemeinden in view."""
+    handles = []
+    if radius_m:
+        gpd.GeoSeries(focus.geometry.buffer(radius_m), crs=gem.crs).boundary.plot(
+            ax=ax, color="#1f5f8b", linewidth=1.0, linestyle="--", zorder=5)
+        handles.append(Line2D([], [], color="#1f5f8b", linestyle="--", label=f"{radius_m / 1000:g} km Umkreis"))
+    focus.boundary.plot(ax=ax, color="black", linewidth=2.6, zorder=6)
+    in_view = gem.cx[extent[0]:extent[1], extent[2]:extent[3]]
+    for _, row in in_view.iterrows():
+        point = row.geometry.representative_point()
+        bold = str(row["ags"]) == focus_ags
+        ax.text(point.x, point.y, str(row["name"]), ha="center", va="center", zorder=15,
+                fontsize=9 if bold else 6.5, fontweight="bold" if bold else "normal", color="#111111",
+                path_effects=[pe.withStroke(linewidth=2.5, foreground="white")], clip_on=True)
+    return handles
+
+
+def _draw_offers(ax, offers: gpd.GeoDataFrame) -> list:
+    """Offers coloured by Handlungsfeld (colours from the offers layer file); returns legend handles."""
+    if not len(offers):
+        return []
+    colours_by_field = _offer_colours()
+    offers.plot(ax=ax, color=[colours_by_field.get(str(f), "#666666") for f in offers["handlungsfeld"]],
+                markersize=14, edgecolor="#333333", linewidth=0.4, zorder=8)
+    return [Line2D([], [], marker="o", linestyle="", markerfacecolor=colours_by_field[fld],
+                   markeredgecolor="#333333", label=f"Angebot: {fld}")
+            for fld in sorted(set(offers["handlungsfeld"].astype(str))) if fld in colours_by_field]
+
+
+def _draw_stations(ax, stations: gpd.GeoDataFrame) -> list:
+    """Stations as white triangles; returns legend handles."""
+    if not len(stations):
+        return []
+    stations.plot(ax=ax, marker="^", color="white", edgecolor="black", markersize=28, linewidth=1.0, zorder=9)
+    return [Line2D([], [], marker="^", linestyle="", markerfacecolor="white", markeredgecolor="black",
+                   label="Bahnhof/Haltepunkt")]
 
 
 def _wrap(text: str, width_px: int, dpi: int, font_pt: float = 5.5) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -111,7 +111,7 @@ def parse_from_files(items: Sequence[str] | Mapping[str, str | os.PathLike[str]]
     """``["KEY=PFAD", …]`` (or a mapping) → ``{original key: path}``; German errors for bad entries."""
     if not items:
         return {}
-    pairs = items.items() if isinstance(items, Mapping) else []
+    pairs: Iterable[tuple[str, str | os.PathLike[str]]] = items.items() if isinstance(items, Mapping) else []
     if not isinstance(items, Mapping):
         parsed = []
         for item in items:
@@ -121,13 +121,13 @@ def parse_from_files(items: Sequence[str] | Mapping[str, str | os.PathLike[str]]
             parsed.append((key.strip(), value.strip()))
         pairs = parsed
     result: dict[str, Path] = {}
-    for key, value in pairs:
+    for key, given in pairs:
         original = "deutschlandatlas" if key.startswith("da_") else _ALIASES.get(key, key)
         if original not in ORIGINALS:
             raise SourceError(
                 f"--from-file: unbekannter Schlüssel '{key}'. Möglich sind: {', '.join(ORIGINALS)}."
             )
-        path = Path(value).expanduser()
+        path = Path(given).expanduser()
         if not path.is_file():
             raise SourceError(f"--from-file {key}: die Datei {path} existiert nicht.")
         result[original] = path.resolve()

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 from pathlib import Path
 
@@ -128,6 +129,7 @@ def read_osm_file(path: str | os.PathLike[str]) -> list[OsmFeature]:
     result: list[OsmFeature] = []
     try:
         processor = osmium.FileProcessor(str(p)).with_locations()
+        obj: Any  # pyosmium yields Node | Way | Relation | …; the is_*() checks below narrow it
         for obj in processor:
             if obj.is_relation():
                 continue

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -31,7 +32,7 @@ from atlas import settings
 from atlas.register._helpers import clean_text, dedup_key, now_iso
 from atlas.register.errors import ConflictError, RegisterError, ValidationFailed
 from atlas.register.models import (
-    EDITABLE_FIELDS, OFFER_FIELDS, TABLES, angebote, historie, meldungen, metadata, osm_kandidaten, postgis_ddl,
+    EDITABLE_FIELDS, OFFER_FIELDS, angebote, historie, meldungen, metadata, osm_kandidaten, postgis_ddl,
 )
 from atlas.register.validation import ValidationContext, check_record
 
@@ -165,7 +166,7 @@ class RegisterStore:
     @staticmethod
     def _get(conn: Connection, offer_id: str) -> Mapping[str, object] | None:
         query = sa.select(*[c for c in angebote.c if c.name != "geom"]).where(angebote.c.id == offer_id)
-        return conn.execute(query).mappings().first()
+        return cast("Mapping[str, object] | None", conn.execute(query).mappings().first())
 
     def categories(self) -> set[str]:
         with self.engine.connect() as conn:
@@ -251,13 +252,13 @@ class RegisterStore:
         return self.offer(oid)  # type: ignore[return-value]
 
     def _change(self, offer_id: str, expected_version: int, who: str, action: str,
-                compute: callable, comment: str = "") -> dict[str, object]:  # type: ignore[valid-type]
+                compute: Callable[[Mapping[str, object]], dict[str, object]], comment: str = "") -> dict[str, object]:
         """Apply ``compute(current_row) -> changes`` under optimistic locking, with history."""
         with self.engine.begin() as conn:
             current = self._get(conn, offer_id)
             if current is None:
                 raise RegisterError(f"Das Angebot '{offer_id}' gibt es nicht.")
-            if int(current["version"]) != int(expected_version):  # type: ignore[arg-type]
+            if int(cast(int, current["version"])) != int(expected_version):
                 raise ConflictError(
                     f"Konflikt: Das Angebot '{current['name']}' wurde inzwischen von {current['geaendert_von']} "
                     f"am {current['geaendert_am']} geändert (jetzt Version {current['version']}, Ihre Vorlage war "
@@ -356,7 +357,9 @@ class RegisterStore:
             result = conn.execute(meldungen.insert().values(
                 art=art, beschreibung=beschreibung, name=name, ort=ort, kontakt=kontakt,
                 angebot_id=angebot_id or None, eingegangen=now_iso(), status="offen"))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def reports(self, status: str | None = None) -> list[dict[str, object]]:
         query = sa.select(meldungen).order_by(meldungen.c.nr.desc())
@@ -387,7 +390,7 @@ class RegisterStore:
             known = {(t, int(i)) for t, i in conn.execute(sa.select(osm_kandidaten.c.osm_typ, osm_kandidaten.c.osm_id))}
             when = now_iso()
             new = [{**c, "eingelesen": when, "status": "offen"} for c in rows
-                   if (c["osm_typ"], int(c["osm_id"])) not in known]  # type: ignore[arg-type]
+                   if (c["osm_typ"], int(cast(int, c["osm_id"]))) not in known]
             _insert_batch(conn, osm_kandidaten, new)
         return len(new), len(rows) - len(new)
 
