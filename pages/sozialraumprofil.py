@@ -12,13 +12,12 @@ from streamlit_folium import st_folium
 from atlas.choropleth import format_number
 from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
+from atlas.council.page_model import choose_gemeinde, default_gemeinde
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
 from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame
 from atlas.mapview import MapOptions, build_map
 from pages._common import attribution_footer, get_base, get_data, get_layers
-
-REFERENCE_AGS = "16066074"  # Brotterode-Trusetal
 
 data = get_data()
 layers = get_layers(data)
@@ -49,12 +48,9 @@ def _pdf(version: str, ags: str) -> bytes:
 pending = st.session_state.pop("_profil_pending", None)
 if pending:
     st.session_state["profil_auswahl"] = pending
-ags_param = st.query_params.get("gemeinde", REFERENCE_AGS)
-if ags_param not in names:
-    if "gemeinde" in st.query_params:
-        st.warning(f"Unbekannter Gemeindeschlüssel '{ags_param}' in der Adresse; gezeigt wird "
-                   f"{names[REFERENCE_AGS]}.")
-    ags_param = REFERENCE_AGS
+ags_param, unknown = choose_gemeinde(st.query_params.get("gemeinde"), names, default_gemeinde(gem))
+if unknown:
+    st.warning(unknown)
 if "profil_auswahl" not in st.session_state:
     st.session_state["profil_auswahl"] = ags_param
 

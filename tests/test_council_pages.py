@@ -56,8 +56,19 @@ def test_indikatoren_page_rejects_bad_manual_breaks(app_env):
                                  "z. B. 2,5; 5; 10.")
 
 
-def test_profile_page_shows_brotterode_with_estimates_labelled(app_env):
+def test_profile_page_opens_the_most_populous_gemeinde_by_default(app_env, atlas_data):
+    gem = atlas_data.gemeinden
+    largest = gem.loc[gem["einwohner"].astype(float).idxmax()]
     at = _run("sozialraumprofil.py")
+    assert at.header[0].value == largest["name"]
+    assert at.query_params["gemeinde"] == str(largest["ags"])
+    at = _run("sozialraumprofil.py", {"gemeinde": "99999999"})
+    assert at.warning[0].value.startswith("Unbekannter Gemeindeschlüssel „99999999“")
+    assert at.header[0].value == largest["name"]
+
+
+def test_profile_page_shows_brotterode_with_estimates_labelled(app_env):
+    at = _run("sozialraumprofil.py", {"gemeinde": BROTTERODE})
     assert at.header[0].value == "Brotterode-Trusetal"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Einwohner (Zensus 2022)"] == "5.805"
