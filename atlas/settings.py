@@ -80,3 +80,11 @@ def gpkg_path(data: str | os.PathLike[str] | None = None) -> Path:
 def manifest_path(data: str | os.PathLike[str] | None = None) -> Path:
     """Path of the build manifest."""
     return data_dir(data) / MANIFEST_NAME
+
+
+def gtfs_path(override: str | os.PathLike[str] | None = None) -> Path | None:
+    """GTFS timetable (zip) for travel times by bus and train: *override*, else ``ATLAS_GTFS``, else None."""
+    value = override or os.environ.get("ATLAS_GTFS")
+    if not value:
+        return None
+    return Path(value).expanduser().resolve()
