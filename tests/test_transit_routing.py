@@ -5,7 +5,6 @@ Cairns feed (gtfs-kit's sdist, see tests/fixtures/real_gtfs.py) checked by hand 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
