@@ -39,6 +39,7 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
     features,
     offline_map,
 )
+from atlas.safe_text import safe_url, text_html  # noqa: F401  (safe_url re-exported for existing imports)
 from atlas.sources import load_sources
 
 
@@ -48,20 +49,11 @@ COORD_DECIMALS = 5
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/[^\s<>\"']*)?$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^[+0-9 ()/\-]{5,}$")
 
 
 # ------------------------------------------------------------------------------------- safe text
-
-def safe_url(value: str) -> str | None:
-    """An ``http(s)`` URL for *value*, or None when it is not a plain web address (e.g. ``javascript:``)."""
-    text = str(value).strip()
-    if not text or not _URL.match(text):
-        return None
-    return text if text.lower().startswith(("http://", "https://")) else f"https://{text}"
-
 
 def field_html(value: object, kind: str = "text") -> str:
     """One value as escaped HTML; links only for values that pass the checks."""
@@ -70,7 +62,7 @@ def field_html(value: object, kind: str = "text") -> str:
     text = str(value).strip()
     if not text:
         return ""
-    escaped = html.escape(text)
+    escaped = text_html(text)  # text only: escaped, no line breaks (see atlas.safe_text)
     if kind == "zahl":
         try:
             return html.escape(format_number(float(text)))
@@ -86,7 +78,7 @@ def field_html(value: object, kind: str = "text") -> str:
         links = []
         for part in parts:
             url = safe_url(part)
-            label = html.escape(part if len(part) <= 60 else part[:57] + "…")
+            label = text_html(part if len(part) <= 60 else part[:57] + "…")
             links.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
                          f"{label}</a>" if url else label)
         return "<br>".join(links)
@@ -316,7 +308,7 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
                "weight": layer.stil.linienbreite} for colour in colours]
     props: dict[str, Sequence[object]] = {"_style": styles, "_popup": popups}
     if layer.tooltip:
-        props["_tooltip"] = [html.escape(str(v)) for v in frame[layer.tooltip]]
+        props["_tooltip"] = [text_html(v) for v in frame[layer.tooltip]]
     if layer.buendeln:
         _ClusteredPoints(features(frame, props), layer, name=f"{layer.titel} ({len(frame)})").add_to(m)
     elif len(frame):
@@ -340,7 +332,7 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
     props: dict[str, Sequence[object]] = {}
     if layer.tooltip:
         props["_tooltip"] = [html.escape(format_number(float(v))) if isinstance(v, (int, float, np.number))
-                             else html.escape(str(v)) for v in frame[layer.tooltip]]
+                             else text_html(v) for v in frame[layer.tooltip]]
     if layer.popup and interactive:
         props["_popup"] = [popup_html(rec, layer.popup) for rec in _records(frame)]
     _add_geojson(m, features(frame, props), layer, layer.titel, layer.sichtbar, interactive=interactive)

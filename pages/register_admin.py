@@ -19,7 +19,7 @@ from atlas.errors import AtlasError
 from atlas.mapview import field_html
 from atlas.register.auth import LoginThrottle, check_login, users_from_secrets
 from atlas.register.errors import ConflictError, ValidationFailed
-from atlas.register.exporter import geopackage_bytes, to_csv, to_geojson
+from atlas.register.exporter import geopackage_bytes, to_csv, to_geojson, to_xlsx
 from atlas.register.importer import MAX_UPLOAD_BYTES, commit_import, place_records, prepare_import, read_upload
 from atlas.register.models import FIELD_LABELS, OFFER_FIELDS
 from atlas.register.osm_candidates import build_candidates, read_osm_upload
@@ -241,6 +241,8 @@ def _export_tab(store) -> None:
     offers = store.offers()
     st.write(f"{len(offers)} aktive Angebote.")
     st.download_button("CSV herunterladen", to_csv(offers), "angebote.csv", "text/csv")
+    st.download_button("Excel (XLSX) herunterladen", to_xlsx(offers), "angebote.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.download_button("GeoJSON herunterladen", to_geojson(offers), "angebote.geojson", "application/geo+json")
     if st.button("GeoPackage erzeugen"):
         data = geopackage_bytes(offers, settings.data_dir())

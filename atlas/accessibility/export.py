@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from atlas.accessibility.county import GEMEINDE_SPALTEN
+from atlas.safe_text import neutralise_frame
 
 #: Layer name inside the exported GeoPackage.
 GPKG_LAYER = "erreichbarkeit_zellen"
@@ -48,7 +49,7 @@ ZELLEN_SPALTEN: dict[str, str] = {
 
 def _csv(frame: pd.DataFrame, header_lines: Sequence[str]) -> bytes:
     head = "".join(f"# {line}\n" for line in header_lines)
-    body = frame.to_csv(index=False, sep=";", decimal=",")
+    body = neutralise_frame(frame).to_csv(index=False, sep=";", decimal=",")  # no formulas (OWASP)
     return (head + body).encode("utf-8-sig")
 
 

@@ -4,7 +4,6 @@ links only for checked ``tel:``, ``mailto:`` and ``http(s)`` values (:func:`atla
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 from atlas.accessibility.parameters import DEFAULTS, MODES, Verkehrsparameter
@@ -13,6 +12,7 @@ from atlas.offer_search.i18n import Texts
 from atlas.offer_search.opening_hours import GESCHLOSSEN, OFFEN, format_intervals
 from atlas.offer_search.search import Hit, Offer
 from atlas.offer_search.targets import SONSTIGES_LABEL, Thema
+from atlas.safe_text import text_html
 
 #: Styles for cards: large tap targets, wrapping text (no horizontal scroll at 390 px), print rules.
 CARD_CSS = """
@@ -98,7 +98,7 @@ def address_text(offer: Offer) -> str:
 def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparameter = DEFAULTS) -> str:
     """The always-visible part of a result card."""
     o = hit.offer
-    e = html.escape
+    e = text_html
     rows = [
         f'<div class="of-head"><span class="of-rank">{hit.rang}</span>'
         f'<span class="of-name">{e(o["name"])}</span></div>',
@@ -121,12 +121,12 @@ def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparam
 
 
 def _dl(items: Sequence[tuple[str, str]]) -> str:
-    return "".join(f"<dt>{html.escape(label)}</dt><dd>{value}</dd>" for label, value in items if value)
+    return "".join(f"<dt>{text_html(label)}</dt><dd>{value}</dd>" for label, value in items if value)
 
 
 def details_items(offer: Offer, t: Texts, hit: Hit | None = None) -> list[tuple[str, str]]:
     """(label, escaped HTML) rows of the details: contact, hours, group, access, station, source."""
-    e = html.escape
+    e = text_html
     items = [
         (t("email"), field_html(offer["email"], "email")),
         (t("webseite"), field_html(offer["website"], "link")),
@@ -160,7 +160,7 @@ def details_html(offer: Offer, t: Texts, hit: Hit | None = None) -> str:
 
 def unplaced_html(offer: Offer, themen: Sequence[Thema], t: Texts) -> str:
     """A card for an offer without a location (e.g. the women's shelter: contact only)."""
-    e = html.escape
+    e = text_html
     rows = [f'<div class="of-head"><span class="of-name">{e(offer["name"])}</span></div>',
             f'<div class="of-meta">{e(thema_label(offer.thema, themen, t))} · {e(offer["kategorie"])}</div>']
     phone = field_html(offer["telefon"], "telefon")
@@ -174,7 +174,7 @@ def print_html(title: str, place_label: str, filter_text: str, method: str, hits
                unplaced: Sequence[Offer], themen: Sequence[Thema], t: Texts, created: str,
                attributions: Sequence[str], privacy: str) -> str:
     """A standalone, printer-friendly HTML list of the results (no scripts, no external files)."""
-    e = html.escape
+    e = text_html
     cards = []
     for hit in hits:
         cards.append(f'<section class="of-print">{card_html(hit, themen, t)}{details_html(hit.offer, t, hit)}</section>')

@@ -24,6 +24,7 @@ from atlas.offer_search.cards import address_text, approx_text, distance_text, t
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit, Offer
 from atlas.offer_search.targets import Thema
+from atlas.safe_text import plain_text
 
 _REPLACE = {"\u2009": " ", "\u202f": " ", "\u00a0": " ", "≈": "ca.", "→": "->", "\u2011": "-", "\u2212": "-"}
 
@@ -43,7 +44,7 @@ def pdf_text(text: str) -> str:
 
 def _p(text: str) -> str:
     """Plain text as reportlab paragraph markup (escaped)."""
-    return html.escape(pdf_text(text), quote=False)
+    return html.escape(pdf_text(plain_text(text, single_line=True)), quote=False)
 
 
 def _link(value: str, kind: str) -> str:

@@ -1,4 +1,4 @@
-"""Exporting the register: CSV (import template columns), GeoJSON (RFC 7946, WGS84) and GeoPackage
+"""Exporting the register: CSV and XLSX (import template columns, formula-safe), GeoJSON (RFC 7946, WGS84) and GeoPackage
 (EPSG:25832 like the atlas build, via pyogrio/GDAL – for GIS users; the live store stays in the database).
 
 Offers without a position are kept in CSV; GeoJSON gives them ``geometry: null``; the GeoPackage writes
@@ -22,6 +22,7 @@ import pyogrio
 
 from atlas import settings
 from atlas.register.models import OFFER_FIELDS
+from atlas.safe_text import neutralise_cell, xlsx_bytes
 
 #: Columns of every export, in order.
 EXPORT_FIELDS: tuple[str, ...] = (*OFFER_FIELDS, "lon", "lat", "ags", "lage_genauigkeit", "lage_hinweis",
@@ -34,13 +35,22 @@ def _value(record: Mapping[str, object], name: str) -> object:
 
 
 def to_csv(records: Sequence[Mapping[str, object]]) -> bytes:
-    """UTF-8 CSV (with BOM so that spreadsheet programs detect the encoding), RFC 4180 quoting."""
+    """UTF-8 CSV (with BOM so that spreadsheet programs detect the encoding), RFC 4180 quoting; text cells
+    that a spreadsheet would run as a formula get a leading apostrophe (:func:`atlas.safe_text.neutralise_cell`,
+    undone by the import, so the file imports unchanged)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS)
     for record in records:
-        writer.writerow([_value(record, f) for f in EXPORT_FIELDS])
+        writer.writerow([neutralise_cell(_value(record, f)) for f in EXPORT_FIELDS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(records: Sequence[Mapping[str, object]]) -> bytes:
+    """An Excel file (.xlsx, one sheet "Angebote") with the CSV's columns; text cells are typed as text and
+    neutralised like the CSV, coordinates and versions stay numbers."""
+    rows = ([_value(record, f) for f in EXPORT_FIELDS] for record in records)
+    return xlsx_bytes(EXPORT_FIELDS, rows, sheet="Angebote")
 
 
 def to_geojson(records: Sequence[Mapping[str, object]]) -> bytes:

@@ -37,6 +37,7 @@ from atlas.register.store import ACTION_IMPORT, RegisterStore
 from atlas.register.validation import (
     CheckedRows, Problem, ValidationContext, check_header, check_rows, gemeinde_lookup,
 )
+from atlas.safe_text import restore_cell
 from atlas.sources import load_sources
 
 #: Largest file accepted for import (bytes).
@@ -127,6 +128,7 @@ def _read_csv(data: bytes, name: str) -> Table:
             if len(values) > len(header):
                 raise RegisterError(f"Die Datei {name}, Zeile {line_no}: mehr Werte ({len(values)}) als Spalten "
                                     f"in der Kopfzeile ({len(header)}) – Anführungszeichen prüfen.")
+            values = [restore_cell(v) for v in values]  # undo the export's formula neutralisation
             rows.append(dict(zip(header, values + [""] * (len(header) - len(values)), strict=True)))
     except csv.Error as exc:
         raise RegisterError(f"Die Datei {name} ist keine gültige CSV-Datei: {exc}") from exc
@@ -158,7 +160,7 @@ def _read_xlsx(data: bytes, name: str) -> Table:
             cells = list(row[:len(header)]) + [None] * max(0, len(header) - len(row))
             if all(clean_text(c) == "" for c in cells):
                 continue
-            rows.append({h: ("" if c is None else (c.isoformat() if isinstance(c, date) else c))
+            rows.append({h: ("" if c is None else (c.isoformat() if isinstance(c, date) else restore_cell(c)))
                          for h, c in zip(header, cells, strict=True)})
     except zipfile.BadZipFile as exc:
         raise RegisterError(f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx).") from exc

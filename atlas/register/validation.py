@@ -29,9 +29,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas._helpers import normalise_name
-from atlas.mapview import safe_url
 from atlas.register._helpers import clean_text, dedup_key, to_float
 from atlas.register.models import FIELD_LABELS, IMPORT_EXTRA_FIELDS, OFFER_FIELDS
+from atlas.safe_text import safe_url
 
 #: Categories the register knows from the start: those of the public-sources register plus the kinds of
 #: facility read from OpenStreetMap. Categories already used in the store are allowed as well.
