@@ -128,8 +128,8 @@ def _read_csv(data: bytes, name: str) -> Table:
             if len(values) > len(header):
                 raise RegisterError(f"Die Datei {name}, Zeile {line_no}: mehr Werte ({len(values)}) als Spalten "
                                     f"in der Kopfzeile ({len(header)}) – Anführungszeichen prüfen.")
-            values = [restore_cell(v) for v in values]  # undo the export's formula neutralisation
-            rows.append(dict(zip(header, values + [""] * (len(header) - len(values)), strict=True)))
+            cells: list[object] = [restore_cell(v) for v in values]  # undo the export's formula neutralisation
+            rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True)))
     except csv.Error as exc:
         raise RegisterError(f"Die Datei {name} ist keine gültige CSV-Datei: {exc}") from exc
     return Table(columns=header, rows=rows, datei=name)
