@@ -623,6 +623,9 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
         "indikatoren_werte": {**cov_gem, **{f"kreis:{k}": v for k, v in cov_krs.items()}},
         "gemeinden_anzahl": int(len(gem)),
     }
+    from atlas.accessibility.calibration import MANIFEST_KEY, manifest_entry  # needs the layers above
+
+    manifest_data[MANIFEST_KEY] = manifest_entry(layers, catalogue)
     _publish(layers, manifest_data, gpkg, manifest)
     LOG.info("Build fertig in %.1f s: %s", time.perf_counter() - started, gpkg)
     manifest_data["dauer_s"] = round(time.perf_counter() - started, 2)

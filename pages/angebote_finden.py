@@ -23,6 +23,7 @@ from atlas.offer_search.resultmap import build_result_map
 from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_query
 from atlas.offer_search.targets import unmapped_kategorien
 from atlas.sources import attributions
+from atlas.accessibility.calibration import travel_time_note, travel_parameters
 from pages._common import attribution_footer, get_base, get_data
 from pages._report_form import render_report_form
 
@@ -152,13 +153,14 @@ if place is not None:
                   mit_allgemeinen=state.mit_allgemeinen, nur_stufenfrei=state.stufenfrei,
                   nur_heute_offen=state.heute)
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
-    result = search(index, place.x, place.y, filt, day=today, limit=state.anzahl)
+    result = search(index, place.x, place.y, filt, day=today, limit=state.anzahl,
+                    params=travel_parameters(data.manifest))
     st.subheader(t("ergebnisse_titel", ort=escape_markdown(place_label)))
     if not place.in_kreis:
         st.warning(t("ausserhalb"))
     p = result.params
     method = t("methode", umweg=t.number(p.umwegfaktor), walk=t.number(p.speed("walk")),
-               bike=t.number(p.speed("bike"), 0), car=t.number(p.speed("car"), 0))
+               bike=t.number(p.speed("bike"), 0), car=t.number(p.speed("car"), 0)) + " " + travel_time_note(p, lang=lang)
     if result.hits:
         st.write(t("ergebnisse_anzahl", n=len(result.hits), gesamt=result.passend))
     else:

@@ -102,8 +102,8 @@ try:
     network = _network_for(mode)
 except AtlasError as exc:
     st.warning(str(exc))
-verfahren = cty.make_verfahren(mode, network)
-st.info(pm.method_message(verfahren))
+verfahren = cty.make_verfahren(mode, network, params := cty.county_parameters(data))
+st.info(pm.method_message(verfahren, params))
 
 dest = pm.destination_view(data, ziel, register_notes)
 for note in dest.notes:
@@ -180,7 +180,7 @@ if result is not None:
                       on_click=lambda: st.session_state[STATE_HYP][ziel].extend(map(tuple, ll.tolist())))
     with tabs[2]:
         views = pm.comparison_views(dest, result, origins, data, mode,
-                                    lambda: cty.make_verfahren("car", _network_for("car")), register_notes.get(ziel))
+                                    lambda: cty.make_verfahren("car", _network_for("car"), params), register_notes.get(ziel))
         if not views:
             st.info("Für dieses Ziel misst der Deutschlandatlas keinen vergleichbaren Wert.")
         for view in views:

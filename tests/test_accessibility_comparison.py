@@ -81,7 +81,7 @@ def test_grundschule_side_by_side_with_p_grunds(atlas_data, grundschule) -> None
                                "Das Register")
     assert any("jenseits der Kreisgrenze" in n for n in notes)
     assert any("3 nur Gemeindemitte" in n for n in notes)
-    assert any(n.startswith("Unsere Zeit ist eine Schätzung aus Luftlinie") for n in notes)
+    assert any(n.startswith("Unsere Zeit ist eine Schätzung aus der Luftlinie") for n in notes)
     assert any("ohne angegebenes Bezugsjahr" in n for n in notes)
 
 

@@ -155,10 +155,15 @@ def differences(
     )
     if vergleich.methode == "luftlinie":
         out.append(
-            "Unsere Zeit ist eine Schätzung aus Luftlinie × Umwegfaktor bei konstanter Geschwindigkeit "
+            "Unsere Zeit ist eine Schätzung aus der Luftlinie "
             f"({vergleich.methode_beschreibung}); der Deutschlandatlas routet über das Straßennetz "
             "(Thünen-Erreichbarkeitsmodell)."
         )
+        if ind.id in vergleich.methode_beschreibung:
+            out.append(
+                f"Das Pkw-Modell wurde an genau diese Deutschlandatlas-Werte ({ind.id}) angepasst: Der Vergleich "
+                "zeigt die verbleibende Streuung, keine unabhängige Prüfung."
+            )
     else:
         out.append(f"Beide Werte sind geroutet, aber mit verschiedenen Modellen ({vergleich.methode_beschreibung}).")
     year = f"Bezugsjahr {ind.bezugsjahr}" if ind.bezugsjahr else "ohne angegebenes Bezugsjahr"

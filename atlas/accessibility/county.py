@@ -36,6 +36,7 @@ from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.accessibility.sites import Sites, sites_from_xy
 from atlas.accessibility.standards import Standard
 from atlas.accessibility.straightline import Luftlinie
+from atlas.accessibility.service_levels import serving_mask
 from atlas.accessibility.whatif import Delta, scenario_delta
 from atlas.atlasdata import AtlasData
 from atlas.settings import MAP_CRS, METRIC_CRS
@@ -94,6 +95,14 @@ def load_network(path: Path, mode: str, bbox: list[float] | None = None,
     return network_from_pbf(path, mode, params, crs=METRIC_CRS, bounding_box=bbox)
 
 
+def county_parameters(data: AtlasData) -> Verkehrsparameter:
+    """Travel parameters for the built data: the travel model of ``geodata/standards.yaml`` plus the car
+    model fitted by the build (``manifest.json``, key ``pkw_modell``; see :mod:`.calibration`)."""
+    from atlas.accessibility.calibration import travel_parameters
+
+    return travel_parameters(getattr(data, "manifest", None))
+
+
 def make_verfahren(mode: str, network: RoadNetwork | None = None, params: Verkehrsparameter = DEFAULTS) -> Verfahren:
     """The network method on *network* if given, else the straight-line method."""
     if network is not None:
@@ -132,10 +141,12 @@ def destination_options(data: AtlasData, standard_categories: Sequence[str] = ()
 
 
 def site_records(data: AtlasData, ziel: str) -> gpd.GeoDataFrame:
-    """The placed sites of destination *ziel* with ``id``, ``name``, ``ort``, ``lage_genauigkeit``
-    (EPSG:25832). Empty for :data:`ZIEL_EIGENE` and for a category without placed offers."""
+    """The placed sites of destination *ziel* with ``id``, ``name``, ``ort``, ``lage_genauigkeit``,
+    ``kategorie`` (EPSG:25832). Empty for :data:`ZIEL_EIGENE` and for a category without placed offers.
+    A category's sites include offers of other categories that count for it by a rule
+    (``zaehlt_auch_fuer`` in ``geodata/standards.yaml``, :mod:`atlas.accessibility.service_levels`)."""
     if ziel == ZIEL_EIGENE:
-        return gpd.GeoDataFrame({"id": [], "name": [], "ort": [], "lage_genauigkeit": []},
+        return gpd.GeoDataFrame({"id": [], "name": [], "ort": [], "lage_genauigkeit": [], "kategorie": []},
                                 geometry=gpd.GeoSeries([], crs=METRIC_CRS))
     if ziel == ZIEL_BAHNHOEFE:
         st = data["bahnhoefe"]
@@ -144,11 +155,12 @@ def site_records(data: AtlasData, ziel: str) -> gpd.GeoDataFrame:
             "name": st["name"].astype(str).to_numpy(),
             "ort": st["ort"].fillna("").astype(str).to_numpy(),
             "lage_genauigkeit": "adresse",
+            "kategorie": ZIEL_BAHNHOEFE,
         }, geometry=st.geometry.to_numpy(), crs=st.crs)
         return out.to_crs(METRIC_CRS)
     offers = data["angebote"]
-    sel = offers[offers["kategorie"] == ziel]
-    return gpd.GeoDataFrame(sel[["id", "name", "ort", "lage_genauigkeit"]].astype(str),
+    sel = offers[serving_mask(offers, ziel)]  # own category plus offers a rule adds (standards.yaml)
+    return gpd.GeoDataFrame(sel[["id", "name", "ort", "lage_genauigkeit", "kategorie"]].astype(str),
                             geometry=sel.geometry, crs=offers.crs).to_crs(METRIC_CRS).reset_index(drop=True)
 
 

@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 
 from atlas._helpers import escape_markdown as md_escape
 from atlas.accessibility.base import Verfahren
+from atlas.accessibility.calibration import travel_time_note
 from atlas.accessibility.comparison import (
     compare_with_deutschlandatlas,
     differences,
@@ -42,7 +43,7 @@ from atlas.accessibility.errors import AccessibilityError, NoSitesError
 from atlas.accessibility.evaluation import compute_reachability
 from atlas.accessibility.export import cells_csv, cells_gpkg, gemeinde_csv
 from atlas.accessibility.origins import Origins
-from atlas.accessibility.parameters import MODES
+from atlas.accessibility.parameters import MODES, Verkehrsparameter
 from atlas.accessibility.sites import Sites
 from atlas.accessibility.standards import ART_LABEL, Standard
 from atlas.atlasdata import AtlasData
@@ -113,13 +114,17 @@ def standard_caption(base: Standard | None, current: Standard) -> str:
     return "\n\n".join(parts)
 
 
-def method_message(verfahren: Verfahren) -> str:
-    """What the travel model is and how precise it is (Markdown), in plain German."""
+def method_message(verfahren: Verfahren, params: Verkehrsparameter | None = None) -> str:
+    """What the travel model is and how precise it is (Markdown), in plain German. With *params* and
+    the car, the sentence of :func:`~atlas.accessibility.calibration.travel_time_note` is added."""
+    extra = ""
+    if params is not None and verfahren.mode == "car":
+        extra = " " + md_escape(travel_time_note(params, methode=verfahren.methode))
     if verfahren.methode == "luftlinie":
         return (f"**Verfahren: Luftlinie** (Schätzung) – {md_escape(verfahren.beschreibung)}. "
                 "Für diesen Kreis ist kein Straßennetz eingerichtet (wie das geht: Daten & Quellen); "
-                "echte Wege sind je nach Gelände länger oder kürzer.")
-    return f"**Verfahren: Straßennetz** – {md_escape(verfahren.beschreibung)}."
+                "echte Wege sind je nach Gelände länger oder kürzer." + extra)
+    return f"**Verfahren: Straßennetz** – {md_escape(verfahren.beschreibung)}." + extra
 
 
 def map_method_note(verfahren: Verfahren) -> str:

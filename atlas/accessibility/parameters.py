@@ -1,15 +1,24 @@
 """Modes, default speeds and detour factor, and the German names of the two methods.
 
-All numbers in :class:`Verkehrsparameter` are **assumptions** of the project, not measured values;
-they are meant to be overridden (``dataclasses.replace``) where better local figures exist.
+The numbers in :class:`Verkehrsparameter` are **assumptions** of the project unless replaced:
+walking and cycling speed and the detour factor come, with their sources, from the section
+``verkehrsmodell`` of ``geodata/standards.yaml`` (:func:`load_verkehrsmodell`); the straight-line car
+model ``minutes = Grundzeit + Minuten je km × Luftlinie`` is fitted at build time against the
+Deutschlandatlas (:mod:`atlas.accessibility.calibration`) and stored in the manifest. Without a fit the
+car uses the old assumption (detour factor at 50 km/h).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+
+import numpy as np
+import yaml
 
 #: Modes of travel the engine computes.
 Mode = Literal["walk", "bike", "car"]
@@ -90,6 +99,16 @@ class Verkehrsparameter:
     pkw_faktor:
         Multiplies every car speed on the network (1.0 = drive at the limit; lower values model
         junctions and bends).
+    pkw_grundzeit_min, pkw_min_pro_km:
+        Straight-line method, car: when both are set, car minutes = ``pkw_grundzeit_min`` +
+        ``pkw_min_pro_km`` × straight-line km (the calibrated model; the intercept stands for
+        starting, parking and the first and last metres). ``None``: detour factor at the car speed.
+    pkw_modell_hinweis:
+        German note on where the car model comes from (fit, date, typical error), for descriptions.
+    pkw_fehler_min:
+        Typical error of the fitted car model in minutes (leave-one-out, per Gemeinde).
+    umweg_quelle, tempo_quelle:
+        Sources of the detour factor and of the walking/cycling speeds (from the standards file).
     """
 
     umwegfaktor: float = 1.3
@@ -99,6 +118,35 @@ class Verkehrsparameter:
     pkw_highway_kmh: Mapping[str, float] = field(default_factory=lambda: DEFAULT_CAR_SPEED_BY_HIGHWAY)
     pkw_sonstige_kmh: float = DEFAULT_CAR_SPEED_OTHER
     pkw_faktor: float = 1.0
+    pkw_grundzeit_min: float | None = None
+    pkw_min_pro_km: float | None = None
+    pkw_modell_hinweis: str = ""
+    pkw_fehler_min: float | None = None
+    umweg_quelle: str = ""
+    tempo_quelle: str = ""
+
+    @property
+    def pkw_kalibriert(self) -> bool:
+        """True when the straight-line car time comes from the fitted model."""
+        return self.pkw_grundzeit_min is not None and self.pkw_min_pro_km is not None
+
+    def zeit_luftlinie_min(self, mode: str, luftlinie_m: np.ndarray | float) -> np.ndarray:
+        """Straight-line method: minutes for a straight-line distance in metres (*not* detoured).
+
+        Car with a fitted model: intercept + minutes per km × km; otherwise distance × detour factor
+        at the mode's speed.
+        """
+        d = np.asarray(luftlinie_m, dtype=float)
+        if check_mode(mode) == "car" and self.pkw_kalibriert:
+            return float(self.pkw_grundzeit_min) + float(self.pkw_min_pro_km) * d / 1000.0  # type: ignore[arg-type]
+        return d * self.umwegfaktor / (self.speed(mode) * 1000.0 / 60.0)
+
+    def luftlinie_fuer_zeit_m(self, mode: str, minuten: float) -> float:
+        """Inverse of :meth:`zeit_luftlinie_min`: the largest straight-line distance (m) reached
+        within *minuten* (0 when even the intercept is longer)."""
+        if check_mode(mode) == "car" and self.pkw_kalibriert:
+            return max(0.0, (float(minuten) - float(self.pkw_grundzeit_min)) / float(self.pkw_min_pro_km) * 1000.0)  # type: ignore[arg-type]
+        return float(minuten) * self.speed(mode) * 1000.0 / 60.0 / self.umwegfaktor
 
     def speed(self, mode: str) -> float:
         """Speed in km/h for *mode* (straight line; walk and bike on the network)."""
@@ -131,10 +179,73 @@ def _de(value: float) -> str:
 
 def beschreibung_luftlinie(mode: str, params: Verkehrsparameter) -> str:
     """German description of the straight-line method with its parameters."""
+    if mode == "car" and params.pkw_kalibriert:
+        text = (
+            f"Pkw-Minuten = {_de(round(float(params.pkw_grundzeit_min), 2))} min + "  # type: ignore[arg-type]
+            f"{_de(round(float(params.pkw_min_pro_km), 2))} min je km Luftlinie"  # type: ignore[arg-type]
+        )
+        return text + (f" ({params.pkw_modell_hinweis})" if params.pkw_modell_hinweis else "")
+    quelle = "; ".join(q for q in (params.umweg_quelle, params.tempo_quelle) if q)
     return (
         f"Luftlinie × Umwegfaktor {_de(params.umwegfaktor)}, {MODE_LABEL[mode]} mit "
-        f"{_de(params.speed(mode))} km/h (Näherung ohne Straßennetz; Annahmen, keine Messwerte)"
+        f"{_de(params.speed(mode))} km/h (Näherung ohne Straßennetz; "
+        + (f"Quellen: {quelle})" if quelle else "Annahmen, keine Messwerte)")
     )
+
+
+# ------------------------------------------------------------------------- the model as data
+
+#: Key of the travel-model section in ``geodata/standards.yaml``.
+MODELL_KEY = "verkehrsmodell"
+
+
+def parse_verkehrsmodell(data: Any, source: str = "standards.yaml") -> Verkehrsparameter:
+    """:class:`Verkehrsparameter` from the ``verkehrsmodell`` section of the standards file.
+
+    Expected fields: ``umwegfaktor`` (> 1) with ``umwegfaktor_quelle``, ``geschwindigkeit_kmh`` with
+    ``walk``, ``bike``, ``car`` (> 0) and ``geschwindigkeit_quelle``. A missing section gives the
+    defaults; a bad value a German :class:`~atlas.accessibility.errors.StandardsError` naming the field.
+    """
+    from atlas.accessibility.errors import StandardsError
+
+    section = data.get(MODELL_KEY) if isinstance(data, dict) else None
+    if section is None:
+        return DEFAULTS
+    if not isinstance(section, dict):
+        raise StandardsError(f"{source}: '{MODELL_KEY}' muss eine Zuordnung von Feldern sein.")
+    faktor = section.get("umwegfaktor", DEFAULTS.umwegfaktor)
+    if not isinstance(faktor, (int, float)) or isinstance(faktor, bool) or not 1.0 <= float(faktor) <= 3.0:
+        raise StandardsError(f"{source}, {MODELL_KEY}: Feld 'umwegfaktor' muss eine Zahl zwischen 1 und 3 sein "
+                             f"(angegeben: {faktor!r}).")
+    speeds = dict(DEFAULT_SPEED_KMH)
+    given = section.get("geschwindigkeit_kmh") or {}
+    if not isinstance(given, dict):
+        raise StandardsError(f"{source}, {MODELL_KEY}: Feld 'geschwindigkeit_kmh' muss eine Zuordnung "
+                             "walk/bike/car → km/h sein.")
+    for mode, value in given.items():
+        if mode not in MODES:
+            raise StandardsError(f"{source}, {MODELL_KEY}: Feld 'geschwindigkeit_kmh.{mode}' ist kein bekanntes "
+                                 "Verkehrsmittel (walk, bike, car).")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or float(value) <= 0:
+            raise StandardsError(f"{source}, {MODELL_KEY}: Feld 'geschwindigkeit_kmh.{mode}' muss eine Zahl "
+                                 f"größer als 0 sein (angegeben: {value!r}).")
+        speeds[mode] = float(value)
+    return replace(
+        DEFAULTS,
+        umwegfaktor=float(faktor),
+        geschwindigkeit_kmh=_frozen(speeds),
+        umweg_quelle=str(section.get("umwegfaktor_quelle") or ""),
+        tempo_quelle=str(section.get("geschwindigkeit_quelle") or ""),
+    )
+
+
+def load_verkehrsmodell(path: str | os.PathLike[str] | None = None) -> Verkehrsparameter:
+    """The travel model of ``geodata/standards.yaml`` (section ``verkehrsmodell``), without a car fit."""
+    from atlas.accessibility.standards import STANDARDS_PATH
+
+    p = Path(path) if path is not None else STANDARDS_PATH
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
+    return parse_verkehrsmodell(data, source=p.name)
 
 
 def beschreibung_netz(mode: str, params: Verkehrsparameter, quelle: str) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
-from atlas.accessibility._helpers import REL_TOL, exceeds, metres, minutes
+from atlas.accessibility._helpers import REL_TOL, exceeds
 from atlas.accessibility.base import STATUS_OK, NearestCosts
 from atlas.accessibility.errors import NoSitesError
 from atlas.accessibility.origins import Origins
@@ -17,8 +17,10 @@ from atlas.accessibility.sites import Sites
 class Luftlinie:
     """Straight-line method for one mode.
 
-    distance = Euclidean distance (metric CRS) × ``umwegfaktor``; time = distance / speed of the mode.
-    Since time is proportional to distance, the nearest site by distance is the nearest by time.
+    distance = Euclidean distance (metric CRS) × ``umwegfaktor``; time = distance / speed of the mode,
+    or for the car with a calibrated model (:attr:`Verkehrsparameter.pkw_kalibriert`) intercept +
+    minutes per km × straight-line km. Time grows with distance, so the nearest site by distance is
+    the nearest by time.
     """
 
     methode = "luftlinie"
@@ -38,10 +40,10 @@ class Luftlinie:
             raise NoSitesError("Es gibt keine Standorte; die Erreichbarkeit kann nicht berechnet werden.")
         tree = cKDTree(sites.xy)
         d, idx = tree.query(origins.xy, k=1)
-        dist = np.asarray(d, dtype=float) * self.params.umwegfaktor
+        luft = np.asarray(d, dtype=float)
         return NearestCosts(
-            distanz_m=dist,
-            zeit_min=minutes(dist, self.params.speed(self.mode)),
+            distanz_m=luft * self.params.umwegfaktor,
+            zeit_min=self.params.zeit_luftlinie_min(self.mode, luft),
             standort=np.asarray(idx, dtype=np.int64),
             status=np.full(len(origins), STATUS_OK, dtype=object),
             sites_not_snapped=np.empty(0, dtype=np.int64),
@@ -51,11 +53,13 @@ class Luftlinie:
         self, origins: Origins, candidates: Sites, schwelle: float, einheit: str, inclusive: bool
     ) -> csr_matrix:
         """Candidates × origins within the threshold, from ``cKDTree.sparse_distance_matrix``."""
-        limit_m = float(schwelle) * 1000.0 if einheit == "km" else float(metres(schwelle, self.params.speed(self.mode)))
-        radius = limit_m / self.params.umwegfaktor * (1.0 + 10 * REL_TOL) + 1e-6
+        luft_m = (float(schwelle) * 1000.0 / self.params.umwegfaktor if einheit == "km"
+                  else self.params.luftlinie_fuer_zeit_m(self.mode, float(schwelle)))
+        radius = luft_m * (1.0 + 10 * REL_TOL) + 1e-6
         pairs = cKDTree(candidates.xy).sparse_distance_matrix(cKDTree(origins.xy), radius, output_type="ndarray")
-        dist = pairs["v"] * self.params.umwegfaktor
-        value = dist / 1000.0 if einheit == "km" else minutes(dist, self.params.speed(self.mode))
+        luft = pairs["v"]
+        value = (luft * self.params.umwegfaktor / 1000.0 if einheit == "km"
+                 else self.params.zeit_luftlinie_min(self.mode, luft))
         keep = ~exceeds(value, schwelle, inclusive)
         return csr_matrix(
             (np.ones(int(keep.sum()), dtype=bool), (pairs["i"][keep], pairs["j"][keep])),

@@ -56,7 +56,8 @@ def distance_text(hit: Hit, t: Texts, params: Verkehrsparameter = DEFAULTS) -> s
     Under 1 km (often: offer and searched place share one Ortslage) the times are upper bounds for 1 km.
     """
     if hit.weg_m < 1000:
-        times = [f"{t('mode_' + m)} {t.under_minutes(60.0 / params.speed(m))}" for m in MODES]
+        one_km = 1000.0 / params.umwegfaktor  # straight line of a 1 km way
+        times = [f"{t('mode_' + m)} {t.under_minutes(float(params.zeit_luftlinie_min(m, one_km)))}" for m in MODES]
     else:
         times = [f"{t('mode_' + m)} {t.minutes(hit.minuten[m])}" for m in MODES]
     return " · ".join([f"{t.km(hit.weg_m)} {t('weg')}", *times])

@@ -3,8 +3,10 @@ rank by estimated distance, estimate travel times.
 
 Method (stated on the page and in the PDF): straight-line distance in EPSG:25832 × the detour factor
 of :class:`atlas.accessibility.parameters.Verkehrsparameter` (1.3), travel time = that distance / the
-mode's speed from the same parameters (walk 4.5, bike 15, car 50 km/h) – the reachability engine's
-straight-line method, reused so both parts of the atlas estimate alike. All values are estimates
+mode's speed from the same parameters (walk 4.5, bike 15 km/h; the car uses the model fitted to the
+Deutschlandatlas when the page passes the build's parameters, see
+:func:`atlas.accessibility.calibration.travel_parameters`) – the reachability engine's straight-line
+method, reused so both parts of the atlas estimate alike. All values are estimates
 ("ca."). The whole register is a few hundred rows: one vectorised numpy pass answers in well under a
 millisecond (bench/bench_offer_search.py); the nearest railway station of every offer is precomputed
 once with ``scipy.spatial.cKDTree``.
@@ -230,8 +232,10 @@ def _offer(rec: dict[str, str], x: float, y: float, by_kat: Mapping[str, str], g
 # ---------------------------------------------------------------------------------------- search
 
 def travel_minutes(weg_m: float | np.ndarray, params: Verkehrsparameter = DEFAULTS) -> dict[str, float | np.ndarray]:
-    """Minutes per mode for a (detour-corrected) distance in metres."""
-    return {mode: weg_m / 1000.0 / params.speed(mode) * 60.0 for mode in MODES}
+    """Minutes per mode for a (detour-corrected) distance in metres – the engine's straight-line model
+    (:meth:`Verkehrsparameter.zeit_luftlinie_min`: the calibrated car model when the build has one)."""
+    luft = np.asarray(weg_m, dtype=float) / params.umwegfaktor
+    return {mode: params.zeit_luftlinie_min(mode, luft) for mode in MODES}
 
 
 def search(index: OfferIndex, x: float, y: float, filt: Filter = Filter(), day: date | None = None,
