@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyrosm
 import pytest
 import shapely
 
-from atlas import settings
 from atlas.accessibility import Luftlinie, Netz, NetworkError, NoSitesError, load_standards
 from atlas.accessibility.service_levels import serving_mask
 from atlas.accessibility.county import (

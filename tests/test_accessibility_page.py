@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
-from atlas.atlasdata import load_atlas
 
 APP = settings.PROJECT_ROOT / "app.py"
 PAGE = "pages/erreichbarkeit.py"

@@ -99,7 +99,7 @@ class PkwModell:
             return cls(
                 grundzeit_min=float(entry["grundzeit_min"]), min_pro_km=float(entry["min_pro_km"]),
                 n=int(entry["n"]), r=float(entry["r"]), fehler_min=float(entry["fehler_min"]),
-                mae_min=float(entry.get("mae_min", entry["fehler_min"])), datum=str(entry.get("datum", "")),
+                mae_min=float(entry.get("mae_min") or entry["fehler_min"]), datum=str(entry.get("datum", "")),
                 indikatoren=tuple(entry.get("indikatoren", ())), kategorien=tuple(entry.get("kategorien", ())),
                 ausgangspunkte=str(entry.get("ausgangspunkte", "")), methode=str(entry.get("methode", FIT_METHODE)),
             )
