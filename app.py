@@ -21,6 +21,7 @@ navigation = st.navigation({
         st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
         st.Page("pages/erreichbarkeit.py", title="Erreichbarkeit", icon=":material/directions_walk:",
                 url_path="erreichbarkeit"),
+        st.Page("pages/oepnv.py", title="Bus und Bahn", icon=":material/directions_bus:", url_path="bus-und-bahn"),
     ],
     "Kreistag": [
         st.Page("pages/indikatoren.py", title="Indikatoren", icon=":material/bar_chart:", url_path="indikatoren"),

@@ -1,0 +1,234 @@
+"""View-model of the page "Bus und Bahn": stop catchment with what-if, timetable travel times.
+
+Pure functions (no Streamlit): the page reads widgets and draws what these return.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from atlas.accessibility.county import xy_from_lonlat
+from atlas.accessibility.evaluation import ReachabilityResult, compute_reachability  # noqa: F401 (used by the page)
+from atlas.accessibility.origins import Origins
+from atlas.accessibility.stop_catchment import (
+    HINWEIS_ABFAHRTEN,
+    Abdeckung,
+    Einzugsbereich,
+    Haltestellen,
+    add_stops,
+    catchment,
+    new_stops,
+    stops_from_frame,
+)
+from atlas.atlasdata import AtlasData
+from atlas.settings import METRIC_CRS, gtfs_path
+from atlas.transit.errors import GtfsError
+from atlas.transit.feed import Feed, read_feed
+from atlas.transit.timetable import GEHEN, stop_xy
+
+#: Layer of the stop register in the GeoPackage (contract with ``atlas/stops.py``).
+STOPS_LAYER = "haltestellen"
+#: Attribution of the stop register (PROVENANCE §11).
+STOPS_ATTRIBUTION = "Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mitwirkende (ODbL)"
+#: Shown when no GTFS feed is configured.
+HOW_TO_ADD_FEED = (
+    "Für Fahrzeiten mit Bus und Bahn braucht der Atlas einen Fahrplan im GTFS-Format (ZIP-Datei). Bezugsquellen "
+    "für Deutschland nennt `atlas download --quellen` (u. a. DELFI e. V. über die Mobilithek und gtfs.de). "
+    "Die Datei speichern, die Umgebungsvariable `ATLAS_GTFS=/pfad/fahrplan.zip` setzen und die App neu starten."
+)
+#: Share of the county's people with a feed stop in walking distance from which the feed "covers" it.
+COVERAGE_MIN = 0.5
+
+GEMEINDE_SPALTEN: dict[str, str] = {
+    "name": "Gemeinde",
+    "einwohner": "Einwohner",
+    "einwohner_ausserhalb": "Einwohner ohne Haltestelle in Gehweite (geschätzt)",
+    "anteil_einwohner_ausserhalb": "Anteil ohne Haltestelle",
+    "u15_ausserhalb": "davon unter 15",
+    "ue65_ausserhalb": "davon 65 und älter",
+    "einwohner_nur_rufbus": "nur Rufbus in Gehweite (geschätzt)",
+    "haltestellen": "Haltestellen",
+    "nur_rufbus_haltestellen": "davon nur Rufbus",
+}
+
+
+def stops_frame(data: AtlasData) -> gpd.GeoDataFrame | None:
+    """The stop register layer, or None when the build has none yet."""
+    frame = data.layers.get(STOPS_LAYER)
+    return frame if isinstance(frame, gpd.GeoDataFrame) and len(frame) else None
+
+
+def stops_of(data: AtlasData) -> Haltestellen | None:
+    frame = stops_frame(data)
+    return None if frame is None else stops_from_frame(frame, METRIC_CRS)
+
+
+@dataclass(frozen=True)
+class CatchmentView:
+    """Everything the catchment section shows."""
+
+    basis: Abdeckung
+    aktuell: Abdeckung
+    tabelle: pd.DataFrame
+    zellen: gpd.GeoDataFrame
+    kennzahlen: list[tuple[str, str, str | None]]
+    hinweise: list[str]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def catchment_view(
+    data: AtlasData,
+    origins: Origins,
+    cells: gpd.GeoDataFrame,
+    stops: Haltestellen,
+    standard: Einzugsbereich,
+    neue_lonlat: list[tuple[float, float]],
+    basis: Abdeckung | None = None,
+) -> CatchmentView:
+    """Catchment of the county's stops, and with the hypothetical new stops *neue_lonlat*."""
+    base = basis if basis is not None else catchment(origins, stops, standard)
+    now = add_stops(base, new_stops(xy_from_lonlat(neue_lonlat))) if neue_lonlat else base
+    g = now.gemeinden()
+    frame = stops_frame(data)
+    if frame is not None and "ags" in frame.columns:
+        counts = frame.groupby("ags").agg(haltestellen=("id", "size"), nur_rufbus_haltestellen=("rufbus", "sum"))
+        g = g.join(counts, how="left").fillna({"haltestellen": 0, "nur_rufbus_haltestellen": 0})
+    names = data.gemeinden.set_index("ags")["name"] if "name" in data.gemeinden.columns else pd.Series(dtype=str)
+    g.insert(0, "name", names.reindex(g.index).fillna("").to_numpy())
+    g = g.sort_values("einwohner_ausserhalb", ascending=False)
+    table = g[[c for c in GEMEINDE_SPALTEN if c in g.columns]].rename(columns=GEMEINDE_SPALTEN)
+    t_now, t_base = now.gesamt(), base.gesamt()
+    delta = neue_lonlat and t_now["einwohner_ausserhalb"] != t_base["einwohner_ausserhalb"]
+
+    def fig(label: str, key: str) -> tuple[str, str, str | None]:
+        d = f"{t_now[key] - t_base[key]:+,.0f}".replace(",", ".") if delta else None
+        return (label, _fmt(float(t_now[key])), d)
+
+    figures = [
+        fig("Einwohner ohne Haltestelle in Gehweite", "einwohner_ausserhalb"),
+        fig("davon Kinder unter 15", "u15_ausserhalb"),
+        fig("davon 65 und älter", "ue65_ausserhalb"),
+        fig("nur Rufbus in Gehweite", "einwohner_nur_rufbus"),
+    ]
+    z = now.zellen()
+    zb = base.zellen()
+    out = cells.loc[z.index, ["grd_id", "geometry"]].copy()
+    for col in ("ags", "einwohner", "u15", "ue65"):
+        out[col] = z[col].to_numpy()
+    out["wert"] = 100.0 * z["anteil_ausserhalb"].to_numpy()
+    out["einheit"] = "% der Zelle ohne Haltestelle in Gehweite"
+    before = zb["anteil_ausserhalb"].to_numpy() > 0.5
+    after = z["anteil_ausserhalb"].to_numpy() > 0.5
+    klasse = np.where(after, "jenseits", "innerhalb").astype(object)
+    klasse[before & ~after] = "neu_erreicht"
+    out["klasse"] = klasse
+    out["standort_name"] = ""
+    notes = [
+        f"Standard: {standard.beschreibung}.",
+        f"Quelle sagt: „{standard.zitat}“" if standard.zitat else "",
+        HINWEIS_ABFAHRTEN,
+        "Geschätzt: Einwohner je 1-km-Rasterzelle (Zensus 2022) als gleichmäßig über die Zelle verteilt angenommen "
+        "(100 Prüfpunkte je Zelle); Luftlinie, keine Fußwege. Rufbus = Haltestelle nur mit Anruf-/Bedarfsverkehr.",
+    ]
+    return CatchmentView(base, now, table, gpd.GeoDataFrame(out, geometry="geometry", crs=cells.crs), figures,
+                         [n for n in notes if n])
+
+
+def stop_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The stops in the form the gap map draws sites (``id``, ``name``, ``ort``, ``lage_genauigkeit``)."""
+    out = frame[["id", "name", "geometry"]].copy()
+    out["name"] = [f"{n} (nur Rufbus)" if r else str(n) for n, r in zip(frame["name"], frame["rufbus"], strict=True)]
+    out["ort"] = ""
+    out["lage_genauigkeit"] = "genau"
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frame.crs).to_crs(METRIC_CRS)
+
+
+# ------------------------------------------------------------------------------------ timetable
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """The configured feed: ``feed`` (None without one), ``meldung`` (German; how to add one, or the
+    error reading it), ``pfad``."""
+
+    feed: Feed | None
+    meldung: str | None
+    pfad: Path | None
+
+
+def feed_state(value: str | os.PathLike[str] | None = None) -> FeedState:
+    path = gtfs_path(value)
+    if path is None:
+        return FeedState(None, HOW_TO_ADD_FEED, None)
+    try:
+        return FeedState(read_feed(path), None, path)
+    except GtfsError as exc:
+        return FeedState(None, f"Der Fahrplan aus ATLAS_GTFS kann nicht verwendet werden: {exc}", path)
+
+
+def feed_coverage(feed: Feed, origins: Origins) -> float:
+    """Share of the origins' people with a stop of *feed* within the walking limit (straight line)."""
+    xy = stop_xy(feed, origins.crs)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if len(xy) == 0 or origins.einwohner.sum() == 0:
+        return 0.0
+    d, _ = cKDTree(xy).query(origins.xy, k=1, distance_upper_bound=GEHEN.max_gerade_m)
+    return float(origins.einwohner[np.isfinite(d)].sum() / origins.einwohner.sum())
+
+
+def comparison_note(coverage: float) -> str:
+    """What the page says about comparing with the Deutschlandatlas' ``p_ozmz_oev``."""
+    pct = f"{coverage:.0%}".replace(".", ",")
+    if coverage < COVERAGE_MIN:
+        return (
+            f"Der Fahrplan deckt den Landkreis nicht ab: nur {pct} der Einwohner haben eine seiner Haltestellen in "
+            "Gehweite. Ein Vergleich mit der ÖV-Reisezeit des Deutschlandatlas zum nächsten Ober-/Mittelzentrum "
+            "(p_ozmz_oev) entfällt daher."
+        )
+    return (
+        f"Der Fahrplan deckt {pct} der Einwohner ab. Für den Vergleich mit p_ozmz_oev (ÖV-Reisezeit zum nächsten "
+        "Ober-/Mittelzentrum, Deutschlandatlas) müssten die Ober- und Mittelzentren als Ziele vorliegen; sie sind "
+        "nicht in den Quelldaten des Atlas – der Vergleich ist daher noch nicht möglich."
+    )
+
+
+WEEKDAY_DEFAULT = 1  # Tuesday: a normal school and working day
+
+
+def pt_gemeinde_table(result: ReachabilityResult, schwelle_min: float, gemeinden: pd.DataFrame) -> pd.DataFrame:
+    """Per Gemeinde: people, weighted mean minutes (cells with a connection), people beyond
+    *schwelle_min* or without any connection."""
+    z = result.zellen()
+    ok = np.isfinite(z["zeit_min"].to_numpy())
+    beyond = ~ok | (z["zeit_min"].to_numpy() > schwelle_min)
+    w = z["einwohner"].to_numpy()
+    frame = pd.DataFrame({
+        "ags": z["ags"].to_numpy(), "einwohner": w, "_wt": np.where(ok, w * np.nan_to_num(z["zeit_min"]), 0.0),
+        "_w": np.where(ok, w, 0.0), "jenseits": np.where(beyond, w, 0.0),
+        "u15_jenseits": np.where(beyond, z["u15"], 0.0), "ue65_jenseits": np.where(beyond, z["ue65"], 0.0),
+        "ohne": np.where(ok, 0.0, w),
+    })
+    g = frame.groupby("ags").sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["mittel"] = g["_wt"] / g["_w"].replace(0, np.nan)
+    names = gemeinden.set_index("ags")["name"] if "name" in gemeinden.columns else pd.Series(dtype=str)
+    out = pd.DataFrame({
+        "Gemeinde": names.reindex(g.index).fillna("").to_numpy(),
+        "Einwohner": g["einwohner"].to_numpy(),
+        "Fahrzeit Median (min, Mittel der Zellen)": g["mittel"].round(1).to_numpy(),
+        f"Einwohner über {schwelle_min:g} min oder ohne Verbindung": g["jenseits"].to_numpy(),
+        "davon unter 15": g["u15_jenseits"].to_numpy(),
+        "davon 65 und älter": g["ue65_jenseits"].to_numpy(),
+        "ohne Verbindung im Zeitfenster": g["ohne"].to_numpy(),
+    })
+    return out.sort_values(out.columns[3], ascending=False)

@@ -1,0 +1,129 @@
+"""Bus und Bahn: wer keine Haltestelle in Gehweite hat – und Fahrzeiten nach Fahrplan, wenn einer vorliegt.
+
+Only widgets and drawing; the computation is in :mod:`atlas.transit.view` and :mod:`atlas.accessibility.stop_catchment`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.accessibility import county as cty
+from atlas.accessibility.gapmap import GapMapInput, build_gap_map
+from atlas.accessibility.stop_catchment import catchment, load_catchment
+from atlas.display import german_frame
+from atlas.errors import AtlasError
+from atlas.transit import WOCHENTAGE
+from atlas.transit import view as tv
+from atlas.transit.routing import Abfahrtsfenster, Fahrplan
+from pages._common import attribution_footer, get_base, get_data
+
+STATE_NEW = "oepnv_neue_haltestellen"
+STATE_CLICK = "oepnv_letzter_klick"
+
+
+@st.cache_resource(show_spinner=False)
+def _inputs(version: str, _data):
+    return cty.county_origins(_data), cty.county_cells(_data), tv.stops_of(_data)
+
+
+@st.cache_resource(show_spinner=False)
+def _basis(version: str, radii: tuple, _origins, _stops, _std):
+    return catchment(_origins, _stops, _std)
+
+
+@st.cache_resource(show_spinner="Fahrplan wird gelesen …")
+def _feed(path: str, mtime: int):
+    return tv.feed_state(path)
+
+
+@st.cache_resource(show_spinner="Fahrplan des Tages wird aufbereitet …")
+def _fahrplan(path: str, mtime: int, weekday: int, von: dt.time, bis: dt.time, _feed):
+    return Fahrplan.for_weekday(_feed, weekday, Abfahrtsfenster(von, bis, 1))
+
+
+data = get_data()
+base = get_base(data)
+origins, cells, stops = _inputs(data.version, data)
+attributions = [tv.STOPS_ATTRIBUTION]
+
+st.title("Bus und Bahn")
+st.caption("Wer wohnt ohne Haltestelle in Gehweite – und wie lange dauert der Weg mit Bus und Bahn?")
+tab_stop, tab_pt = st.tabs(["Haltestelle in Gehweite", "Fahrzeiten nach Fahrplan"])
+
+with tab_stop:
+    if stops is None:
+        st.warning("Die Haltestellen fehlen in den aufbereiteten Daten; bitte `atlas build` ausführen.")
+    else:
+        try:
+            std = load_catchment()
+        except AtlasError as exc:
+            st.error(str(exc))
+            st.stop()
+        c1, c2 = st.columns(2)
+        r_bus = c1.number_input("Radius um Bushaltestellen (m)", 100, 2000, int(std.radius_bus_m), 50, key="oepnv_r_bus")
+        r_bahn = c2.number_input("Radius um Bahnhöfe (m)", 100, 3000, int(std.radius_bahn_m), 50, key="oepnv_r_bahn")
+        if (r_bus, r_bahn) != (std.radius_bus_m, std.radius_bahn_m):
+            std = load_catchment(override={"radius_bus_m": r_bus, "radius_bahn_m": r_bahn, "art": "eigene_vorgabe"})
+            st.caption("Eigene Vorgabe – nicht der Wert der Quelle.")
+        neu: list = st.session_state.setdefault(STATE_NEW, [])
+        basis = _basis(data.version, (r_bus, r_bahn), origins, stops, std)
+        view = tv.catchment_view(data, origins, cells, stops, std, list(neu), basis)
+        for col, (label, value, delta) in zip(st.columns(4), view.kennzahlen, strict=True):
+            col.metric(label, value, delta=delta, delta_color="inverse")
+        for note in view.hinweise:
+            st.caption(note)
+        cols = st.columns([3, 1], vertical_alignment="bottom")
+        cols[0].caption("Klicken Sie in die Karte, um eine **neue Haltestelle** zu setzen; die Zahlen zeigen dann die "
+                        "Veränderung.")
+        cols[1].button("Neue Haltestellen entfernen", key="oepnv_reset", disabled=not neu,
+                       on_click=lambda: st.session_state[STATE_NEW].clear(), width="stretch")
+        sites = tv.stop_sites(tv.stops_frame(data))
+        fmap = build_gap_map(base, GapMapInput(
+            cells=view.zellen, sites=sites, geschlossen=frozenset(), hypothetisch=list(neu), vorschlaege=None,
+            titel=std.label, methode_hinweis="Zelle rot: mehr als die Hälfte der Fläche ohne Haltestelle in Gehweite "
+            "(Schätzung, Luftlinie)", attributions=attributions, standort_label="Haltestellen"))
+        out = st_folium(fmap, height=560, width="stretch", returned_objects=["last_clicked"], key="oepnv_karte")
+        click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
+        if click and click != st.session_state.get(STATE_CLICK):
+            st.session_state[STATE_CLICK] = click
+            neu.append((float(click["lng"]), float(click["lat"])))
+            st.rerun()
+        st.markdown("**Gemeinden** nach der Zahl der Einwohner ohne Haltestelle in Gehweite")
+        st.dataframe(german_frame(view.tabelle), hide_index=True, width="stretch")
+
+with tab_pt:
+    path = tv.gtfs_path()
+    state = _feed(str(path), path.stat().st_mtime_ns) if path is not None and path.is_file() else tv.feed_state()
+    if state.feed is None:
+        st.info(state.meldung)
+    else:
+        feed = state.feed
+        st.markdown(f"**{feed.beschriftung}**")
+        for hinweis in feed.hinweise:
+            st.caption(hinweis)
+        c1, c2, c3 = st.columns(3)
+        weekday = c1.selectbox("Wochentag", range(7), index=tv.WEEKDAY_DEFAULT, format_func=WOCHENTAGE.__getitem__,
+                               key="oepnv_tag")
+        von = c2.time_input("Abfahrt ab", dt.time(7, 0), step=900, key="oepnv_von")
+        bis = c3.time_input("bis", dt.time(9, 0), step=900, key="oepnv_bis")
+        options = cty.destination_options(data, [])
+        ziel = st.selectbox("Ziel", options, key="oepnv_ziel")
+        schwelle = st.number_input("Standard: Fahrzeit über (min)", 5, 240, 45, 5, key="oepnv_schwelle",
+                                   help="Vorgabe 45 min: Regionalplan Südwestthüringen (Entwurf), Grundversorgung mit "
+                                        "dem ÖPNV.")
+        st.caption(tv.comparison_note(tv.feed_coverage(feed, origins)))
+        try:
+            fahrplan = _fahrplan(str(path), path.stat().st_mtime_ns, weekday, von, bis, feed)
+            result = tv.compute_reachability(origins, cty.county_sites(data, ziel), fahrplan)
+        except AtlasError as exc:
+            st.warning(str(exc))
+        else:
+            st.info(result.methode_beschreibung)
+            st.dataframe(german_frame(tv.pt_gemeinde_table(result, float(schwelle), data.gemeinden)),
+                         hide_index=True, width="stretch")
+            attributions.append(f"Fahrplan: {feed.name}")
+
+attribution_footer(attributions)

@@ -1,0 +1,46 @@
+"""The page "Bus und Bahn" in Streamlit's AppTest (st_folium patched), on the REAL build, with the
+SYNTHETIC GTFS line as ATLAS_GTFS and without any feed."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import settings
+from atlas.transit import view as tv
+from tests.fixtures import synthetic_gtfs as syn
+
+APP = settings.PROJECT_ROOT / "app.py"
+PAGE = "pages/oepnv.py"
+
+
+def _run(built, monkeypatch, gtfs: str | None) -> AppTest:
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    if gtfs is None:
+        monkeypatch.delenv("ATLAS_GTFS", raising=False)
+    else:
+        monkeypatch.setenv("ATLAS_GTFS", gtfs)
+    with mock.patch("streamlit_folium.st_folium", return_value={"last_clicked": None}):
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.run()
+        at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_without_feed_the_page_says_how_to_add_one(built, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(built, monkeypatch, None)
+    assert at.title[0].value == "Bus und Bahn"
+    assert any(tv.HOW_TO_ADD_FEED == i.value for i in at.info)
+
+
+def test_with_feed_label_and_gemeinde_table(built, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    path = syn.write_feed(tmp_path / "linie.zip")
+    at = _run(built, monkeypatch, str(path))
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Testbus Synthetisch" in texts and "gültig 05.01.2026–31.01.2026" in texts
+    assert any("deckt den Landkreis nicht ab" in c.value for c in at.caption)
+    assert any("Bus und Bahn nach Fahrplan" in i.value for i in at.info)
+    assert len(at.dataframe) >= 1

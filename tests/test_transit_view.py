@@ -1,0 +1,54 @@
+"""View-model of the page "Bus und Bahn" on the REAL county build (origins, cells) with SYNTHETIC stops
+and the SYNTHETIC GTFS line (tests/fixtures/synthetic_gtfs.py), plus the page without a feed (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from atlas.accessibility import county as cty
+from atlas.accessibility.stop_catchment import Haltestellen, load_catchment
+from atlas.transit import view as tv
+from atlas.transit.feed import read_feed
+from tests.fixtures import synthetic_gtfs as syn
+
+
+def test_catchment_view_with_a_new_stop(atlas_data) -> None:
+    """One synthetic bus stop at the most populous cell: a new stop at the second most populous cell (if it was
+    beyond) lowers the people beyond; the table has one row per Gemeinde with people."""
+    origins, cells = cty.county_origins(atlas_data), cty.county_cells(atlas_data)
+    order = np.argsort(-origins.einwohner)
+    stops = Haltestellen(np.array(["h1"], dtype=object), origins.xy[order[:1]], np.array([False]), np.array([False]))
+    std = load_catchment()
+    v0 = tv.catchment_view(atlas_data, origins, cells, stops, std, [])
+    assert v0.kennzahlen[0][2] is None  # no scenario, no delta
+    second = cty.lonlat_from_xy(origins.xy[order[1:2]])
+    v1 = tv.catchment_view(atlas_data, origins, cells, stops, std, [tuple(second[0])], v0.basis)
+    before = v0.basis.gesamt()["einwohner_ausserhalb"]
+    after = v1.aktuell.gesamt()["einwohner_ausserhalb"]
+    assert after < before
+    assert v1.kennzahlen[0][2] is not None and v1.kennzahlen[0][2].startswith("-")
+    assert set(v1.zellen["klasse"]) <= {"innerhalb", "jenseits", "neu_erreicht"}
+    assert "neu_erreicht" in set(v1.zellen["klasse"])
+    assert len(v0.tabelle) == len(set(origins.ags))
+
+
+def test_feed_state_without_and_with_broken_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATLAS_GTFS", raising=False)
+    state = tv.feed_state()
+    assert state.feed is None and "ATLAS_GTFS" in (state.meldung or "")
+    broken = tmp_path / "kaputt.zip"
+    broken.write_bytes(b"PK\x03\x04 abgeschnitten")
+    state = tv.feed_state(broken)
+    assert state.feed is None and "kaputt.zip" in (state.meldung or "")
+
+
+def test_synthetic_feed_does_not_cover_the_county(tmp_path: Path, atlas_data) -> None:
+    """The synthetic line has five stops on 10 km: only a small share of the county's people live within
+    walking distance of one, so the comparison with p_ozmz_oev is declined and the page says why."""
+    feed = read_feed(syn.write_feed(tmp_path / "linie.zip"))
+    cover = tv.feed_coverage(feed, cty.county_origins(atlas_data))
+    assert 0.0 <= cover < tv.COVERAGE_MIN
+    assert "deckt den Landkreis nicht ab" in tv.comparison_note(cover) and "p_ozmz_oev" in tv.comparison_note(cover)
