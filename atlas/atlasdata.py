@@ -16,7 +16,7 @@ import pandas as pd
 import pyogrio
 
 from atlas import settings
-from atlas.build import LAYER_NAMES
+from atlas.schema import LAYER_NAMES
 from atlas.errors import DataNotBuiltError
 
 

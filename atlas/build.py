@@ -55,7 +55,7 @@ import pyogrio
 import shapely
 from filelock import FileLock, Timeout
 
-from atlas import settings
+from atlas import schema, settings
 from atlas._helpers import file_sha256, normalise_name
 from atlas.errors import BuildError, SourceError
 from atlas.indicators import Indicator, load_catalogue
@@ -66,11 +66,8 @@ LOG = logging.getLogger(__name__)
 
 NO_DATA = -9999.0
 
-#: Layer names in the GeoPackage, in write order.
-LAYER_NAMES = (
-    "gemeinden", "kreis", "nachbar_gemeinden", "nachbar_kreise", "bevoelkerung_1km",
-    "orte", "bahnhoefe", "angebote", "angebote_ohne_lage",
-)
+#: Layer names in the GeoPackage (defined in :mod:`atlas.schema`, re-exported here for existing imports).
+LAYER_NAMES = schema.LAYER_NAMES
 
 
 @dataclass(frozen=True)
@@ -365,8 +362,7 @@ def _build_bahnhoefe(raw: gpd.GeoDataFrame, all_gemeinden: gpd.GeoDataFrame, kre
     return stations
 
 
-OFFER_COLUMNS = ["id", "name", "kategorie", "handlungsfeld", "traeger", "strasse", "plz", "ort", "ortsteil",
-                 "telefon", "email", "website", "oeffnungszeiten", "zielgruppe", "quelle_url", "quelle_stand"]
+OFFER_COLUMNS = list(schema.OFFER_COLUMNS)
 
 
 def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataFrame, source: Source

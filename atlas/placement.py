@@ -22,13 +22,14 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from atlas import schema
 from atlas._helpers import is_blank, normalise_name
 
 #: Reason recorded for offers with a protected address (they are never put on a map).
 CONFIDENTIAL_REASON = "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, Kontakt über Telefon oder Webseite."
 
-PRECISION_ORTSTEIL = "ortsteil"
-PRECISION_GEMEINDE = "gemeinde"
+PRECISION_ORTSTEIL = schema.PRECISION_ORTSTEIL
+PRECISION_GEMEINDE = schema.PRECISION_GEMEINDE
 
 
 def is_confidential(name: object, words: Sequence[str]) -> bool:

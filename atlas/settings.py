@@ -10,6 +10,14 @@ hard-wired into other modules:
     Folder for built data (default ``geodata/build`` in the project root).
 ``ATLAS_KREIS_AGS``
     The five-digit key of the Landkreis (default ``16066``, Schmalkalden-Meiningen).
+``ATLAS_DATABASE_URL``
+    SQLAlchemy URL of the offers register (default: SQLite file in the data folder).
+``ATLAS_OSM_PBF``
+    OSM ``.osm.pbf`` extract for road-network travel times (default: none, straight line).
+``ATLAS_ADRESSEN_CSV``
+    Address points (CSV) for the family page's street search (default: none).
+
+No other module reads the environment: each variable has one function here (a test checks this).
 """
 
 from __future__ import annotations
@@ -84,7 +92,37 @@ def manifest_path(data: str | os.PathLike[str] | None = None) -> Path:
 
 def gtfs_path(override: str | os.PathLike[str] | None = None) -> Path | None:
     """GTFS timetable (zip) for travel times by bus and train: *override*, else ``ATLAS_GTFS``, else None."""
-    value = override or os.environ.get("ATLAS_GTFS")
+    value = override or os.environ.get(ENV_GTFS)
     if not value:
         return None
     return Path(value).expanduser().resolve()
+
+
+#: Environment variables read by this module, by purpose.
+ENV_SOURCE_DIR = "ATLAS_SOURCE_DIR"
+ENV_DATA_DIR = "ATLAS_DATA_DIR"
+ENV_KREIS_AGS = "ATLAS_KREIS_AGS"
+ENV_DATABASE_URL = "ATLAS_DATABASE_URL"
+ENV_OSM_PBF = "ATLAS_OSM_PBF"
+ENV_ADDRESS_CSV = "ATLAS_ADRESSEN_CSV"
+ENV_GTFS = "ATLAS_GTFS"
+
+
+def _env(name: str) -> str:
+    """The stripped value of environment variable *name* ('' when unset)."""
+    return os.environ.get(name, "").strip()
+
+
+def database_url_env() -> str:
+    """``ATLAS_DATABASE_URL`` ('' when unset: the register then uses SQLite in the data folder)."""
+    return _env(ENV_DATABASE_URL)
+
+
+def osm_pbf_env() -> str:
+    """``ATLAS_OSM_PBF`` ('' when unset: travel times from the straight line)."""
+    return _env(ENV_OSM_PBF)
+
+
+def address_csv_env() -> str:
+    """``ATLAS_ADRESSEN_CSV`` ('' when unset: no street search)."""
+    return _env(ENV_ADDRESS_CSV)

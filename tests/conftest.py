@@ -2,14 +2,20 @@
 
 The real source files are read from ``ATLAS_SOURCE_DIR`` (default ``../shared/geodata-src``); they are
 third-party data and are not part of the repository.
+
+Markers (see pyproject.toml): every test that needs the source folder carries ``data`` – set automatically
+for tests using the fixtures :func:`built`, :func:`atlas_data`, :func:`source_copy` or :func:`source_folder`,
+explicitly for the rest. CI runs all markers; ``pytest -m "not data"`` runs the unit tests on synthetic
+fixtures on a machine without the folder. A ``data`` test run without the folder FAILS with a message that
+says so (no test is skipped).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from atlas import settings
@@ -17,19 +23,48 @@ from atlas.atlasdata import AtlasData, load_atlas
 from atlas.build import BuildResult, build
 
 SOURCE_DIR = settings.source_dir()
+#: Fixtures that read the third-party source folder; a test using one is marked ``data``.
+DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder"})
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if DATA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.data)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = [f"Quellordner: {SOURCE_DIR}" + ("" if SOURCE_DIR.is_dir() else
+                                             " – FEHLT (Tests mit Marker 'data' schlagen fehl)")]
+    if os.environ.get("ATLAS_TEST_DATABASE_URL"):
+        lines.append("PostgreSQL-Tests: werden gesammelt (ATLAS_TEST_DATABASE_URL gesetzt)")
+    elif os.environ.get("CI", "").lower() == "true":
+        lines.append("PostgreSQL-Tests: CI=true ohne ATLAS_TEST_DATABASE_URL – sie werden gesammelt und schlagen fehl")
+    else:
+        lines.append("PostgreSQL-Tests: NICHT gesammelt (ATLAS_TEST_DATABASE_URL nicht gesetzt; "
+                     "scripts/test.sh setzt sie, CI verlangt sie)")
+    return lines
+
+
+def require_source_folder() -> Path:
+    """The source folder; a clear test failure when it is missing."""
     if not SOURCE_DIR.is_dir():
-        raise pytest.UsageError(
-            f"Quellordner {SOURCE_DIR} fehlt: ATLAS_SOURCE_DIR auf den Ordner mit den Quelldaten setzen."
-        )
+        pytest.fail(f"Quellordner {SOURCE_DIR} fehlt: dieser Test (Marker 'data') braucht die Quelldaten. "
+                    "ATLAS_SOURCE_DIR auf den Ordner setzen – oder ohne ihn nur die Unit-Tests laufen lassen: "
+                    "pytest -m 'not data'.", pytrace=False)
+    return SOURCE_DIR
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def source_folder() -> Path:
+    """The real source folder (fails clearly when it is missing)."""
+    return require_source_folder()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, source_folder: Path) -> BuildResult:
     """The real build, written once into a temporary data folder."""
-    return build(source=SOURCE_DIR, data=tmp_path_factory.mktemp("data"))
+    return build(source=source_folder, data=tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="session")
@@ -37,19 +72,11 @@ def atlas_data(built: BuildResult) -> AtlasData:
     return load_atlas(built.gpkg.parent)
 
 
-@pytest.fixture(scope="session")
-def source_angebote() -> pd.DataFrame:
-    """The offers register as it is in the source folder (expectations derive from it, never from counts)."""
-    from atlas.sources import load_sources
-
-    return pd.read_csv(SOURCE_DIR / load_sources()["angebote"].datei, dtype=str, keep_default_na=False)
-
-
 @pytest.fixture()
-def source_copy(tmp_path: Path) -> Path:
+def source_copy(tmp_path: Path, source_folder: Path) -> Path:
     """A writable copy of the source folder, for tests that break a file."""
     target = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, target)
+    shutil.copytree(source_folder, target)
     for path in target.iterdir():
         path.chmod(0o644)
     return target

@@ -9,6 +9,9 @@ import pytest
 from atlas.accessibility import Luftlinie, OriginsError, best_new_sites, census_grid_origins, compute_reachability, evaluate, load_standards, sites_from_xy
 from atlas.settings import METRIC_CRS, source_dir
 
+#: Every test here reads the third-party source folder (tests/conftest.py).
+pytestmark = pytest.mark.data
+
 
 @pytest.fixture(scope="module")
 def grid_and_gemeinden() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

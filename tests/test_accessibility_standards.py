@@ -17,6 +17,7 @@ VALID = {
 }
 
 
+@pytest.mark.data
 def test_project_file_loads_and_matches_offer_categories() -> None:
     std = load_standards()
     assert {"grundschule-fuss-2km", "kita-pkw-15min", "krankenhaus-pkw-30min", "erziehungsberatung-pkw-30min"} <= set(std)

@@ -18,6 +18,9 @@ from atlas.errors import SourceError
 from atlas.indicators import load_catalogue
 from atlas.sources import load_sources
 
+#: Every test here reads the third-party source folder (tests/conftest.py).
+pytestmark = pytest.mark.data
+
 SOURCE_DIR = settings.source_dir()
 
 

@@ -19,6 +19,9 @@ from atlas.build import LAYER_NAMES, build
 
 from tests.conftest import SOURCE_DIR
 
+#: Every test here reads the third-party source folder (tests/conftest.py).
+pytestmark = pytest.mark.data
+
 
 def _layers(path: Path) -> set[str]:
     return {str(name) for name, _geom in pyogrio.list_layers(path)}

@@ -9,6 +9,9 @@ from atlas import settings
 from atlas.build import build
 from atlas.register.store import RegisterStore
 
+#: Every test here reads the third-party source folder (tests/conftest.py).
+pytestmark = pytest.mark.data
+
 
 @pytest.fixture()
 def data_with_register(tmp_path):

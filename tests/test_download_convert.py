@@ -31,8 +31,8 @@ SM_KREISE = ["06631", "06632", "09473", "09672", "09673", "16054", "16056", "160
 
 
 @pytest.fixture(scope="module")
-def sm_area():
-    gem = gpd.read_file(SRC / "gemeinden_vg250ew_sm_buffer15km.geojson")
+def sm_area(source_folder):
+    gem = gpd.read_file(source_folder / "gemeinden_vg250ew_sm_buffer15km.geojson")
     return study_area(gem, "16066", "Schmalkalden-Meiningen", "Landkreis").with_kreise(SM_KREISE)
 
 
@@ -73,6 +73,7 @@ def test_geonames_round_trip_reproduces_the_real_file(sm_area):
     assert len(converted) == 232 and (converted["admin_code3"] == "16066").sum() == 77
 
 
+@pytest.mark.data
 def test_zensus_filter_reproduces_the_real_file():
     real = (SRC / "zensus2022_bevoelkerung_gemeinden_sm_region.csv").read_bytes()
     other = ("1000A;Bevölkerung kompakt (Gebietsstand 15.05.2022);STAG;Stichtag;2022-05-15;GEOGM4;Gemeinden "
@@ -105,6 +106,7 @@ def _number(text: str) -> object:
         return text
 
 
+@pytest.mark.data
 def test_deutschlandatlas_round_trip_keeps_keys_and_values(tmp_path):
     sources = {k: s for k, s in load_sources().items() if k.startswith("da_")}
     workbook = openpyxl.Workbook()

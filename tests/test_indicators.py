@@ -12,6 +12,7 @@ from atlas.indicators import HANDLUNGSFELDER_FILE, load_catalogue, load_handlung
 from atlas.sources import load_sources
 
 
+@pytest.mark.data
 def test_catalogue_covers_every_deutschlandatlas_column_once():
     catalogue = load_catalogue()
     by_file: dict[str, list[str]] = {}
@@ -26,6 +27,7 @@ def test_catalogue_covers_every_deutschlandatlas_column_once():
         assert sorted(by_file[source.datei]) == sorted(expected), source.datei
 
 
+@pytest.mark.data
 def test_handlungsfelder_match_the_offer_register():
     labels = {h.label for h in load_handlungsfelder()}
     offers = pd.read_csv(settings.source_dir() / "angebote_sm_oeffentliche_quellen.csv", dtype=str)

@@ -16,7 +16,6 @@ Everything is computed in EPSG:25832; map clicks arrive in EPSG:4326 and are con
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from atlas import settings
 from atlas.accessibility.base import STATUS_OK, Verfahren
 from atlas.accessibility.errors import AccessibilityError, NetworkError, NoSitesError
 from atlas.accessibility.evaluation import Bewertung, compute_reachability, evaluate
@@ -42,7 +42,7 @@ from atlas.atlasdata import AtlasData
 from atlas.settings import MAP_CRS, METRIC_CRS
 
 #: Environment variable naming an OpenStreetMap ``.osm.pbf`` extract covering the Kreis.
-OSM_PBF_ENV = "ATLAS_OSM_PBF"
+OSM_PBF_ENV = settings.ENV_OSM_PBF
 #: Destination choice: railway stations instead of an offer category.
 ZIEL_BAHNHOEFE = "Bahnhöfe und Haltepunkte"
 #: Destination choice: only sites the user sets on the map.
@@ -71,7 +71,7 @@ def osm_pbf_path(value: str | None = None) -> Path | None:
 
     Raises :class:`NetworkError` when a path is set but the file does not exist.
     """
-    text = value if value is not None else os.environ.get(OSM_PBF_ENV, "")
+    text = value if value is not None else settings.osm_pbf_env()
     if not text.strip():
         return None
     path = Path(text).expanduser()

@@ -67,7 +67,7 @@ SCORE_MATCH = 85.0
 SCORE_SUGGEST = 55.0
 #: Candidates within this many points of the best are offered as choices.
 SCORE_TIE = 4.0
-ENV_ADDRESS_CSV = "ATLAS_ADRESSEN_CSV"
+ENV_ADDRESS_CSV = settings.ENV_ADDRESS_CSV
 
 _TO_METRIC = Transformer.from_crs(settings.MAP_CRS, settings.METRIC_CRS, always_xy=True)
 _TO_MAP = Transformer.from_crs(settings.METRIC_CRS, settings.MAP_CRS, always_xy=True)
@@ -209,7 +209,7 @@ class CsvAddressSource:
 
 def address_sources_from_env(kreis_polygon: object | None = None) -> list[AddressSource]:
     """The address sources configured by environment (``ATLAS_ADRESSEN_CSV``); empty when none."""
-    path = os.environ.get(ENV_ADDRESS_CSV)
+    path = settings.address_csv_env()
     if not path:
         return []
     return [CsvAddressSource(path, kreis_polygon=kreis_polygon)]

@@ -33,6 +33,7 @@ from atlas.placement import place_offers
 from atlas.register._helpers import clean_text
 from atlas.register.errors import RegisterError, ValidationFailed
 from atlas.register.models import IMPORT_EXTRA_FIELDS, OFFER_FIELDS, PRECISION_POINT
+from atlas.register.seed import records_from_atlas  # noqa: F401 - moved to seed.py, re-exported for one release
 from atlas.register.store import ACTION_IMPORT, RegisterStore
 from atlas.register.validation import (
     CheckedRows, Problem, ValidationContext, check_header, check_rows, gemeinde_lookup,
@@ -241,22 +242,6 @@ def place_records(records: Sequence[Mapping[str, object]], geo: RegisterGeodata)
             out[int(record["_pos"])].update(lon=None, lat=None, ags="", lage_genauigkeit="",
                                             lage_hinweis=str(record["grund"]))
     return out
-
-
-def records_from_atlas(gpkg: str | os.PathLike[str]) -> list[dict[str, object]]:
-    """The public-sources register as placed by the build (seed of an empty store), ordered by id."""
-    placed = pyogrio.read_dataframe(gpkg, layer="angebote").to_crs(settings.MAP_CRS)
-    unplaced = pyogrio.read_dataframe(gpkg, layer="angebote_ohne_lage")
-    records: list[dict[str, object]] = []
-    for row, geom in zip(placed.drop(columns="geometry").to_dict("records"), placed.geometry, strict=True):
-        records.append({**{f: clean_text(row.get(f)) for f in OFFER_FIELDS},
-                        "lon": round(geom.x, 6), "lat": round(geom.y, 6), "ags": clean_text(row.get("ags")),
-                        "lage_genauigkeit": clean_text(row.get("lage_genauigkeit")),
-                        "lage_hinweis": clean_text(row.get("lage_hinweis"))})
-    for row in pd.DataFrame(unplaced).to_dict("records"):
-        records.append({**{f: clean_text(row.get(f)) for f in OFFER_FIELDS}, "lon": None, "lat": None, "ags": "",
-                        "lage_genauigkeit": "", "lage_hinweis": clean_text(row.get("grund"))})
-    return sorted(records, key=lambda r: str(r["id"]))
 
 
 # ---------------------------------------------------------------------------------------- import

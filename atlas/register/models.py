@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from atlas import schema
+
 #: Offer fields of the register, in the order of the public-sources CSV and the import template.
-OFFER_FIELDS: tuple[str, ...] = (
-    "id", "name", "kategorie", "handlungsfeld", "traeger", "strasse", "plz", "ort", "ortsteil",
-    "telefon", "email", "website", "oeffnungszeiten", "zielgruppe", "quelle_url", "quelle_stand",
-)
+OFFER_FIELDS: tuple[str, ...] = schema.OFFER_COLUMNS
 #: Optional columns of the import template beyond :data:`OFFER_FIELDS`.
 IMPORT_EXTRA_FIELDS: tuple[str, ...] = ("lon", "lat", "zuletzt_geprueft")
 #: Columns written by the store itself (placement and bookkeeping).
@@ -37,7 +36,7 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 #: Precision of a position given as coordinates (import with lon/lat or OSM).
-PRECISION_POINT = "punkt"
+PRECISION_POINT = schema.PRECISION_POINT
 
 metadata = sa.MetaData()
 

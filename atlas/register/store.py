@@ -34,17 +34,15 @@ from atlas.register.errors import ConflictError, RegisterError, ValidationFailed
 from atlas.register.models import (
     EDITABLE_FIELDS, OFFER_FIELDS, angebote, historie, meldungen, metadata, osm_kandidaten, postgis_ddl,
 )
+from atlas.register.seed import ACTION_SEED, SEED_USER, seed_from_atlas  # noqa: F401 - re-exported
 from atlas.register.validation import ValidationContext, check_record
 
 #: Name of the SQLite file in the data directory.
 SQLITE_NAME = "register.sqlite"
 #: Rows per INSERT batch in bulk imports.
 BATCH_SIZE = 1000
-#: Who is named in the history for the first state seeded from the public-sources register.
-SEED_USER = "Erststand (öffentliche Quellen)"
-
 #: Actions written to the history.
-ACTION_CREATE, ACTION_IMPORT, ACTION_SEED = "angelegt", "import", "erststand"
+ACTION_CREATE, ACTION_IMPORT = "angelegt", "import"
 ACTION_UPDATE, ACTION_DELETE, ACTION_RESTORE, ACTION_VERIFY = "geaendert", "geloescht", "wiederhergestellt", "geprueft"
 
 _SNAPSHOT_FIELDS = ("id", *EDITABLE_FIELDS, "geloescht", "version")
@@ -54,7 +52,7 @@ def database_url(url: str | None = None, data: str | os.PathLike[str] | None = N
     """*url*, else ``ATLAS_DATABASE_URL``, else the SQLite file in the data directory."""
     if url:
         return url
-    env = os.environ.get("ATLAS_DATABASE_URL", "").strip()
+    env = settings.database_url_env()
     if env:
         return env
     folder = settings.data_dir(data)
@@ -338,16 +336,8 @@ class RegisterStore:
 
     # ---------------------------------------------------------------------------------- seeding
     def seed_from_atlas(self, gpkg: str | os.PathLike[str]) -> int:
-        """Fill an EMPTY store with the public-sources register as placed by the build (layers
-        ``angebote`` and ``angebote_ohne_lage`` of the built GeoPackage); returns the rows written (0 when
-        the store already has offers)."""
-        if self.count(include_deleted=True):
-            return 0
-        from atlas.register.importer import records_from_atlas
-
-        records = records_from_atlas(gpkg)
-        self.insert_offers(records, SEED_USER, ACTION_SEED, comment="Erststand aus angebote_sm_oeffentliche_quellen.csv")
-        return len(records)
+        """Deprecated alias of :func:`atlas.register.seed.seed_from_atlas` (kept for one release)."""
+        return seed_from_atlas(self, gpkg)
 
     # ---------------------------------------------------------------------------------- reports
     def add_report(self, art: str, beschreibung: str, name: str = "", ort: str = "", kontakt: str = "",

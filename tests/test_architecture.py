@@ -1,0 +1,117 @@
+"""Architecture contracts (issue 14): the import graph of ``atlas/`` has no circle, and the register store
+loads without the map and build machinery. Pure source analysis – no data needed."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from atlas import settings
+
+PACKAGE = settings.PROJECT_ROOT / "atlas"
+
+
+def module_name(path: Path, base: Path) -> str:
+    parts = list(path.relative_to(base).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, base: Path, modules: set[str]) -> set[str]:
+    """Project modules imported anywhere in *path* – at module level and inside functions."""
+    name = module_name(path, base)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)  # `from atlas import settings`
+    return {m for m in found if m in modules and m != name}
+
+
+def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module → project modules it imports, for the package in folder *root*."""
+    paths = {module_name(p, root.parent): p for p in root.rglob("*.py")}
+    return {name: imported_modules(path, root.parent, set(paths)) for name, path in paths.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (or a module importing itself)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's algorithm
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_cycle_finder_sees_a_circle_through_a_function_level_import(tmp_path: Path) -> None:
+    pkg = tmp_path / "atlas"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from atlas.sub import b\n")
+    (pkg / "sub" / "b.py").write_text("def f():\n    from . import c\n")
+    (pkg / "sub" / "c.py").write_text("import atlas.a\n")
+    (pkg / "d.py").write_text("from atlas import a\n")
+    graph = import_graph(pkg)
+    assert graph["atlas.d"] == {"atlas", "atlas.a"}
+    assert cycles(graph) == [["atlas.a", "atlas.sub.b", "atlas.sub.c"]]
+
+
+def test_atlas_package_has_no_import_circle() -> None:
+    graph = import_graph()
+    assert len(graph) > 50  # the walk really saw the package
+    assert cycles(graph) == [], "Import-Kreis(e) in atlas/: " + "; ".join(" ↔ ".join(c) for c in cycles(graph))
+
+
+def test_schema_module_imports_nothing_from_the_project() -> None:
+    assert import_graph()["atlas.schema"] == set()
+
+
+def test_only_settings_reads_the_environment() -> None:
+    root = settings.PROJECT_ROOT
+    files = [*PACKAGE.rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]
+    readers = []
+    for path in sorted(files):
+        if path == PACKAGE / "settings.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            attribute = isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "putenv"} \
+                and isinstance(node.value, ast.Name) and node.value.id == "os"
+            imported = isinstance(node, ast.ImportFrom) and node.module == "os" \
+                and any(a.name in {"environ", "getenv"} for a in node.names)
+            if attribute or imported:
+                readers.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert readers == [], "Umgebungsvariablen nur über atlas.settings lesen: " + ", ".join(readers)
