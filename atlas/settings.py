@@ -16,6 +16,8 @@ hard-wired into other modules:
     OSM ``.osm.pbf`` extract for road-network travel times (default: none, straight line).
 ``ATLAS_ADRESSEN_CSV``
     Address points (CSV) for the family page's street search (default: none).
+``ATLAS_GTFS``
+    GTFS timetable (zip) for travel times by bus and train (default: none).
 
 No other module reads the environment: each variable has one function here (a test checks this).
 """

@@ -4,7 +4,7 @@ The real source files are read from ``ATLAS_SOURCE_DIR`` (default ``../shared/ge
 third-party data and are not part of the repository.
 
 Markers (see pyproject.toml): every test that needs the source folder carries ``data`` – set automatically
-for tests using the fixtures :func:`built`, :func:`atlas_data`, :func:`source_copy` or :func:`source_folder`,
+for tests using one of :data:`DATA_FIXTURES`,
 explicitly for the rest. CI runs all markers; ``pytest -m "not data"`` runs the unit tests on synthetic
 fixtures on a machine without the folder. A ``data`` test run without the folder FAILS with a message that
 says so (no test is skipped).
@@ -16,6 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from atlas import settings
@@ -24,7 +25,7 @@ from atlas.build import BuildResult, build
 
 SOURCE_DIR = settings.source_dir()
 #: Fixtures that read the third-party source folder; a test using one is marked ``data``.
-DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder"})
+DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder", "source_angebote"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -70,6 +71,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, source_folder: Path) -> Buil
 @pytest.fixture(scope="session")
 def atlas_data(built: BuildResult) -> AtlasData:
     return load_atlas(built.gpkg.parent)
+
+
+@pytest.fixture(scope="session")
+def source_angebote(source_folder: Path) -> pd.DataFrame:
+    """The offers register as it is in the source folder (expectations derive from it, never from counts)."""
+    from atlas.sources import load_sources
+
+    return pd.read_csv(source_folder / load_sources()["angebote"].datei, dtype=str, keep_default_na=False)
 
 
 @pytest.fixture()
