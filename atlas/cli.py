@@ -55,6 +55,17 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fahrplan(args: argparse.Namespace) -> int:
+    from atlas.download.transit import download_gtfs, quellen_text
+
+    if args.quellen or not args.dest:
+        print(quellen_text())
+        return 0
+    path = download_gtfs(args.dest, args.variante)
+    print(f"Fahrplan gespeichert: {path}\nJetzt ATLAS_GTFS={path} setzen.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlas", description="Standortatlas – Daten aufbereiten und prüfen")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
                       help="Original aus einer lokalen Datei umwandeln statt laden (mehrfach möglich)")
     p_dl.add_argument("--angebote", metavar="PFAD", help="Angebotsregister (CSV) in den Quellordner übernehmen")
     p_dl.set_defaults(func=_cmd_download)
+    p_fp = sub.add_parser("fahrplan", help="Bezugsquellen für Haltestellen und GTFS-Fahrpläne; Fahrplan laden")
+    p_fp.add_argument("--quellen", action="store_true", help="Bezugsquellen anzeigen (ohne Internet)")
+    p_fp.add_argument("--dest", help="Zielordner für den Fahrplan (GTFS-ZIP von gtfs.de)")
+    p_fp.add_argument("--variante", default="nv", help="nv (Nahverkehr), rv (Regionalzüge), fv (Fernverkehr), alle")
+    p_fp.set_defaults(func=_cmd_fahrplan)
     from atlas.register.cli import add_commands as add_register_commands
 
     add_register_commands(sub)

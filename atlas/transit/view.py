@@ -40,7 +40,7 @@ STOPS_ATTRIBUTION = "Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mi
 #: Shown when no GTFS feed is configured.
 HOW_TO_ADD_FEED = (
     "Für Fahrzeiten mit Bus und Bahn braucht der Atlas einen Fahrplan im GTFS-Format (ZIP-Datei). Bezugsquellen "
-    "für Deutschland nennt `atlas download --quellen` (u. a. DELFI e. V. über die Mobilithek und gtfs.de). "
+    "für Deutschland nennt `atlas fahrplan --quellen` (u. a. gtfs.de und DELFI e. V. über die Mobilithek); `atlas fahrplan --dest ORDNER` lädt den Nahverkehr von gtfs.de. "
     "Die Datei speichern, die Umgebungsvariable `ATLAS_GTFS=/pfad/fahrplan.zip` setzen und die App neu starten."
 )
 #: Share of the county's people with a feed stop in walking distance from which the feed "covers" it.
