@@ -7,7 +7,6 @@ Thin page: widgets and drawing only; checks, storage, import/export and login lo
 from __future__ import annotations
 
 import html
-import time
 import uuid
 
 import pandas as pd
@@ -17,7 +16,7 @@ from atlas import settings
 from atlas.build import build
 from atlas.errors import AtlasError
 from atlas.mapview import field_html
-from atlas.register.auth import LoginThrottle, check_login, users_from_secrets
+from atlas.register.auth import LoginThrottle, check_login, clock, users_from_secrets
 from atlas.register.errors import ConflictError, ValidationFailed
 from atlas.register.exporter import geopackage_bytes, to_csv, to_geojson, to_xlsx
 from atlas.register.importer import MAX_UPLOAD_BYTES, commit_import, place_records, prepare_import, read_upload
@@ -82,7 +81,7 @@ def _login() -> str | None:
         session = st.session_state.setdefault("_register_login_session", uuid.uuid4().hex)
         keys = (f"user:{name.strip()}", f"session:{session}")
         throttle = _throttle()
-        wait = throttle.wait_remaining(keys, time.time())
+        wait = throttle.wait_remaining(keys, clock())
         if wait > 0:
             st.error(f"Zu viele Fehlversuche. {wait_message(wait)}")
         elif check_login(users, name, password):
@@ -90,7 +89,7 @@ def _login() -> str | None:
             st.session_state["register_admin_user"] = name.strip()
             st.rerun()
         else:
-            throttle.record_failure(keys, time.time())
+            throttle.record_failure(keys, clock())
             st.error("Benutzername oder Passwort ist falsch.")
     return None
 

@@ -61,7 +61,7 @@ def test_admin_page_shows_nothing_without_login_and_slows_down_failures(env: Reg
     at.run()
     assert not at.exception and at.title[0].value == "Register (Verwaltung)"
     assert not at.tabs and not at.dataframe
-    with mock.patch("time.time", return_value=1_000_000.0):
+    with mock.patch("atlas.register.auth.clock", return_value=1_000_000.0):
         at.text_input[0].set_value("anna")
         at.text_input[1].set_value("falsch-falsch")
         at.button[0].click().run()
@@ -70,7 +70,7 @@ def test_admin_page_shows_nothing_without_login_and_slows_down_failures(env: Reg
         at.button[0].click().run()  # same instant: backoff of 1 s still running, even with the right password
         assert at.error[0].value == "Zu viele Fehlversuche. Bitte in 1 Sekunden erneut versuchen."
         assert not at.tabs
-    with mock.patch("time.time", return_value=1_000_002.0):
+    with mock.patch("atlas.register.auth.clock", return_value=1_000_002.0):
         at.button[0].click().run()
     assert not at.exception and [t.label for t in at.tabs] == [
         "Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen",

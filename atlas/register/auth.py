@@ -20,12 +20,18 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 900.0
+
+
+def clock() -> float:
+    """Seconds since the epoch; the one clock of the login throttle (tests replace it)."""
+    return time.time()
 
 
 def _b64(data: bytes) -> str:

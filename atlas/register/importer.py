@@ -224,7 +224,8 @@ def place_records(records: Sequence[Mapping[str, object]], geo: RegisterGeodata)
         joined = gpd.sjoin(pts, geo.gemeinden[["ags", "geometry"]], how="left", predicate="within")
         joined = joined[~joined.index.duplicated()]
         for pos, ags in zip(with_point, joined["ags"].fillna(""), strict=True):
-            out[pos].update(ags=str(ags), lage_genauigkeit=PRECISION_POINT, lage_hinweis="Koordinaten angegeben")
+            out[pos].update(ags=str(ags), lage_genauigkeit=str(out[pos].get("lage_genauigkeit") or PRECISION_POINT),
+                            lage_hinweis=str(out[pos].get("lage_hinweis") or "Koordinaten angegeben"))
     rest = [i for i in range(len(out)) if i not in set(with_point)]
     if rest:
         frame = pd.DataFrame([{"_pos": i, "id": out[i].get("id", ""), "name": out[i].get("name", ""),

@@ -19,6 +19,11 @@ from atlas import schema
 OFFER_FIELDS: tuple[str, ...] = schema.OFFER_COLUMNS
 #: Optional columns of the import template beyond :data:`OFFER_FIELDS`.
 IMPORT_EXTRA_FIELDS: tuple[str, ...] = ("lon", "lat", "zuletzt_geprueft")
+#: Columns of the register's own export beyond the template: accepted by the import so that an export
+#: imports again unchanged (the position's precision and note are kept for rows with coordinates; the
+#: bookkeeping columns are ignored – the importing store writes its own).
+EXPORT_ONLY_FIELDS: tuple[str, ...] = ("ags", "lage_genauigkeit", "lage_hinweis", "version", "geaendert_am",
+                                       "geaendert_von")
 #: Columns written by the store itself (placement and bookkeeping).
 LOCATION_FIELDS: tuple[str, ...] = ("lon", "lat", "ags", "lage_genauigkeit", "lage_hinweis")
 #: Fields an editor may change (everything except the id and the bookkeeping columns).

@@ -189,7 +189,7 @@ class RegisterStore:
                 if not deleted:
                     existing.setdefault(dedup_key(name, ort, feld), oid)
         return ValidationContext(kategorien=base.kategorien | frozenset(self.categories()),
-                                 handlungsfelder=base.handlungsfelder, gemeinden=base.gemeinden,
+                                 kategorie_synonyme=base.kategorie_synonyme, handlungsfelder=base.handlungsfelder, gemeinden=base.gemeinden,
                                  kreis=base.kreis, existing=existing, existing_ids=frozenset(ids))
 
     # ------------------------------------------------------------------------------------- writing

@@ -7,6 +7,8 @@ all problems of all rows are reported, not only the first one.
 Rules (documented in the import template section of the README):
 
 * ``name`` and ``kategorie`` and ``handlungsfeld`` are required; category and Handlungsfeld must be known;
+  a category in other case or spelling, or a synonym listed in ``geodata/kategorien.yaml``, is stored under
+  its canonical name ("kita", "Kindergarten" → "Kita");
 * ``plz`` five digits; ``telefon`` digits and the usual separators (several numbers with ``;``, ``bzw.``
   or ``oder``); ``email`` one address; ``website`` a web address (``http(s)://`` or a bare domain –
   any other scheme such as ``javascript:`` is refused); ``quelle_url`` parts separated by `` ; ``, a
@@ -30,19 +32,14 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas._helpers import normalise_name
 from atlas.register._helpers import clean_text, dedup_key, to_float
-from atlas.register.models import FIELD_LABELS, IMPORT_EXTRA_FIELDS, OFFER_FIELDS
+from atlas.register.categories import category_names, fold, synonym_lookup
+from atlas.register.models import EXPORT_ONLY_FIELDS, FIELD_LABELS, IMPORT_EXTRA_FIELDS, OFFER_FIELDS
 from atlas.safe_text import safe_url
 
-#: Categories the register knows from the start: those of the public-sources register plus the kinds of
-#: facility read from OpenStreetMap. Categories already used in the store are allowed as well.
-BASIS_KATEGORIEN: frozenset[str] = frozenset({
-    "Arbeitsagentur", "Berufsschule", "Bibliothek", "Bürgerservice", "Erwachsenenbildung", "Erziehungsberatung",
-    "Familienzentrum", "Förderschule", "Frauen- und Gleichstellungsberatung", "Gemeinschaftsschule",
-    "Gesundheitsamt", "Grundschule", "Gymnasium", "Jobcenter", "Jugendarbeit", "Kita", "Krankenhaus",
-    "Mehrgenerationenhaus", "Migrationsberatung", "Pflegeberatung", "Regelschule", "Schwangerschaftsberatung",
-    "Seniorenbegegnung", "Sozialberatung", "Sozialkaufhaus", "Suchtberatung", "Tafel", "Wohnen",
-    "Schuldnerberatung", "Schule", "Arztpraxis", "Apotheke", "Soziale Einrichtung",
-})
+#: Categories the register knows from the start, from ``geodata/kategorien.yaml`` (the categories of the
+#: public-sources register plus the kinds of facility read from OpenStreetMap; see
+#: :mod:`atlas.register.categories`). Categories already used in the store are allowed as well.
+BASIS_KATEGORIEN: frozenset[str] = category_names()
 
 MAX_NAME_LENGTH = 300
 MAX_TEXT_LENGTH = 2000
@@ -53,6 +50,7 @@ _PHONE_CHARS = re.compile(r"^[0-9 +()/\-–.,;]+$")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[a-z]{2,}$", re.IGNORECASE)
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 _HTTP = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_PRECISION = re.compile(r"^[a-zäöüß_\-]{1,30}$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 
 
@@ -82,15 +80,28 @@ class ValidationContext:
     """
 
     kategorien: frozenset[str] = BASIS_KATEGORIEN
+    kategorie_synonyme: Mapping[str, str] = field(default_factory=synonym_lookup)
     handlungsfelder: frozenset[str] = frozenset()
     gemeinden: Mapping[str, str] = field(default_factory=dict)
     kreis: BaseGeometry | None = None
     existing: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
     existing_ids: frozenset[str] = frozenset()
 
+    _kategorie_lookup: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+
     def __post_init__(self) -> None:
         if self.kreis is not None:
             shapely.prepare(self.kreis)
+        lookup = dict(self.kategorie_synonyme)
+        for name in sorted(self.kategorien, reverse=True):  # names win over synonyms; stable choice
+            lookup[fold(name)] = name
+        object.__setattr__(self, "_kategorie_lookup", lookup)
+
+    def kategorie(self, text: str) -> str | None:
+        """The canonical category for *text* (exact, other case/spelling, or synonym); None when unknown."""
+        if text in self.kategorien:
+            return text
+        return self._kategorie_lookup.get(fold(text)) if fold(text) else None
 
 
 @dataclass
@@ -194,8 +205,10 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
     kategorie = str(rec["kategorie"])
     if not kategorie:
         bad("kategorie", "Die Kategorie fehlt.")
-    elif kategorie not in ctx.kategorien:
+    elif ctx.kategorie(kategorie) is None:
         bad("kategorie", f"Unbekannte Kategorie '{kategorie}' (erlaubt: {_allowed(ctx.kategorien)}).")
+    else:
+        rec["kategorie"] = ctx.kategorie(kategorie)
     feld = str(rec["handlungsfeld"])
     if ctx.handlungsfelder:
         if not feld:
@@ -236,6 +249,13 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
         elif ctx.kreis is not None and not shapely.contains_xy(ctx.kreis, lon, lat):
             bad("lon", f"Der Punkt ({lon:.5f}, {lat:.5f}) liegt außerhalb des Landkreises.")
     rec["lon"], rec["lat"] = lon, lat
+    precision = clean_text(raw.get("lage_genauigkeit"))
+    if precision and lon is not None and lat is not None:  # the register's own export: keep its precision
+        if not _PRECISION.match(precision):
+            bad("lage_genauigkeit", f"Lagegenauigkeit '{precision}' ist ungültig (z. B. punkt, ortsteil, gemeinde).")
+        else:
+            rec["lage_genauigkeit"] = precision
+            rec["lage_hinweis"] = clean_text(raw.get("lage_hinweis"))
 
     checked = clean_text(raw.get("zuletzt_geprueft"))
     rec["zuletzt_geprueft"] = None
@@ -285,7 +305,7 @@ def check_rows(rows: Sequence[Mapping[str, object]], ctx: ValidationContext, fir
 
 def check_header(columns: Sequence[str]) -> list[Problem]:
     """Problems with the header row: required columns missing, unknown columns."""
-    known = set(OFFER_FIELDS) | set(IMPORT_EXTRA_FIELDS)
+    known = set(OFFER_FIELDS) | set(IMPORT_EXTRA_FIELDS) | set(EXPORT_ONLY_FIELDS)
     problems = [Problem(1, c, "Pflichtspalte fehlt in der Kopfzeile.") for c in ("name", "kategorie")
                 if c not in columns]
     problems += [Problem(1, str(c), f"Unbekannte Spalte '{c}' (erlaubt: {', '.join(OFFER_FIELDS + IMPORT_EXTRA_FIELDS)}).")
