@@ -619,7 +619,8 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
         "indikatoren_werte": {**cov_gem, **{f"kreis:{k}": v for k, v in cov_krs.items()}},
         "gemeinden_anzahl": int(len(gem)),
     }
-    from atlas.accessibility.calibration import MANIFEST_KEY, manifest_entry  # needs the layers above
+    from atlas.accessibility.calibration import MANIFEST_KEY
+    from atlas.accessibility.calibration_build import manifest_entry  # needs the layers above
 
     manifest_data[MANIFEST_KEY] = manifest_entry(layers, catalogue)
     _publish(layers, manifest_data, gpkg, manifest)

@@ -39,6 +39,8 @@ MAP_CRS: str = "EPSG:4326"
 LAYERS_DIR: Path = PROJECT_ROOT / "layers"
 #: Folder with descriptions of the inputs (sources, indicator catalogue, standards).
 GEODATA_DIR: Path = PROJECT_ROOT / "geodata"
+#: Standards, travel model and service levels (``geodata/standards.yaml``).
+STANDARDS_FILE: Path = GEODATA_DIR / "standards.yaml"
 #: Folder served by Streamlit's static file serving (``/app/static/...``).
 STATIC_DIR: Path = PROJECT_ROOT / "static"
 

@@ -4,6 +4,8 @@ loads without the map and build machinery. Pure source analysis – no data need
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from atlas import settings
@@ -94,6 +96,15 @@ def test_atlas_package_has_no_import_circle() -> None:
     graph = import_graph()
     assert len(graph) > 50  # the walk really saw the package
     assert cycles(graph) == [], "Import-Kreis(e) in atlas/: " + "; ".join(" ↔ ".join(c) for c in cycles(graph))
+
+
+def test_importing_the_register_store_loads_no_map_or_build_code() -> None:
+    code = ("import sys, atlas.register.store; "
+            "print(' '.join(m for m in ('folium', 'mapclassify', 'atlas.build', 'atlas.mapview', 'streamlit') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=settings.PROJECT_ROOT)
+    assert out.stdout.strip() == ""
 
 
 def test_schema_module_imports_nothing_from_the_project() -> None:

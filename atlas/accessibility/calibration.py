@@ -180,37 +180,6 @@ def fit_line(points: pd.DataFrame, *, ausgangspunkte: str = "", today: date | No
     )
 
 
-def fit_from_atlas(data: Any, catalogue: Sequence[Indicator], *, today: date | None = None) -> tuple[PkwModell | None, str]:
-    """Fit on built layers (an :class:`~atlas.atlasdata.AtlasData` or anything indexable like it).
-
-    Returns the model (or None) and a German note why there is none.
-    """
-    from atlas.accessibility.county import county_origins, county_sites, site_records
-    from atlas.accessibility.errors import AccessibilityError
-
-    cats = {str(c) for c in data["angebote"]["kategorie"].astype(str)}
-    inds = [i for i in calibration_indicators(catalogue, cats) if i.id in data["gemeinden"].columns]
-    if not inds:
-        return None, "Kein Deutschlandatlas-Indikator in geprüften Minuten zu einer Kategorie mit Standorten."
-    try:
-        origins = county_origins(data)
-        pairs = [(i, county_sites(data, str(i.kategorie_register))) for i in inds
-                 if len(site_records(data, str(i.kategorie_register)))]
-    except AccessibilityError as exc:
-        return None, str(exc)
-    points = fit_points(origins, pairs, data["gemeinden"])
-    model = fit_line(points, ausgangspunkte=str(getattr(origins, "modell", "") or ""), today=today)
-    if model is None:
-        return None, f"Zu wenige oder ungeeignete Vergleichswerte ({len(points)} Gemeinden) für eine Anpassung."
-    return model, ""
-
-
-def manifest_entry(layers: Any, catalogue: Sequence[Indicator], *, today: date | None = None) -> dict[str, Any]:
-    """What the build stores under :data:`MANIFEST_KEY`: the fit, or ``{"grundzeit_min": None, "hinweis": …}``."""
-    model, note = fit_from_atlas(layers, catalogue, today=today)
-    return model.to_manifest() if model is not None else {"grundzeit_min": None, "hinweis": note}
-
-
 def apply_model(params: Verkehrsparameter, model: PkwModell | None) -> Verkehrsparameter:
     """*params* with the fitted car model (unchanged without a model)."""
     if model is None:

@@ -20,6 +20,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 import yaml
 
+from atlas.settings import STANDARDS_FILE
+
 #: Modes of travel the engine computes.
 Mode = Literal["walk", "bike", "car"]
 #: The two methods; every result says which one was used.
@@ -241,9 +243,7 @@ def parse_verkehrsmodell(data: Any, source: str = "standards.yaml") -> Verkehrsp
 
 def load_verkehrsmodell(path: str | os.PathLike[str] | None = None) -> Verkehrsparameter:
     """The travel model of ``geodata/standards.yaml`` (section ``verkehrsmodell``), without a car fit."""
-    from atlas.accessibility.standards import STANDARDS_PATH
-
-    p = Path(path) if path is not None else STANDARDS_PATH
+    p = Path(path) if path is not None else STANDARDS_FILE
     data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
     return parse_verkehrsmodell(data, source=p.name)
 

@@ -24,10 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from atlas.accessibility._helpers import exceeds
 from atlas.accessibility.errors import StandardsError
-from atlas.settings import GEODATA_DIR
+from atlas.settings import STANDARDS_FILE
 
 #: Default location of the standards file.
-STANDARDS_PATH: Path = GEODATA_DIR / "standards.yaml"
+STANDARDS_PATH: Path = STANDARDS_FILE
 
 #: German names of the fields (for error messages).
 _FIELD_LABEL: dict[str, str] = {
