@@ -2,13 +2,21 @@
 
 Pages are listed explicitly with ``st.navigation``, grouped by who uses them; the modules live in
 ``pages/`` (the legacy folder scan is not used, see ``scripts/serve.py``).
+
+Accessibility (issue 15): Streamlit's own navigation list puts ``<div>`` elements between ``<ul>`` and
+``<li>``, which screen readers cannot read as a list (axe rules ``list``/``listitem``). The app therefore
+hides Streamlit's list (``position="hidden"``) and draws its own navigation in the sidebar with
+``st.page_link`` (real links, client-side page changes, the current page marked). Every page gets the
+app-wide style, the skip link and ``<html lang="de">`` from :mod:`atlas.ui_style`.
 """
 
 import streamlit as st
 
+from atlas.ui_style import APP_CSS, page_script
+
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
 
-navigation = st.navigation({
+PAGES: dict[str, list] = {
     "": [
         st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
     ],
@@ -33,6 +41,19 @@ navigation = st.navigation({
         st.Page("pages/quellen.py", title="Daten & Quellen", icon=":material/description:", url_path="quellen"),
         st.Page("pages/register_admin.py", title="Register (Verwaltung)", icon=":material/edit_note:",
                 url_path="register"),
+        st.Page("pages/barrierefreiheit.py", title="Erklärung zur Barrierefreiheit",
+                icon=":material/accessibility_new:", url_path="barrierefreiheit"),
     ],
-})
+}
+
+navigation = st.navigation(PAGES, position="hidden")
+st.html(APP_CSS)
+st.html(page_script("de"), unsafe_allow_javascript=True)
+with st.sidebar:
+    st.html('<nav aria-label="Seiten des Standortatlas" class="atlas-nav-label"></nav>')
+    for group, pages in PAGES.items():
+        if group:
+            st.html(f'<p class="atlas-nav-group" role="heading" aria-level="2">{group}</p>')
+        for page in pages:
+            st.page_link(page, label=page.title, icon=page.icon)
 navigation.run()

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from atlas import settings
 from atlas.atlasdata import AtlasData, data_version, load_atlas
@@ -96,5 +97,20 @@ def warm_up_map_modules() -> None:
 
 
 def attribution_footer(texts: list[str]) -> None:
-    """Show the attribution of every source on the page."""
+    """Show the attribution of every source on the page and the link to the accessibility statement."""
     st.caption("Quellen: " + " · ".join(html.escape(t) for t in texts))
+    try:
+        st.page_link("pages/barrierefreiheit.py", label="Erklärung zur Barrierefreiheit – Barriere melden",
+                     icon=":material/accessibility_new:")
+    except StreamlitAPIException:  # a page run on its own (AppTest of one page file) has no navigation
+        pass
+
+
+def set_page_language(lang: str) -> None:
+    """Set ``<html lang>`` (and the skip link's text) for a page shown in *lang* ('de' or 'en').
+
+    ``app.py`` sets German for every page; a page with a language switch calls this after it.
+    """
+    from atlas.ui_style import page_script
+
+    st.html(page_script(lang), unsafe_allow_javascript=True)

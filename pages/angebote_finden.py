@@ -24,7 +24,7 @@ from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_que
 from atlas.offer_search.targets import unmapped_kategorien
 from atlas.sources import attributions
 from atlas.accessibility.calibration import travel_time_note, travel_parameters
-from pages._common import attribution_footer, get_base, get_data
+from pages._common import attribution_footer, get_base, get_data, set_page_language
 from pages._report_form import render_report_form
 
 data = get_data()
@@ -62,6 +62,7 @@ st.markdown(CARD_CSS, unsafe_allow_html=True)
 lang = st.segmented_control("Sprache / Language", list(LANGUAGES), format_func=LANGUAGE_LABELS.get,
                             key="of_lang", label_visibility="collapsed") or "de"
 t = Texts(lang)
+set_page_language(lang)
 
 st.title(t("titel"))
 st.write(t("einleitung"))

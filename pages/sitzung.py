@@ -150,5 +150,5 @@ except CouncilError as exc:
     st.stop()
 st_folium(result.map, height=700, width="stretch", returned_objects=[], key="sz_karte")
 st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, result.classification))}</div>')
-st.iframe(KEYBOARD_JS, height=1)
+st.html(KEYBOARD_JS, unsafe_allow_javascript=True)  # no frame: runs in the page itself
 attribution_footer(result.attributions)

@@ -55,6 +55,8 @@ class _DivMarkers(MacroElement):
                                                title: d.title || ''});
             if (d.popup) { mk.bindPopup(d.popup, {maxWidth: 260}); }
             if (d.tooltip) { mk.bindTooltip(d.tooltip); }
+            // Screen readers: the marker is a keyboard button and needs a name (axe aria-command-name).
+            if (d.label) { mk.on('add', function () { mk.getElement().setAttribute('aria-label', d.label); }); }
             mk.addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
@@ -146,12 +148,14 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
         popup = (f'<div class="of-popup"><strong>{hit.rang}. {html.escape(o["name"])}</strong><br>'
                  f"{html.escape(t.km(hit.weg_m))}</div>")
         markers.append({"lat": lat, "lon": lon, "icon": f'<div class="of-num">{hit.rang}</div>', "size": 26,
-                        "cls": "of-offer", "popup": popup, "tooltip": html.escape(f"{hit.rang}. {o['name']}")})
+                        "cls": "of-offer", "popup": popup, "tooltip": html.escape(f"{hit.rang}. {o['name']}"),
+                        "label": f"{hit.rang}. {o['name']}, {t.km(hit.weg_m)}"})
     if place is not None:
         lat, lon = _latlon(place.x, place.y)
         points.append((lat, lon))
         markers.append({"lat": lat, "lon": lon, "icon": '<div class="of-here"></div>', "size": 20, "cls": "of-place",
-                        "popup": "", "tooltip": html.escape(f"{t('karte_suchort')}: {place.name}"), "z": 1000})
+                        "popup": "", "tooltip": html.escape(f"{t('karte_suchort')}: {place.name}"), "z": 1000,
+                        "label": f"{t('karte_suchort')}: {place.name}"})
     _DivMarkers(markers).add_to(m)
     if points:
         lats = [p[0] for p in points]
