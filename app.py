@@ -50,7 +50,6 @@ navigation = st.navigation(PAGES, position="hidden")
 st.html(APP_CSS)
 st.html(page_script("de"), unsafe_allow_javascript=True)
 with st.sidebar:
-    st.html('<nav aria-label="Seiten des Standortatlas" class="atlas-nav-label"></nav>')
     for group, pages in PAGES.items():
         if group:
             st.html(f'<p class="atlas-nav-group" role="heading" aria-level="2">{group}</p>')

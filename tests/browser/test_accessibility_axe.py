@@ -35,6 +35,7 @@ PAGES = [
     ("meldung", "Angebot melden"),
     ("karte", "Karte"),
     ("erreichbarkeit", "Erreichbarkeit"),
+    ("bus-und-bahn", "Bus und Bahn"),
     ("indikatoren", "Indikatoren"),
     ("profil", "Sozialraumprofil"),
     ("sitzung", "Sitzungsmodus"),
