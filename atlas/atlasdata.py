@@ -59,7 +59,8 @@ def data_version(data: str | os.PathLike[str] | None = None) -> str:
 
 
 def load_atlas(data: str | os.PathLike[str] | None = None) -> AtlasData:
-    """Read every layer of the built GeoPackage; :class:`DataNotBuiltError` when there is none."""
+    """Read every layer of the built GeoPackage (the layers of :mod:`atlas.schema` and any other a build
+    step wrote); :class:`DataNotBuiltError` when there is none."""
     gpkg = settings.gpkg_path(data)
     manifest_file = settings.manifest_path(data)
     if not gpkg.exists() or not manifest_file.exists():
@@ -67,7 +68,9 @@ def load_atlas(data: str | os.PathLike[str] | None = None) -> AtlasData:
             f"Es gibt noch keine aufbereiteten Daten in {gpkg.parent}. Bitte zuerst 'atlas build' ausführen."
         )
     layers: dict[str, pd.DataFrame] = {}
-    for name in LAYER_NAMES:
+    # The schema's layers first, then any further layer a build step wrote (e.g. a new map layer).
+    built = [str(row[0]) for row in pyogrio.list_layers(gpkg)]
+    for name in dict.fromkeys([*LAYER_NAMES, *built]):
         frame = pyogrio.read_dataframe(gpkg, layer=name)
         if not isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame)

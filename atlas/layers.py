@@ -97,6 +97,8 @@ class LayerDefinition(BaseModel):
     nur_im_kreis: bool = False
     buendeln: bool = False
     hinweis: str | None = None
+    #: Popups and tooltips on an area layer; default: when it has a popup and is not just an outline.
+    interaktiv: bool | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "LayerDefinition":

@@ -1,5 +1,10 @@
 """Building the overview map (folium/Leaflet) from the built data and the layer registry.
 
+The registry is declarative: every layer file in ``layers/`` whose GeoPackage layer exists is drawn by its
+``art`` (``choropleth``, ``punkte``, ``flaeche``, ``umriss``); points are filtered on the columns the file
+declares (``filter_feld`` and ``gruppierung.feld``, see :attr:`MapOptions.filters`). No layer id is
+special here, so a new layer needs only its YAML file and its build step.
+
 The map works without internet: Leaflet is served by the app itself (``static/vendor``), no tile
 server is needed (the neighbouring Kreise and Gemeinden form a plain background), and nothing is
 loaded from a CDN (no branca colormaps, which pull d3; legend and attribution are plain Leaflet
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import folium
@@ -28,7 +33,7 @@ from atlas import settings
 from atlas.atlasdata import AtlasData
 from atlas.choropleth import Classification, classify, format_number
 from atlas.indicators import Indicator
-from atlas.layers import LayerDefinition, PopupField
+from atlas.layers import LayerDefinition, PopupField, load_layers
 from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing imports)
     LEAFLET_CSS,
     LEAFLET_JS,
@@ -42,6 +47,9 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
 from atlas.safe_text import safe_url, text_html  # noqa: F401  (safe_url re-exported for existing imports)
 from atlas.sources import load_sources
 
+
+#: Layers prepared even without a layer file (the gap map of the Erreichbarkeit page draws the grid).
+_BASE_EXTRA_LAYERS = ("bevoelkerung_1km",)
 
 #: Simplification tolerance for polygons (metres, EPSG:25832) and coordinate rounding (degrees).
 SIMPLIFY_TOLERANCE_M = 40.0
@@ -122,8 +130,10 @@ def _round(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def prepare_base(data: AtlasData) -> MapBase:
-    """Simplify and reproject all layers for drawing."""
+def prepare_base(data: AtlasData, layers: Sequence[LayerDefinition] | None = None) -> MapBase:
+    """Simplify and reproject the layers for drawing: the Gemeinde coverage (``gemeinden``, ``kreis``,
+    ``nachbar_gemeinden``, ``nachbar_kreise``) simplified together, plus every layer of the registry
+    (*layers*, default all files in ``layers/``) whose GeoPackage layer was built."""
     gem = data["gemeinden"]
     neighbours = data["nachbar_gemeinden"]
     # VG250 Gemeinden inside and around the Kreis are one coverage; simplify them together.
@@ -140,17 +150,17 @@ def prepare_base(data: AtlasData) -> MapBase:
     kreis = data["kreis"].copy()
     kreis["geometry"] = [shapely.coverage_union_all(gem_s.geometry.to_numpy())]
     nk = _simplified_coverage(data["nachbar_kreise"])
-    grid = data["bevoelkerung_1km"]
     frames = {
         "gemeinden": _round(gpd.GeoDataFrame(gem_s, crs=gem.crs)),
         "nachbar_gemeinden": _round(gpd.GeoDataFrame(nb_s, crs=gem.crs)),
         "kreis": _round(gpd.GeoDataFrame(kreis, crs=gem.crs)),
         "nachbar_kreise": _round(nk),
-        "bevoelkerung_1km": _round(grid),
-        "bahnhoefe": _round(data["bahnhoefe"]),
-        "angebote": _round(data["angebote"]),
-        "orte": _round(data["orte"]),
     }
+    wanted = [layer.gpkg_ebene for layer in (load_layers() if layers is None else layers)]
+    for name in dict.fromkeys([*wanted, *_BASE_EXTRA_LAYERS]):
+        frame = data.layers.get(name)
+        if name not in frames and isinstance(frame, gpd.GeoDataFrame):
+            frames[name] = _round(frame)
     west, south, east, north = frames["kreis"].total_bounds
     return MapBase(frames=frames, bounds=(float(south), float(west), float(north), float(east)),
                    version=data.version)
@@ -166,10 +176,22 @@ class MapOptions:
     method: str = "quantile"
     k: int = 5
     manual_breaks: tuple[float, ...] = ()
-    categories: frozenset[str] | None = None       # offer kategorie filter; None = all
-    handlungsfelder: frozenset[str] | None = None  # offer Handlungsfeld filter; None = all
+    categories: frozenset[str] | None = None       # shorthand for filters["kategorie"]; None = all
+    handlungsfelder: frozenset[str] | None = None  # shorthand for filters["handlungsfeld"]; None = all
     online_tiles: bool = False
     height: int = 640
+    #: Wanted values per column. A point layer applies the entry for its ``filter_feld`` and for its
+    #: ``gruppierung.feld`` (as declared in its layer file); a column not listed is not filtered.
+    filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def wanted_values(self) -> dict[str, frozenset[str]]:
+        """:attr:`filters` plus the two shorthands."""
+        wanted = dict(self.filters)
+        if self.categories is not None:
+            wanted["kategorie"] = self.categories
+        if self.handlungsfelder is not None:
+            wanted["handlungsfeld"] = self.handlungsfelder
+        return wanted
 
 
 @dataclass
@@ -260,7 +282,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _choropleth_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: MapOptions
                       ) -> Classification | None:
-    gem = base.frames["gemeinden"]
+    gem = base.frames[layer.gpkg_ebene]
     indicator = options.indicator
     classification = None
     styles: list[dict] = [{} for _ in range(len(gem))]
@@ -296,11 +318,7 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
     frame = base.frames[layer.gpkg_ebene]
     if layer.nur_im_kreis and "in_kreis" in frame.columns:
         frame = frame[frame["in_kreis"].astype(bool)]
-    if layer.id == "angebote":
-        if options.categories is not None:
-            frame = frame[frame["kategorie"].isin(options.categories)]
-        if options.handlungsfelder is not None:
-            frame = frame[frame["handlungsfeld"].isin(options.handlungsfelder)]
+    frame = filter_points(frame, layer, options.wanted_values())
     records = _records(frame)
     colours = _point_colours(frame, layer)
     popups = [popup_html(rec, layer.popup, _precision_note(rec)) for rec in records]
@@ -316,6 +334,16 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
     return len(frame)
 
 
+def filter_points(frame: pd.DataFrame, layer: LayerDefinition, wanted: Mapping[str, frozenset[str]]) -> pd.DataFrame:
+    """Rows of *frame* whose values in the layer's filterable columns (``filter_feld``,
+    ``gruppierung.feld``) are among the *wanted* ones; columns without an entry are not filtered."""
+    columns = [c for c in (layer.filter_feld, layer.gruppierung.feld if layer.gruppierung else None) if c]
+    for column in dict.fromkeys(columns):
+        if column in wanted and column in frame.columns:
+            frame = frame[frame[column].astype(str).isin(wanted[column])]
+    return frame
+
+
 def _precision_note(record: dict) -> list[tuple[str, str]]:
     if record.get("lage_genauigkeit") == "gemeinde":
         return [("Hinweis", "Lage nur ungefähr: Gemeindemitte, keine Adresskoordinate")]
@@ -328,7 +356,7 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
     frame = base.frames[layer.gpkg_ebene]
     if layer.nur_im_kreis and "in_kreis" in frame.columns:
         frame = frame[frame["in_kreis"].astype(bool)]
-    interactive = bool(layer.popup) and layer.art != "umriss" or layer.id == "nachbar_gemeinden"
+    interactive = layer.interaktiv if layer.interaktiv is not None else bool(layer.popup) and layer.art != "umriss"
     props: dict[str, Sequence[object]] = {}
     if layer.tooltip:
         props["_tooltip"] = [html.escape(format_number(float(v))) if isinstance(v, (int, float, np.number))
@@ -342,8 +370,10 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
 # ------------------------------------------------------------------------------------------ legend
 
 def legend_html(classification: Classification | None, indicator: Indicator | None,
-                point_groups: Sequence[tuple[str, str]]) -> str:
-    """The in-map legend: indicator classes with units and source, then the offer colours."""
+                point_groups: Sequence[tuple[str, str]],
+                sections: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None = None) -> str:
+    """The in-map legend: indicator classes with units and source, then the point colours – one section
+    (title, [(value, colour)]) per grouped point layer; *point_groups* alone is shown as "Angebote"."""
     parts: list[str] = []
     if indicator is not None and classification is not None:
         parts.append(f"<h4>{html.escape(indicator.label)}</h4>")
@@ -356,9 +386,11 @@ def legend_html(classification: Classification | None, indicator: Indicator | No
         level = " – Wert des Gemeindeverbands" if indicator.ebene == "gemeindeverband" else ""
         parts.append(f'<div class="note">Quelle: {html.escape(indicator.quelle)}{html.escape(year + stand)}'
                      f"{html.escape(level)}</div>")
-    if point_groups:
-        parts.append("<h4 style='margin-top:6px'>Angebote</h4>")
-        for label, colour in point_groups:
+    for title, groups in (sections if sections is not None else [("Angebote", point_groups)]):
+        if not groups:
+            continue
+        parts.append(f"<h4 style='margin-top:6px'>{html.escape(title)}</h4>")
+        for label, colour in groups:
             parts.append(f'<div><span class="pt" style="background:{colour}"></span>{html.escape(label)}</div>')
     return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
 
@@ -376,7 +408,7 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     classification = None
     counts: dict[str, int] = {}
     source_keys: list[str] = []
-    point_groups: list[tuple[str, str]] = []
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
     for layer in layers:
         if layer.gpkg_ebene not in base.frames:
             continue
@@ -389,7 +421,8 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
             if layer.gruppierung is not None:
                 frame = base.frames[layer.gpkg_ebene]
                 present = set(frame[layer.gruppierung.feld].astype(str))
-                point_groups.extend((v, s.farbe) for v, s in layer.gruppierung.werte.items() if v in present)
+                sections.append((layer.titel, [(v, s.farbe) for v, s in layer.gruppierung.werte.items()
+                                               if v in present]))
         else:
             counts[layer.id] = _area_layer(m, base, layer)
     if options.indicator is not None:
@@ -400,7 +433,7 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     if options.online_tiles:
         attributions.append(OSM_ATTRIBUTION + " (nur Online-Hintergrund)")
     Attribution(attributions).add_to(m)
-    HtmlControl(legend_html(classification, options.indicator, point_groups)).add_to(m)
+    HtmlControl(legend_html(classification, options.indicator, [], sections)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return MapResult(map=m, classification=classification, attributions=attributions, counts=counts)
 
