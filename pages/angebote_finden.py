@@ -20,6 +20,8 @@ from atlas.offer_search._helpers import MAX_QUERY_CHARS, clean_query, escape_mar
 from atlas.offer_search.cards import CARD_CSS, card_html, details_html, filter_summary, print_html, unplaced_html
 from atlas.offer_search.printout import build_pdf
 from atlas.offer_search.resultmap import build_result_map
+from atlas.offer_search.stops import index_from_atlas as stop_index_from_atlas
+from atlas.offer_search.stops import stop_text
 from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_query
 from atlas.offer_search.targets import unmapped_kategorien
 from atlas.sources import attributions
@@ -36,8 +38,14 @@ def _prepared(version: str, _data):  # noqa: ANN001, ANN202 - cached per build
     return gazetteer_from_atlas(_data), index_from_atlas(_data)
 
 
+@st.cache_resource(show_spinner=False)
+def _stops(version: str, _data):  # noqa: ANN001, ANN202 - nearest stops, cached per build
+    return stop_index_from_atlas(_data)
+
+
 try:
     gaz, index = _prepared(data.version, data)
+    stops = _stops(data.version, data)
 except AtlasError as exc:
     st.error(str(exc))
     st.stop()
@@ -171,6 +179,8 @@ if place is not None:
     if result.ausgeblendet_zeiten_unbekannt:
         st.caption(t("ausgeblendet_zeiten", n=result.ausgeblendet_zeiten_unbekannt))
     st.caption(method)
+    if stops is not None and (near := stops.nearest(place.x, place.y, p)) is not None:
+        st.caption(t("haltestelle_ort", text=stop_text(near, t, ort_des_ziels=place.gemeinde or place.name)))
 
 fmap = build_result_map(base, place, result.hits if result else (), t, sources)
 out = st_folium(fmap, height=420, width="stretch", returned_objects=["last_clicked"], key="of_karte")
@@ -188,7 +198,9 @@ if clicked and isinstance(clicked, dict) and "lat" in clicked and "lng" in click
 if result is not None:
     for hit in result.hits:
         with st.container(border=True):
-            st.markdown(card_html(hit, index.themen, t, result.params), unsafe_allow_html=True)
+            stop = stops.nearest(hit.offer.x, hit.offer.y, result.params) if stops else None
+            halt = stop_text(stop, t, ort_des_ziels=hit.offer["ort"], ungefaehr=hit.offer.ungefaehr) if stop else ""
+            st.markdown(card_html(hit, index.themen, t, result.params, halt), unsafe_allow_html=True)
             with st.expander(t("mehr")):
                 st.markdown(details_html(hit.offer, t, hit), unsafe_allow_html=True)
     if result.ohne_lage:

@@ -14,6 +14,7 @@ from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
 from atlas.council.page_model import choose_gemeinde, default_gemeinde
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
+from atlas.council.profile_stops import facts_rows, stop_facts
 from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame
 from atlas.mapview import MapOptions, build_map
@@ -32,6 +33,11 @@ def _estimates(version: str):
     return straight_line_table(data)
 
 
+@st.cache_resource(show_spinner=False)
+def _stops(version: str):
+    return stop_facts(data)[0]
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _png(version: str, ags: str) -> bytes:
     return render_map_png(data, focus_ags=ags, show_offers=True, show_stations=True, radius_m=DEFAULT_RADIUS_M,
@@ -40,7 +46,7 @@ def _png(version: str, ags: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _pdf(version: str, ags: str) -> bytes:
-    profil = build_profile(data, ags, estimates=_estimates(version))
+    profil = build_profile(data, ags, estimates=_estimates(version), stops=_stops(version))
     return profile_pdf(profil, _png(version, ags), stand=str(data.manifest.get("erstellt", ""))[:10] or None)
 
 
@@ -82,7 +88,7 @@ if click and click.get("lat") is not None and click != st.session_state.get("_pr
         st.query_params["gemeinde"] = new
         st.rerun()
 
-profil = build_profile(data, ags, estimates=_estimates(data.version))
+profil = build_profile(data, ags, estimates=_estimates(data.version), stops=_stops(data.version))
 with right:
     st.header(profil.name)
     st.caption(f"{profil.kreis_name} · Gemeindeschlüssel {profil.ags}")
@@ -104,6 +110,10 @@ with right:
                     f"Bevölkerungsschwerpunkt der Gemeinde"
                     + ("" if b.in_gemeinde else " (außerhalb der Gemeinde)") + ".")
     st.markdown("**Bahnhöfe in der Gemeinde:** " + (", ".join(profil.bahnhoefe_in_gemeinde) or "keiner"))
+    for label, value in facts_rows(profil.haltestellen):
+        st.markdown(f"**{label}:** {value}")
+    if profil.haltestellen is not None:
+        st.caption(profil.haltestellen.hinweis)
     d1, d2 = st.columns(2)
     d1.download_button("Profil als PDF", _pdf(data.version, ags), file_name=f"sozialraumprofil_{ags}.pdf",
                        mime="application/pdf", key="profil_pdf", icon=":material/picture_as_pdf:")

@@ -25,6 +25,7 @@ from atlas.atlasdata import AtlasData
 from atlas.council._helpers import attribution_for, numeric
 from atlas.council.compare import gemeinde_vs_kreis, kreis_value
 from atlas.council.errors import CouncilError
+from atlas.council.profile_stops import StopFacts
 from atlas.indicator_choice import map_indicators
 from atlas.errors import AtlasError
 from atlas.indicators import Indicator, load_handlungsfelder
@@ -84,6 +85,7 @@ class Profil:
     eigene_schaetzung: pd.DataFrame | None = None
     eigene_hinweis: str = ""
     quellen: list[str] = field(default_factory=list)
+    haltestellen: StopFacts | None = None  # stops and catchment (atlas.council.profile_stops)
 
     @property
     def altersgruppen_hinweis(self) -> str:
@@ -208,9 +210,11 @@ def straight_line_table(data: AtlasData) -> tuple[pd.DataFrame | None, str]:
 
 
 def build_profile(data: AtlasData, ags: str, *, radius_m: float = DEFAULT_RADIUS_M,
-                  estimates: tuple[pd.DataFrame | None, str] | None = None) -> Profil:
+                  estimates: tuple[pd.DataFrame | None, str] | None = None,
+                  stops: dict[str, StopFacts] | None = None) -> Profil:
     """The profile of Gemeinde *ags*. *estimates* is the result of :func:`straight_line_table`
-    (computed once for all Gemeinden by the caller) or None to leave our own estimate out."""
+    (computed once for all Gemeinden by the caller) or None to leave our own estimate out; *stops*
+    the first part of :func:`atlas.council.profile_stops.stop_facts` (also computed once)."""
     gem = data.gemeinden
     row = _row(gem, ags)
     polygon = row.geometry
@@ -243,5 +247,7 @@ def build_profile(data: AtlasData, ags: str, *, radius_m: float = DEFAULT_RADIUS
         angebote_ungefaehr=approx, radius_m=float(radius_m), schwerpunkt=centre,
         bahnhof=nearest_station(stations, centre, ags), bahnhoefe_in_gemeinde=own_stations,
         raenge=ranks_table, eigene_schaetzung=own, eigene_hinweis=own_note,
-        quellen=attribution_for(PROFILE_SOURCES),
+        quellen=attribution_for(PROFILE_SOURCES) + (
+            ["Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mitwirkende (ODbL)"] if stops else []),
+        haltestellen=(stops or {}).get(str(ags)),
     )

@@ -20,6 +20,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from atlas.choropleth import format_number
+from atlas.council.profile_stops import facts_rows
 from atlas.council.profile import Profil
 from atlas.indicators import load_handlungsfelder
 
@@ -97,6 +98,7 @@ def profile_pdf(profil: Profil, map_png: bytes | None = None, *, stand: str | No
         facts.append(["Nächster Bahnhof", f"{b.name} ({_num(b.distanz_m / 1000, 1)} km Luftlinie "
                                           f"vom Bevölkerungsschwerpunkt)"])
     facts.append(["Bahnhöfe in der Gemeinde", ", ".join(profil.bahnhoefe_in_gemeinde) or "keiner"])
+    facts += [[label, value] for label, value in facts_rows(profil.haltestellen)]
     ages = [[g.label + " (Schätzung)", _num(g.einwohner), f"{_num(g.anteil, 1)} %"] for g in profil.altersgruppen]
     left = _table(["Kennzahl", "Wert"], facts, [4.2 * cm, 5.6 * cm])
     right = _table(["Altersgruppe", "Einwohner", "Anteil"], ages, [3.9 * cm, 1.6 * cm, 1.5 * cm])

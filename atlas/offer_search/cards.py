@@ -96,8 +96,10 @@ def address_text(offer: Offer) -> str:
     return ", ".join(p for p in (street, town) if p)
 
 
-def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparameter = DEFAULTS) -> str:
-    """The always-visible part of a result card."""
+def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparameter = DEFAULTS,
+              haltestelle: str = "") -> str:
+    """The always-visible part of a result card; *haltestelle*: the nearest stop as plain text
+    (:func:`atlas.offer_search.stops.stop_text`), shown below the distance."""
     o = hit.offer
     e = text_html
     rows = [
@@ -106,6 +108,8 @@ def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparam
         f'<div class="of-meta">{e(thema_label(o.thema, themen, t))} · {e(o["kategorie"])}</div>',
         f'<div class="of-dist">{e(distance_text(hit, t, params))}</div>',
     ]
+    if haltestelle:
+        rows.append(f'<div class="of-row of-stop">{e(t("haltestelle"))}: {e(haltestelle)}</div>')
     note = approx_text(o, t)
     if note:
         rows.append(f'<div class="of-approx">{e(note)}</div>')
