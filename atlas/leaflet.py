@@ -126,3 +126,26 @@ class HtmlControl(MacroElement):
         self.css_class = css_class
 
 
+
+
+#: Styles of a legend drawn outside the map (in the page, beside or below the map): the same look as
+#: inside a map, without the floating box.
+PAGE_LEGEND_CSS = """
+<style>
+.atlas-legend{font:14px/1.4 system-ui,sans-serif;color:inherit;padding:0 2px}
+.atlas-legend h4{margin:0 0 6px;font-size:14px;font-weight:600}
+.atlas-legend summary{cursor:pointer;font-weight:600;margin-bottom:4px;min-height:24px}
+.atlas-legend .sw{display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #777;
+  vertical-align:middle}
+.atlas-legend .pt{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;
+  border:1px solid #333;vertical-align:middle}
+.atlas-legend .note{opacity:.8;font-size:12px;margin-top:6px}
+.atlas-legend div{margin:2px 0}
+</style>
+"""
+
+
+def page_legend(legend_html: str) -> str:
+    """*legend_html* (already escaped) as a block for the page, beside the map – so a legend never
+    covers the county. Pages draw it with ``st.html``."""
+    return f'{PAGE_LEGEND_CSS}<div class="atlas-legend" role="region" aria-label="Legende">{legend_html}</div>'

@@ -1,7 +1,4 @@
-"""Erreichbarkeit: wo Menschen weit von einem Angebot entfernt wohnen – und was ein neuer Standort ändert.
-
-Only widgets and drawing; every decision and text comes from :mod:`atlas.accessibility.page_model`.
-"""
+"""Erreichbarkeit (Versorgungslücken, Szenarien). Only widgets; decisions and texts: atlas.accessibility.page_model."""
 
 from __future__ import annotations
 
@@ -9,30 +6,26 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas._helpers import escape_markdown as md_escape
-from atlas.accessibility import best_new_sites
 from atlas.accessibility import county as cty
 from atlas.accessibility import page_model as pm
 from atlas.accessibility import standards as stdm
-from atlas.accessibility.gapmap import GapMapInput, build_gap_map
+from atlas.accessibility import gapmap as gm
 from atlas.accessibility.parameters import MODE_LABEL, MODES
 from atlas.display import german_frame
 from atlas.errors import AtlasError
+from atlas.leaflet import page_legend
 from pages._common import attribution_footer, get_base, get_data
 
 #: Session keys (not widget keys: they survive reruns and hold the scenario per destination).
 STATE_HYP = "erreichbarkeit_hypothetisch"
 STATE_CLICK = "erreichbarkeit_letzter_klick"
 STATE_VORGABEN = "erreichbarkeit_vorgaben"
+STATE_PREV = "erreichbarkeit_stand_vorher"
 
 
 @st.cache_resource(show_spinner=False)
-def _origins(version: str, _data):
-    return cty.county_origins(_data)
-
-
-@st.cache_resource(show_spinner=False)
-def _cells(version: str, _data):
-    return cty.county_cells(_data)
+def _county(version: str, _data):
+    return cty.county_origins(_data), cty.county_cells(_data)
 
 
 @st.cache_resource(show_spinner="Straßennetz wird gelesen …")
@@ -47,8 +40,7 @@ def _network_for(mode_: str):
 
 data = get_data()
 base = get_base(data)
-origins = _origins(data.version, data)
-cells = _cells(data.version, data)
+origins, cells = _county(data.version, data)
 
 st.title("Erreichbarkeit und Versorgungs\u00adlücken")
 st.caption("Wo wohnen Menschen weit entfernt vom nächsten Angebot – wie viele, Kinder und Ältere – "
@@ -110,55 +102,62 @@ for note in dest.notes:
     st.caption(note)
 if dest.problem:
     getattr(st, dest.problem[0])(dest.problem[1])
-sites, records, names = dest.sites, dest.records, dest.names
 hyp: list = hyp_all.setdefault(ziel, [])
 closed_key = f"erreichbarkeit_geschlossen_{ziel}"
 
 
 def _reset() -> None:
-    st.session_state[STATE_HYP][ziel] = []
-    st.session_state[closed_key] = []
+    st.session_state[STATE_HYP][ziel], st.session_state[closed_key] = [], []
 
 
 col_a, col_b = st.columns([3, 1], vertical_alignment="bottom")
-closed = col_a.multiselect("Standorte im Szenario schließen", list(names), key=closed_key,
-                           format_func=lambda i: names.get(i, i), disabled=sites is None,
+closed = col_a.multiselect("Standorte im Szenario schließen", list(dest.names), key=closed_key,
+                           format_func=lambda i: dest.names.get(i, i), disabled=dest.sites is None,
                            placeholder="Bestehende Standorte wählen …")
 col_b.button("Szenario zurücksetzen", on_click=_reset, key="erreichbarkeit_reset", disabled=not (hyp or closed),
              width="stretch")
-st.caption("Klicken Sie in die Karte, um einen **hypothetischen Standort** zu setzen; die Zahlen zeigen dann die "
-           "Veränderung.")
+st.caption(pm.CLICK_HINT)
 
 best = None
 result, problem, cell_frame = pm.evaluate_scenario(origins, cells, dest, verfahren, standard, hyp, closed)
-if problem:
-    st.warning(problem)
-if result is not None:
-    t = cty.totals(result)
-    for col, fig in zip(st.columns(4), pm.key_figures(t), strict=True):
-        col.metric(fig.label, fig.value, delta=fig.delta, delta_color="inverse")
-    st.caption(f"Bewertet: **{md_escape(result.aktuell.titel)}**. Einwohner je 1-km-Rasterzelle (Zensus 2022), "
-               "gemessen vom Zellmittelpunkt; Zellen gehören zu der Gemeinde, in der ihr Mittelpunkt liegt.")
-    if message := pm.scenario_message(t, len(hyp), len(closed)):
-        getattr(st, message[0])(message[1])
-    if show_best:
-        try:
-            best = best_new_sites(result.aktuell, verfahren, k=int(k), gewicht=gewicht)
-        except AtlasError as exc:
-            st.warning(str(exc))
+with st.container():  # one block of fixed position: the map below keeps its place and is never remounted
+    if problem:
+        st.warning(problem)
+    if result is not None:
+        t = cty.totals(result)
+        for col, fig in zip(st.columns(4), pm.key_figures(t), strict=True):
+            col.metric(fig.label, fig.value, delta=fig.delta, delta_color="inverse")
+        st.caption(pm.evaluated_caption(result))
+        previous = st.session_state.setdefault(STATE_PREV, {})
+        if message := pm.scenario_message(t, len(hyp), len(closed), previous.get(ziel)):
+            getattr(st, message[0])(message[1])
+        previous[ziel] = (len(hyp), len(closed), t["einwohner_jenseits"])
+        best, best_problem = pm.proposals(result, verfahren, int(k), gewicht) if show_best else (None, None)
+        if best_problem:
+            st.warning(best_problem)
 
 attributions = pm.attributions(ziel, verfahren)
-fmap = build_gap_map(base, GapMapInput(
-    cells=cell_frame, sites=records, geschlossen=frozenset(closed), hypothetisch=list(hyp),
-    vorschlaege=best.auswahl if best is not None else None,
-    titel=result.aktuell.titel if result is not None else standard.beschreibung,
-    methode_hinweis=pm.map_method_note(verfahren), attributions=attributions, standort_label=pm.site_label(ziel)))
-out = st_folium(fmap, height=600, width="stretch", returned_objects=["last_clicked"], key="erreichbarkeit_karte")
-click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
-if click and click != st.session_state.get(STATE_CLICK):
+inp = pm.gap_input(cell_frame, dest, closed, hyp, best, result, standard, verfahren, attributions)
+
+
+def _take_click(click: dict | None = None) -> bool:
+    """Add a hypothetical site for a new map click (called before the rerun, so the page reruns once)."""
+    click = click or (st.session_state.get("erreichbarkeit_karte") or {}).get("last_clicked")
+    if not click or click == st.session_state.get(STATE_CLICK):
+        return False
     st.session_state[STATE_CLICK] = click
-    hyp.append((float(click["lng"]), float(click["lat"])))
-    st.rerun()
+    st.session_state[STATE_HYP][ziel].append((float(click["lng"]), float(click["lat"])))
+    return True
+
+
+map_col, legend_col = st.columns([5, 1])
+with map_col:  # the base stays, only the result layers are exchanged: no reload, the view is kept
+    out = st_folium(gm.build_gap_base(base, attributions), feature_group_to_add=gm.gap_layers(base, inp),
+                    height=600, width="stretch", returned_objects=["last_clicked"], key="erreichbarkeit_karte",
+                    on_change=_take_click)
+legend_col.html(page_legend(gm.legend_html(inp, gm.class_counts(cell_frame))))
+if _take_click((out or {}).get("last_clicked") if isinstance(out, dict) else None):
+    st.rerun()  # a click that did not pass the callback
 
 if result is not None:
     tabs = st.tabs(["Gemeinden (Rangfolge)", "Vorschläge", "Vergleich Deutschlandatlas", "Herunterladen"])
@@ -194,7 +193,6 @@ if result is not None:
                                   len(hyp), len(closed), result.delta is not None, attributions)
         for dl in pm.downloads(ziel, table, cell_frame, header):
             st.download_button(dl.label, dl.data, file_name=dl.file_name, mime=dl.mime, key=dl.key, on_click="ignore")
-        st.caption("CSV: Trennzeichen Semikolon, Dezimalkomma, UTF-8; Kopfzeilen mit # beschreiben Verfahren, "
-                   "Standard und Quellen.")
+        st.caption(pm.CSV_NOTE)
 
 attribution_footer(list(dict.fromkeys(attributions)))

@@ -7,6 +7,7 @@ from unittest import mock
 import folium
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit_folium import _get_map_string, generate_js_hash
 
 from atlas import settings
 
@@ -21,11 +22,28 @@ class FakeFolium:
         self.maps: list[folium.Map] = []
         self.kwargs: list[dict] = []
         self.click: dict | None = None
+        self.hashes: list[str] = []  # streamlit-folium's identity of the base map: equal = no reload
 
     def __call__(self, fig, *args, **kwargs):
+        fig.get_root().render()
+        self.hashes.append(generate_js_hash(_get_map_string(fig), kwargs.get("key")))
+        groups = kwargs.get("feature_group_to_add")
+        if groups is not None:  # like st_folium: the dynamic layers join the map
+            for group in groups if isinstance(groups, list) else [groups]:
+                group.add_to(fig)
         self.maps.append(fig)
         self.kwargs.append(kwargs)
         return {"last_clicked": self.click}
+
+
+def _geojson_layers(m: folium.Map) -> dict[str, folium.GeoJson]:
+    out = {}
+    for child in m._children.values():
+        if isinstance(child, folium.GeoJson):
+            out[child.layer_name] = child
+        elif isinstance(child, folium.FeatureGroup):
+            out.update(_geojson_layers(child))
+    return out
 
 
 @pytest.fixture()
@@ -83,11 +101,17 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert any("Warum die Werte abweichen" in m.value for m in at.markdown)
     # map: cells by class, sites, legend, attribution, local Leaflet only, click returned
     html = fake.maps[-1].get_root().render()
-    layers = {c.layer_name: c for c in fake.maps[-1]._children.values() if isinstance(c, folium.GeoJson)}
+    layers = _geojson_layers(fake.maps[-1])
     assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == 461
     assert layers[f"Grundschule ({len(prec)})"].data["features"][0]["geometry"]["type"] == "Point"
     assert "atlas-zelle" in html and "atlas-standort" in html
-    assert "Legende" in html and "jenseits des Standards" in html and "Verfahren: Luftlinie" in html
+    # the legend is beside the map, not on it
+    assert "Legende" not in html
+    legend = next(h.value for h in at.html if "atlas-legend" in h.value)
+    assert "Legende" in legend and "jenseits des Standards" in legend and "Verfahren: Luftlinie" in legend
+    # only the result layers change with a click: they come as a feature group, the base map stays
+    assert isinstance(fake.kwargs[-1]["feature_group_to_add"], folium.FeatureGroup)
+
     assert "Census 2021 population grid" in html and "Angebotsregister" in html
     assert "/app/static/vendor/leaflet-1.9.4/leaflet.js" in html and "cdn.jsdelivr" not in html
     assert fake.kwargs[-1]["returned_objects"] == ["last_clicked"]
@@ -142,6 +166,9 @@ def test_click_adds_a_hypothetical_site_and_shows_the_delta(page) -> None:
     assert at.success[0].value.startswith("Szenario: 1 hypothetische(r) Standort(e), 0 geschlossen")
     assert "Veränderung jenseits" in at.dataframe[0].value.columns
     assert "atlas-standort-hypothetisch" in fake.maps[-1].get_root().render()
+    # the map was not reloaded: same base (same component identity), the view is the browser's
+    assert len(set(fake.hashes)) == 1
+    assert "center" not in fake.kwargs[-1] and "zoom" not in fake.kwargs[-1]
     at.run()  # the same click again is not added twice
     assert len(at.session_state["erreichbarkeit_hypothetisch"]["Grundschule"]) == 1
     at.button(key="erreichbarkeit_reset").click().run()
@@ -193,3 +220,26 @@ def _german_numbers(column):
     import pandas as pd
 
     return pd.to_numeric(column.astype(str).str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+
+
+def test_a_click_that_changes_nothing_is_reported_neutrally(page) -> None:
+    at, fake = page
+    _open(at)
+    before = _metric(at, "Einwohner jenseits des Standards").value
+    site = _placed_sites("Grundschule").to_crs("EPSG:4326").geometry.iloc[0]  # right on an existing school
+    fake.click = {"lat": site.y, "lng": site.x}
+    at.run()
+    assert not at.exception
+    assert len(at.session_state["erreichbarkeit_hypothetisch"]["Grundschule"]) == 1
+    m = _metric(at, "Einwohner jenseits des Standards")
+    assert m.value == before and not m.delta  # no green "±0"
+    assert not at.success
+    assert any(i.value.startswith("Szenario: 1 hypothetische(r) Standort(e), 0 geschlossen – keine Veränderung")
+               for i in at.info)
+
+
+def _placed_sites(kategorie: str):
+    from atlas.atlasdata import load_atlas
+
+    offers = load_atlas()["angebote"]
+    return offers[offers["kategorie"] == kategorie]

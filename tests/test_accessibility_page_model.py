@@ -50,6 +50,10 @@ def test_a_change_that_helps_nobody_is_reported_neutrally() -> None:
     assert pm.scenario_message(better, 1, 0)[0] == "success"
     assert pm.scenario_message({**same, "einwohner_jenseits": 130.0}, 0, 1)[0] == "warning"
     assert pm.scenario_message({k: v for k, v in same.items() if "vorher" not in k}, 0, 0) is None
+    # the second site adds nothing to the first one: said neutrally, with the total
+    kind, text = pm.scenario_message(better, 2, 0, previous=(1, 0, 60.0))
+    assert kind == "info" and "der zuletzt gesetzte Standort ändert nichts" in text and "-40" in text
+    assert pm.scenario_message(better, 2, 0, previous=(1, 0, 70.0))[0] == "success"
 
 
 def test_export_names_and_links() -> None:

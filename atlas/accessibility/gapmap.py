@@ -23,7 +23,7 @@ import pandas as pd
 
 from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.choropleth import format_number
-from atlas.leaflet import Attribution, HtmlControl, features, offline_map
+from atlas.leaflet import Attribution, features, offline_map
 from atlas.mapview import MapBase
 from atlas.settings import MAP_CRS
 
@@ -84,7 +84,7 @@ def _cell_tooltip(row: dict, unit: str) -> str:
     return "<br>".join(parts)
 
 
-def _points_layer(m: folium.Map, lonlat: np.ndarray, tooltips: list[str], name: str, css: str, colour: str,
+def _points_layer(m: folium.Map | folium.FeatureGroup, lonlat: np.ndarray, tooltips: list[str], name: str, css: str, colour: str,
                   radius: float, fill_opacity: float = 0.95, show: bool = True) -> None:
     if len(lonlat) == 0:
         return
@@ -100,7 +100,8 @@ def _points_layer(m: folium.Map, lonlat: np.ndarray, tooltips: list[str], name: 
 
 
 def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
-    """Legend: classes with number of cells and people, the site kinds, the method."""
+    """Legend: classes with number of cells and people, the site kinds, the method. Shown beside the
+    map (never on top of the county); a collapsible ``<details>``."""
     parts = [f"<h4>{html.escape(inp.titel)}</h4>"]
     for key, label in KLASSEN.items():
         if key not in counts:
@@ -120,17 +121,34 @@ def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
     return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
 
 
-def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
-    """The folium map for *inp* on the prepared *base* (pure, no Streamlit)."""
-    m = offline_map(base.bounds, max_zoom=16)
+#: Pane of the Gemeinde borders: above the result layers (which arrive later as a feature group),
+#: below markers and tooltips, and transparent for clicks.
+GRENZEN_PANE = "atlas-grenzen"
 
+
+def build_gap_base(base: MapBase, attributions: Sequence[str], height: int | None = None) -> folium.Map:
+    """The part of the map that never changes for a data version: neighbouring Kreise, Gemeinde borders
+    and the attribution. The page passes the results as :func:`gap_layers` (streamlit-folium's
+    ``feature_group_to_add``), so a click updates the layers without reloading the map or losing the view."""
+    m = offline_map(base.bounds, max_zoom=16)
     nk = base.frames["nachbar_kreise"]
     folium.GeoJson(features(nk, {}), name="Nachbarkreise", interactive=False,
                    style_function=lambda _f: {"className": "atlas-nachbar", "color": "#9e9e9e", "weight": 1,
                                               "fillColor": "#f0f0f0", "fillOpacity": 1.0, "fill": True},
                    control=False).add_to(m)
+    folium.map.CustomPane(GRENZEN_PANE, z_index=450, pointer_events=False).add_to(m)
+    gem = base.frames["gemeinden"]
+    folium.GeoJson(features(gem, {}), name="Gemeindegrenzen", interactive=False, pane=GRENZEN_PANE,
+                   style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
+                                              "fill": False}).add_to(m)
+    Attribution(list(attributions)).add_to(m)
+    return m
 
-    # cells: polygons from the prepared (EPSG:4326, rounded) grid, joined by the Census grid id
+
+def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
+    """The result layers of *inp* (cells by class, sites, closed and hypothetical sites, proposals) as
+    one feature group."""
+    group = folium.FeatureGroup(name="Ergebnis", control=False)
     grid = base.frames["bevoelkerung_1km"].set_index("grd_id")
     cells = inp.cells
     geoms = grid.loc[cells["grd_id"].astype(str), "geometry"].to_numpy()
@@ -146,12 +164,7 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
         style_function=lambda f: {**base_style, **f["properties"]["_style"]},
         tooltip=folium.GeoJsonTooltip(fields=["_tooltip"], labels=False, sticky=True),
         smooth_factor=0.5,
-    ).add_to(m)
-
-    gem = base.frames["gemeinden"]
-    folium.GeoJson(features(gem, {}), name="Gemeindegrenzen", interactive=False,
-                   style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
-                                              "fill": False}).add_to(m)
+    ).add_to(group)
 
     sites = inp.sites
     if len(sites):
@@ -166,17 +179,16 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
             return f"{html.escape(str(r['name']))}{ort}{html.escape(note)}"
 
         open_idx = np.flatnonzero(~closed)
-        _points_layer(m, ll[open_idx], [tip(int(i)) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
+        _points_layer(group, ll[open_idx], [tip(int(i)) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
                       "atlas-standort", FARBE_STANDORT, 6)
         closed_idx = np.flatnonzero(closed)
-        _points_layer(m, ll[closed_idx], [f"geschlossen (Szenario): {tip(int(i))}" for i in closed_idx],
+        _points_layer(group, ll[closed_idx], [f"geschlossen (Szenario): {tip(int(i))}" for i in closed_idx],
                       f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6)
     hyp = np.asarray(inp.hypothetisch, dtype=float).reshape(-1, 2)
-    _points_layer(m, hyp, [f"hypothetischer Standort {i + 1}" for i in range(len(hyp))],
+    _points_layer(group, hyp, [f"hypothetischer Standort {i + 1}" for i in range(len(hyp))],
                   f"hypothetische Standorte ({len(hyp)})", "atlas-standort-hypothetisch", FARBE_HYPOTHETISCH, 8)
 
     if inp.vorschlaege is not None and len(inp.vorschlaege):
-        group = folium.FeatureGroup(name=f"Vorschläge ({len(inp.vorschlaege)})")
         ll = lonlat_from_xy(inp.vorschlaege[["x", "y"]].to_numpy(dtype=float))
         for (lon, lat), (_, row) in zip(ll, inp.vorschlaege.iterrows(), strict=True):
             rank = int(row["rang"])
@@ -190,14 +202,21 @@ def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
                     icon_size=(24, 24), icon_anchor=(12, 12)),
                 tooltip=f"Vorschlag {rank}: +{gained} Einwohner innerhalb des Standards",
             ).add_to(group)
-        group.add_to(m)
+    return group
 
+
+def class_counts(cells: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """Number of cells and people per class present (legend order)."""
     counts: dict[str, tuple[int, float]] = {}
     for key in KLASSEN:
         sel = cells["klasse"] == key
         if bool(sel.any()):
             counts[key] = (int(sel.sum()), float(cells.loc[sel, "einwohner"].sum()))
-    Attribution(list(inp.attributions)).add_to(m)
-    HtmlControl(legend_html(inp, counts)).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return counts
+
+
+def build_gap_map(base: MapBase, inp: GapMapInput) -> folium.Map:
+    """Base and result layers in one folium map (for the PNG/HTML export and tests; pure, no Streamlit)."""
+    m = build_gap_base(base, inp.attributions)
+    gap_layers(base, inp).add_to(m)
     return m

@@ -38,9 +38,10 @@ from atlas.accessibility.county import (
     source_keys,
     unplaced_offers,
 )
-from atlas.accessibility.covering import CoveringResult
+from atlas.accessibility.covering import CoveringResult, best_new_sites
 from atlas.accessibility.errors import AccessibilityError, NoSitesError
 from atlas.accessibility.evaluation import compute_reachability
+from atlas.accessibility.gapmap import GapMapInput
 from atlas.accessibility.export import cells_csv, cells_gpkg, gemeinde_csv
 from atlas.accessibility.origins import Origins
 from atlas.accessibility.parameters import MODES, Verkehrsparameter
@@ -48,6 +49,7 @@ from atlas.accessibility.sites import Sites
 from atlas.accessibility.standards import ART_LABEL, Standard
 from atlas.atlasdata import AtlasData
 from atlas.display import format_number, german_frame
+from atlas.errors import AtlasError
 from atlas.indicators import load_catalogue
 from atlas.mapview import OSM_ATTRIBUTION
 from atlas.sources import load_sources
@@ -213,6 +215,38 @@ def attributions(ziel: str, verfahren: Verfahren) -> list[str]:
     return out
 
 
+def gap_input(cells: gpd.GeoDataFrame, dest: DestinationView, closed: Sequence[str],
+              hypothetisch: Sequence[tuple[float, float]], best: CoveringResult | None, result: Analyse | None,
+              standard: Standard, verfahren: Verfahren, attributions: Sequence[str]) -> GapMapInput:
+    """What the gap map shows for the current scenario."""
+    return GapMapInput(
+        cells=cells, sites=dest.records, geschlossen=frozenset(closed), hypothetisch=list(hypothetisch),
+        vorschlaege=best.auswahl if best is not None else None,
+        titel=result.aktuell.titel if result is not None else standard.beschreibung,
+        methode_hinweis=map_method_note(verfahren), attributions=list(attributions),
+        standort_label=site_label(dest.ziel))
+
+
+CLICK_HINT = ("Klicken Sie in die Karte, um einen **hypothetischen Standort** zu setzen; die Zahlen zeigen dann die "
+              "Veränderung. Ein Klick, der niemanden näher bringt, ändert nichts.")
+CSV_NOTE = ("CSV: Trennzeichen Semikolon, Dezimalkomma, UTF-8; Kopfzeilen mit # beschreiben Verfahren, Standard und "
+            "Quellen.")
+
+
+def evaluated_caption(result: Analyse) -> str:
+    """What was evaluated and how the population is counted (Markdown)."""
+    return (f"Bewertet: **{md_escape(result.aktuell.titel)}**. Einwohner je 1-km-Rasterzelle (Zensus 2022), "
+            "gemessen vom Zellmittelpunkt; Zellen gehören zu der Gemeinde, in der ihr Mittelpunkt liegt.")
+
+
+def proposals(result: Analyse, verfahren: Verfahren, k: int, gewicht: str) -> tuple[CoveringResult | None, str | None]:
+    """Up to *k* best new sites for the scenario, or None and the German reason."""
+    try:
+        return best_new_sites(result.aktuell, verfahren, k=k, gewicht=gewicht), None
+    except AtlasError as exc:
+        return None, str(exc)
+
+
 # ----------------------------------------------------------------------------------- key figures
 
 @dataclass(frozen=True)
@@ -248,9 +282,12 @@ def key_figures(t: Mapping[str, float]) -> list[KeyFigure]:
     return out
 
 
-def scenario_message(t: Mapping[str, float], n_hyp: int, n_closed: int) -> tuple[str, str] | None:
-    """(kind, text) about the scenario: ``success`` when it reaches more people, ``info`` otherwise –
-    a change that helps nobody is reported neutrally. None without a scenario."""
+def scenario_message(t: Mapping[str, float], n_hyp: int, n_closed: int,
+                     previous: tuple[int, int, float] | None = None) -> tuple[str, str] | None:
+    """(kind, text) about the scenario: ``success`` when it reaches more people, ``warning`` when fewer,
+    ``info`` when nothing changes – a change that helps nobody is reported neutrally. *previous*
+    (sites added, sites closed, people beyond) is the state before the last action: when the last added
+    site changed nothing, that is said, even if the scenario as a whole helps. None without a scenario."""
     before = t.get("einwohner_jenseits_vorher")
     if before is None:
         return None
@@ -259,8 +296,12 @@ def scenario_message(t: Mapping[str, float], n_hyp: int, n_closed: int) -> tuple
     if diff == 0:
         return "info", head + ("keine Veränderung: niemand kommt dadurch innerhalb des Standards "
                                "(oder fällt heraus).")
-    kind = "success" if diff < 0 else "warning"
-    return kind, head + f"Einwohner jenseits des Standards ändern sich um {format_number(diff, 0)}."
+    total = f"Einwohner jenseits des Standards ändern sich um {format_number(diff, 0)}."
+    if previous is not None and previous[:2] == (n_hyp - 1, n_closed) \
+            and round(previous[2]) == round(t["einwohner_jenseits"]):
+        return "info", head + "der zuletzt gesetzte Standort ändert nichts (er erreicht niemanden zusätzlich). " \
+            + "Insgesamt: " + total
+    return ("success" if diff < 0 else "warning"), head + total
 
 
 # ------------------------------------------------------------------------------------- proposals

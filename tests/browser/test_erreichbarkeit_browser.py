@@ -39,7 +39,9 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
     assert frame.locator("path.atlas-zelle").count() == 461
     assert frame.locator(f"path.atlas-zelle[fill='{BEYOND}']").count() > 0
     assert frame.locator("path.atlas-standort").count() == 10
-    assert "Regelschule: zu Fuß, jenseits ab 3 km" in frame.locator(".atlas-legend").inner_text()
+    # the legend is beside the map, never on it
+    assert frame.locator(".atlas-legend").count() == 0
+    assert "Regelschule: zu Fuß, jenseits ab 3 km" in page.locator(".atlas-legend").first.inner_text()
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "Census 2021 population grid" in attribution and "Angebotsregister" in attribution
 
@@ -50,11 +52,28 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
     before = _metric_texts(page)[0]
     assert "Einwohner jenseits des Standards" in before
 
-    # click the topmost cell beyond the standard (away from the legend in the lower left)
+    # zoom in on the topmost cell beyond the standard and mark the map document: a reload would lose both
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
     cells = frame.locator(f"path.atlas-zelle[fill='{BEYOND}']")
     boxes = [cells.nth(i).bounding_box() for i in range(cells.count())]
     top = min(range(len(boxes)), key=lambda i: boxes[i]["y"])
-    cells.nth(top).click(force=True)
+    target = content.evaluate(f"""(i) => {{
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        const cell = [...document.querySelectorAll("path.atlas-zelle[fill='{BEYOND}']")][i];
+        const layer = Object.values(map._layers).find(l => l._path === cell);
+        const c = layer.getBounds().getCenter();
+        map.setView(c, map.getZoom() + 2, {{animate: false}});
+        window.__atlasProbe = 'same map';
+        return [c.lat, c.lng, map.getZoom()];
+    }}""", top)
+    xy = content.evaluate("""([lat, lng]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        const p = map.latLngToContainerPoint([lat, lng]);
+        return [p.x, p.y];
+    }""", target[:2])
+    page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
 
     page.locator("[data-testid='stAlertContentSuccess']").wait_for(timeout=30_000)
     desktop_page.wait_for_app()
@@ -63,7 +82,23 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
     after = _metric_texts(page)[0]
     # the metric now carries a delta: fewer people beyond the standard
     assert re.search(r"\n-\d", after), after
-    page.frame_locator(MAP_FRAME).locator("path.atlas-standort-hypothetisch").first.wait_for(timeout=30_000)
+    frame.locator("path.atlas-standort-hypothetisch").first.wait_for(timeout=30_000)
+    # not reloaded: the same document, the same zoom
+    state = content.evaluate("""() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        return [window.__atlasProbe || null, map.getZoom()];
+    }""")
+    assert state == ["same map", target[2]]
+
+    # a second click right beside the first reaches nobody new: reported neutrally, not as a success
+    page.mouse.click(box["x"] + xy[0] + 4, box["y"] + xy[1] + 4)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stAlertContentInfo]')]"
+                           ".some(e => e.innerText.includes('der zuletzt gesetzte Standort ändert nichts'))",
+                           timeout=30_000)
+    desktop_page.wait_for_app()
+    assert page.locator("[data-testid='stAlertContentSuccess']").count() == 0
+    assert frame.locator("path.atlas-standort-hypothetisch").count() == 2
+    assert content.evaluate("() => window.__atlasProbe || null") == "same map"
     assert desktop_page.blocked == []
     assert desktop_page.errors == []
 
