@@ -114,3 +114,20 @@ def set_page_language(lang: str) -> None:
     from atlas.ui_style import page_script
 
     st.html(page_script(lang), unsafe_allow_javascript=True)
+
+
+def map_text_alternative(names: list[str], values: list[object], unit: str = "", *, what: str = "",
+                         value_label: str = "Wert", decimals: int | None = None, descending: bool = True,
+                         table: bool = True) -> None:
+    """The map's content for screen readers and without colours: one sentence, and a ranked HTML table.
+
+    The sentence (highest and lowest value, :func:`atlas.text_alternatives.extremes_sentence`) is plain
+    text right below the map; the table (``st.table``, a real ``<table>``) sits in an expander.
+    """
+    from atlas._helpers import escape_markdown
+    from atlas.text_alternatives import extremes_sentence, ranked_table
+
+    st.markdown(escape_markdown(extremes_sentence(names, values, unit, decimals, what)))
+    if table:
+        with st.expander(f"Karte als Text: alle Gemeinden nach {value_label}"):
+            st.table(ranked_table(names, values, unit, decimals, value_label, descending), hide_index=True)

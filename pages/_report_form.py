@@ -18,7 +18,7 @@ from atlas.atlasdata import data_version
 from atlas.errors import AtlasError
 from atlas.register.importer import RegisterGeodata, load_geodata
 from atlas.register.reports import (
-    GLOBAL_LIMIT, GLOBAL_WINDOW_S, REPORT_KINDS, SESSION_LIMIT, SESSION_WINDOW_S, RateLimiter, ReportInput,
+    BARRIER_KIND, GLOBAL_LIMIT, GLOBAL_WINDOW_S, REPORT_KINDS, SESSION_LIMIT, SESSION_WINDOW_S, RateLimiter, ReportInput,
     check_report, wait_message,
 )
 from atlas.register.store import RegisterStore, database_url
@@ -85,6 +85,11 @@ def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name:
     if problems:
         st.error("Die Meldung wurde nicht gesendet:\n\n" + "\n".join(f"- {p}" for p in problems))
         return
+    _queue(report, "Danke! Ihre Meldung ist eingegangen und wird geprüft.")
+
+
+def _queue(report: ReportInput, thanks: str) -> None:
+    """Rate-limit and store a checked report in the moderation queue; tell the sender."""
     now = time.time()
     limiter = _session_limiter()
     wait = limiter.wait(_session_key(), now)
@@ -98,4 +103,24 @@ def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name:
         return
     store.add_report(report.art, report.beschreibung, report.name, report.ort, report.kontakt, report.angebot_id or None)
     limiter.record(_session_key(), now)
-    st.success("Danke! Ihre Meldung ist eingegangen und wird geprüft.")
+    st.success(thanks)
+
+
+def render_barrier_form(key: str, pages: list[str]) -> None:
+    """Feedback on barriers in the atlas (BITV 2.0): same moderation queue and limits as offer reports."""
+    with st.form(key, clear_on_submit=False):
+        page = st.selectbox("Auf welcher Seite?", pages, key=f"{key}_seite")
+        beschreibung = st.text_area("Welche Barriere haben Sie bemerkt? Was hätten Sie gebraucht?", max_chars=2000,
+                                    key=f"{key}_text")
+        kontakt = st.text_input("E-Mail oder Telefon für eine Antwort (freiwillig)", max_chars=300,
+                                key=f"{key}_kontakt")
+        sent = st.form_submit_button("Barriere melden")
+    if not sent:
+        return
+    report = ReportInput(art=BARRIER_KIND, beschreibung=beschreibung.strip(), name=str(page), kontakt=kontakt.strip())
+    problems = check_report(report)
+    if problems:
+        st.error("Die Meldung wurde nicht gesendet:\n\n" + "\n".join(f"- {p}" for p in problems))
+        return
+    _queue(report, "Danke! Ihre Meldung ist eingegangen. Die Sozialplanung prüft sie und antwortet, wenn Sie "
+                   "einen Kontakt angegeben haben.")

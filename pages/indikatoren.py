@@ -28,7 +28,7 @@ from atlas.council.linked_maps import linked_indicator_maps
 from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
-from pages._common import attribution_footer, get_base, get_data, get_layers
+from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 
 data = get_data()
 layers = get_layers(data)
@@ -85,6 +85,8 @@ with tab_map:
     result = indicator_map(base, layers, choice)
     st_folium(result.map, height=620, width="stretch", returned_objects=[], key="ind_karte")
     st.caption(map_caption(choice, classification))
+    map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
+                         indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)
     if indicator.beschreibung:
         st.caption(indicator.beschreibung)
     legend = " · ".join(f"{e.label} ({e.count})" for e in classification.legend)

@@ -10,7 +10,7 @@ from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.indicators import load_handlungsfelder
 from atlas.mapview import MapOptions, build_map
-from pages._common import attribution_footer, get_base, get_data, get_layers
+from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 
 data = get_data()
 layers = get_layers(data)
@@ -50,6 +50,9 @@ options = MapOptions(indicator=indicator, method=method, k=k,
 result = build_map(base, layers, options)
 
 st_folium(result.map, height=640, width="stretch", returned_objects=[], key="karte")
+if result.classification is not None:  # the map in words (the full table is in the expander below)
+    map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
+                         indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label, table=False)
 
 shown = result.counts.get("angebote", 0)
 approx = int((offers["lage_genauigkeit"] == "gemeinde").sum())

@@ -22,7 +22,7 @@ from atlas.register.exporter import geopackage_bytes, to_csv, to_geojson, to_xls
 from atlas.register.importer import MAX_UPLOAD_BYTES, commit_import, place_records, prepare_import, read_upload
 from atlas.register.models import FIELD_LABELS, OFFER_FIELDS
 from atlas.register.osm_candidates import build_candidates, read_osm_upload
-from atlas.register.reports import REPORT_KINDS, wait_message
+from atlas.register.reports import ALL_REPORT_KINDS, wait_message
 from atlas.register.validation import ValidationContext
 from pages._common import attribution_footer
 from pages._report_form import get_geodata, get_store
@@ -292,7 +292,7 @@ def _reports_tab(store, user: str) -> None:
     if not reports:
         st.info("Keine Meldungen.")
         return
-    st.dataframe(pd.DataFrame([{"Nr.": r["nr"], "Art": REPORT_KINDS.get(str(r["art"]), r["art"]), "Angebot": r["name"],
+    st.dataframe(pd.DataFrame([{"Nr.": r["nr"], "Art": ALL_REPORT_KINDS.get(str(r["art"]), r["art"]), "Angebot": r["name"],
                                 "Ort": r["ort"], "Beschreibung": r["beschreibung"], "Kontakt": r["kontakt"],
                                 "eingegangen": r["eingegangen"]} for r in reports]), hide_index=True, width="stretch")
     if status == "offen":

@@ -23,7 +23,7 @@ from atlas.council.slides import (
     load_named_deck,
 )
 from atlas.indicator_choice import indicator_option_label, map_indicators
-from pages._common import attribution_footer, get_base, get_data, get_layers
+from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 
 PRESENTATION_CSS = """
 <style>
@@ -150,5 +150,7 @@ except CouncilError as exc:
     st.stop()
 st_folium(result.map, height=700, width="stretch", returned_objects=[], key="sz_karte")
 st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, result.classification))}</div>')
+map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
+                     indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)
 st.html(KEYBOARD_JS, unsafe_allow_javascript=True)  # no frame: runs in the page itself
 attribution_footer(result.attributions)

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 #: Kinds of report with their German labels.
 REPORT_KINDS: dict[str, str] = {"fehlt": "Angebot fehlt", "falsch": "Angaben falsch"}
+#: A barrier in the atlas itself, sent from the "Erklärung zur Barrierefreiheit" (BITV 2.0 feedback).
+BARRIER_KIND = "barriere"
+#: Every kind the moderation queue knows, with its label (the admin page shows these).
+ALL_REPORT_KINDS: dict[str, str] = {**REPORT_KINDS, BARRIER_KIND: "Barriere im Standortatlas"}
 SESSION_LIMIT, SESSION_WINDOW_S = 3, 600.0
 GLOBAL_LIMIT, GLOBAL_WINDOW_S = 60, 3600.0
 MAX_DESCRIPTION, MAX_FIELD = 2000, 300
@@ -34,14 +38,15 @@ class ReportInput:
 def check_report(report: ReportInput) -> list[str]:
     """German problems with a report; empty when it can be stored."""
     problems: list[str] = []
-    if report.art not in REPORT_KINDS:
+    if report.art not in ALL_REPORT_KINDS:
         problems.append("Bitte auswählen, ob ein Angebot fehlt oder Angaben falsch sind.")
     if report.art == "fehlt" and not report.name:
         problems.append("Bitte den Namen des fehlenden Angebots angeben.")
     if report.art == "falsch" and not report.angebot_id and not report.name:
         problems.append("Bitte das Angebot auswählen oder seinen Namen angeben, dessen Angaben falsch sind.")
     if len(report.beschreibung) < 10:
-        problems.append("Bitte kurz beschreiben, was fehlt oder falsch ist (mindestens 10 Zeichen).")
+        what = "welche Barriere Sie bemerkt haben" if report.art == BARRIER_KIND else "was fehlt oder falsch ist"
+        problems.append(f"Bitte kurz beschreiben, {what} (mindestens 10 Zeichen).")
     if len(report.beschreibung) > MAX_DESCRIPTION:
         problems.append(f"Die Beschreibung ist zu lang (höchstens {MAX_DESCRIPTION} Zeichen).")
     for label, value in (("Name", report.name), ("Ort", report.ort), ("Kontakt", report.kontakt)):
