@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 __all__ = [
-    "FORMULA_TRIGGERS", "has_invisible_controls", "markdown_text", "neutralise_cell", "neutralise_frame",
+    "FORMULA_TRIGGERS", "first_invisible_control", "has_invisible_controls", "markdown_text", "neutralise_cell", "neutralise_frame",
     "plain_text", "restore_cell", "safe_url", "text_html", "xlsx_bytes",
 ]
 
@@ -62,7 +62,15 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 def has_invisible_controls(text: str) -> bool:
     """True when *text* contains a control, zero-width or bidi character (see :func:`plain_text`)."""
-    return bool(_CONTROL.search(text)) or any(ch in INVISIBLE_CONTROLS for ch in text)
+    return first_invisible_control(text) is not None
+
+
+def first_invisible_control(text: str) -> str | None:
+    """The first control, zero-width or bidi character of *text* as ``U+XXXX``, or None."""
+    for ch in text:
+        if ch in INVISIBLE_CONTROLS or _CONTROL.match(ch):
+            return f"U+{ord(ch):04X}"
+    return None
 
 
 def plain_text(value: object, *, single_line: bool = False) -> str:

@@ -220,6 +220,8 @@ def _import_tab(store, user: str) -> None:
     except AtlasError as exc:
         st.error(str(exc))
         return
+    for note in preview.hinweise:
+        st.warning(note)
     if preview.problems:
         st.error(f"{len(preview.problems)} Problem(e) – nichts wird gespeichert, bis alle behoben sind:")
         st.dataframe(pd.DataFrame([{"Zeile": p.zeile, "Feld": FIELD_LABELS.get(p.feld, p.feld), "Problem": p.meldung}

@@ -193,4 +193,4 @@ def test_cli_backup_and_restore_on_sqlite(tmp_path: Path, built: BuildResult, ca
     assert "Zum Bestätigen mit --ja" in capsys.readouterr().err
     assert cli_main(["restore", "--database", url, "--ja", str(target)]) == 0
     assert cli_main(["restore", "--database", url, "--ja", str(tmp_path / "fehlt.json")]) == 1
-    assert "ist nicht lesbar" in capsys.readouterr().err
+    assert "Die Sicherung fehlt.json gibt es nicht." in capsys.readouterr().err

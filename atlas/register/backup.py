@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+import math
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,6 +22,8 @@ from atlas.register._helpers import now_iso
 from atlas.register.errors import RegisterError
 from atlas.register.models import TABLES
 from atlas.register.store import RegisterStore
+
+LOG = logging.getLogger(__name__)
 
 FORMAT = "standortatlas-register"
 FORMAT_VERSION = 1
@@ -57,14 +62,84 @@ def backup(store: RegisterStore, path: str | os.PathLike[str]) -> dict[str, int]
     return counts
 
 
+def _check_value(column: sa.Column, value: object) -> str | None:
+    """The German problem with *value* for *column*, or None when it can be written."""
+    if value is None:
+        return None if column.nullable else "Wert fehlt"
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return None if isinstance(value, bool) else "ja/nein erwartet"
+    if isinstance(kind, sa.Integer):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "ganze Zahl erwartet"
+    if isinstance(kind, sa.Float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return None if ok else "Zahl erwartet"
+    if isinstance(kind, sa.JSON):
+        return None if isinstance(value, dict) else "JSON-Objekt erwartet"
+    if isinstance(kind, sa.String):
+        if not isinstance(value, str):
+            return "Text erwartet"
+        if kind.length is not None and len(value) > kind.length:
+            return f"höchstens {kind.length} Zeichen"
+        if "\x00" in value:
+            return "enthält ein Steuerzeichen (U+0000)"
+    return None
+
+
+def _check_rows(table: sa.Table, rows: list) -> str | None:
+    """The first problem of *rows* for *table* as 'Tabelle …, Eintrag n, Feld …: …', or None."""
+    columns = {c.name: c for c in _columns(table)}
+    required = [c for c in columns.values() if not c.nullable and c.server_default is None
+                and not isinstance(c.type, sa.Boolean)]
+    keys = [c.name for c in table.primary_key.columns]
+    seen: set[tuple[object, ...]] = set()
+    for number, row in enumerate(rows, start=1):
+        where = f"Tabelle '{table.name}', Eintrag {number}"
+        if not isinstance(row, dict):
+            return f"{where}: kein Objekt"
+        unknown = sorted(set(row) - set(columns))
+        if unknown:
+            return f"{where}: unbekanntes Feld '{unknown[0]}'"
+        for column in required:
+            if row.get(column.name) is None:
+                return f"{where}, Feld '{column.name}': Wert fehlt"
+        for name, value in row.items():
+            problem = _check_value(columns[name], value)
+            if problem:
+                return f"{where}, Feld '{name}': {problem}"
+        key = tuple(row.get(k) for k in keys)
+        if key in seen:
+            return f"{where}, Feld '{keys[0]}': die Kennung '{key[0]}' steht doppelt"
+        seen.add(key)
+        if table.name == "angebote" and int(row.get("version", 1)) < 1:  # type: ignore[call-overload]
+            return f"{where}, Feld 'version': muss mindestens 1 sein"
+    return None
+
+
 def read_backup(path: str | os.PathLike[str]) -> dict:
-    """Read and check a backup file; :class:`RegisterError` (German) when it is not one."""
+    """Read and check a backup file completely – format, tables, every field's type, length and key –
+    before anything is written; :class:`RegisterError` with ONE German sentence otherwise."""
     source = Path(path)
     try:
-        raw = gzip.open(source, "rt", encoding="utf-8").read() if source.suffix == ".gz" else source.read_text("utf-8")
+        if source.suffix == ".gz":
+            try:
+                with gzip.open(source, "rt", encoding="utf-8") as handle:
+                    raw = handle.read()
+            except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+                if isinstance(exc, FileNotFoundError):
+                    raise
+                raise RegisterError(f"Die Sicherung {source.name} ist beschädigt oder keine gzip-Datei; "
+                                    "nichts wurde geändert.") from exc
+        else:
+            raw = source.read_text("utf-8")
         doc = json.loads(raw)
-    except (OSError, ValueError, EOFError) as exc:
-        raise RegisterError(f"Die Sicherung {source.name} ist nicht lesbar: {exc}") from exc
+    except FileNotFoundError as exc:
+        raise RegisterError(f"Die Sicherung {source.name} gibt es nicht.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegisterError(f"Die Sicherung {source.name} ist nicht lesbar ({type(exc).__name__}).") from exc
+    except ValueError as exc:
+        raise RegisterError(f"Die Sicherung {source.name} ist beschädigt (kein gültiges JSON); nichts wurde "
+                            "geändert.") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise RegisterError(f"Die Datei {source.name} ist keine Sicherung des Angebotsregisters.")
     if doc.get("version") != FORMAT_VERSION:
@@ -76,11 +151,9 @@ def read_backup(path: str | os.PathLike[str]) -> dict:
         rows = tables.get(table.name)
         if not isinstance(rows, list):
             raise RegisterError(f"Die Sicherung {source.name}: Tabelle '{table.name}' fehlt.")
-        allowed = {c.name for c in _columns(table)}
-        for number, row in enumerate(rows, start=1):
-            if not isinstance(row, dict) or set(row) - allowed:
-                raise RegisterError(f"Die Sicherung {source.name}: Tabelle '{table.name}', Eintrag {number} ist "
-                                    "ungültig (unbekannte Felder).")
+        problem = _check_rows(table, rows)
+        if problem:
+            raise RegisterError(f"Die Sicherung {source.name} ist ungültig: {problem}.")
     return doc
 
 
@@ -104,5 +177,8 @@ def restore(store: RegisterStore, path: str | os.PathLike[str]) -> dict[str, int
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'nr'), "  # noqa: S608 - fixed names
                             f"COALESCE((SELECT MAX(nr) FROM {table.name}), 0) + 1, false)"))
     except sa.exc.SQLAlchemyError as exc:
-        raise RegisterError(f"Die Wiederherstellung ist fehlgeschlagen, der Bestand ist unverändert: {exc}") from exc
+        LOG.error("Wiederherstellung aus %s fehlgeschlagen", path, exc_info=True)
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        raise RegisterError(f"Die Wiederherstellung ist fehlgeschlagen, der Bestand ist unverändert ({reason}; "
+                            "Einzelheiten im Protokoll).") from exc
     return counts

@@ -12,6 +12,7 @@ Offers at a protected address (e.g. Frauenhaus) are never given a position.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -59,6 +60,7 @@ class Table:
     columns: list[str]
     rows: list[dict[str, object]]
     datei: str = ""
+    hinweise: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class ImportPreview:
     problems: list[Problem]
     datei: str = ""
     columns: list[str] = field(default_factory=list)
+    hinweise: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,18 +103,72 @@ class ImportPreview:
 
 # ---------------------------------------------------------------------------------------- reading
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+def _utf16_order(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when *data* looks like UTF-16 text without a BOM (NUL in every other byte)."""
+    sample = data[:400]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The text of a CSV upload and notices about how it was read.
+
+    UTF-8 (with or without BOM) and UTF-16/UTF-32 with BOM – Excel's "Unicode-Text" – or UTF-16 without BOM
+    (detected by its NUL bytes) are decoded as such. Otherwise each line is decoded on its own: a file from
+    Windows (Windows-1252) is read as such, and a UTF-8 file with a few Windows-1252 lines (pasted from another
+    program) keeps its UTF-8 lines intact – the other lines are named in a notice so they can be checked in
+    the preview. A line that is neither is refused with its number.
+    """
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError as exc:
+                raise RegisterError(f"Die Datei {name} ist als Unicode-Text ({codec.upper()}) gespeichert, aber "
+                                    "beschädigt.") from exc
+    order = _utf16_order(data)
+    if order:
         try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes almost anything
-            raise RegisterError(f"Die Datei {name} ist keine Textdatei in UTF-8.") from exc
+            return data.decode(order), []
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read line by line below
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    parts: list[str] = []
+    cp1252_lines: list[int] = []
+    utf8_non_ascii = 0
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            parts.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+            utf8_non_ascii += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                parts.append(line.decode("cp1252"))
+            except UnicodeDecodeError as exc:
+                raise RegisterError(f"Die Datei {name}, Zeile {number}: die Zeichen sind weder UTF-8 noch "
+                                    "Windows-1252 – bitte die Datei als UTF-8 speichern.") from exc
+            cp1252_lines.append(number)
+    if not utf8_non_ascii:
+        return "".join(parts), ["Die Datei war nicht in UTF-8 gespeichert und wurde als Windows-1252 gelesen."]
+    shown = ", ".join(str(n) for n in cp1252_lines[:20]) + (" …" if len(cp1252_lines) > 20 else "")
+    label = "Zeile" if len(cp1252_lines) == 1 else "Zeilen"
+    verb = "war" if len(cp1252_lines) == 1 else "waren"
+    verb2 = "wurde" if len(cp1252_lines) == 1 else "wurden"
+    return "".join(parts), [f"{label} {shown} {verb} nicht in UTF-8 gespeichert und {verb2} als Windows-1252 "
+                            "gelesen – bitte in der Vorschau prüfen."]
 
 
 def _read_csv(data: bytes, name: str) -> Table:
-    text = _decode(data, name)
+    text, notices = _decode(data, name)
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -133,7 +190,7 @@ def _read_csv(data: bytes, name: str) -> Table:
             rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True)))
     except csv.Error as exc:
         raise RegisterError(f"Die Datei {name} ist keine gültige CSV-Datei: {exc}") from exc
-    return Table(columns=header, rows=rows, datei=name)
+    return Table(columns=header, rows=rows, datei=name, hinweise=notices)
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:
@@ -252,14 +309,16 @@ def prepare_import(table: Table, store: RegisterStore, geo: RegisterGeodata,
     """Check every row of *table* against the register and place the rows; nothing is written."""
     header_problems = check_header(table.columns)
     if any(p.meldung.startswith("Pflichtspalte") for p in header_problems):
-        return ImportPreview(records=[], problems=header_problems, datei=table.datei, columns=table.columns)
+        return ImportPreview(records=[], problems=header_problems, datei=table.datei, columns=table.columns,
+                             hinweise=table.hinweise)
     ctx = store.validation_context(geo.validation_base())
     checked: CheckedRows = check_rows(table.rows, ctx, first_line=2, today=today)
     problems = header_problems + checked.problems
     records = place_records(checked.records, geo) if not problems else checked.records
     if not table.rows:
         problems.append(Problem(None, "name", f"Die Datei {table.datei} enthält keine Datenzeilen."))
-    return ImportPreview(records=records, problems=problems, datei=table.datei, columns=table.columns)
+    return ImportPreview(records=records, problems=problems, datei=table.datei, columns=table.columns,
+                         hinweise=table.hinweise)
 
 
 def commit_import(preview: ImportPreview, store: RegisterStore, who: str) -> list[str]:

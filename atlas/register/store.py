@@ -65,6 +65,14 @@ def _snapshot(row: Mapping[str, object]) -> dict[str, object]:
     return snap
 
 
+def _refuse_nul(records: Iterable[Mapping[str, object]]) -> None:
+    """NUL characters cannot be stored in PostgreSQL text and are never meant: refuse in German."""
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise RegisterError(f"Nicht gespeichert: das Feld '{key}' enthält ein Nullzeichen (NUL).")
+
+
 def _insert_batch(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, object]]) -> None:
     """One executemany INSERT (parametrised)."""
     if rows:
@@ -210,15 +218,64 @@ class RegisterStore:
                 highest = max(highest, int(tail))
         return [f"{prefix}-{highest + i:04d}" for i in range(1, n + 1)]
 
+    def _lock_for_insert(self, conn: Connection) -> None:
+        """Serialise transactions that allocate ids and check duplicates (first statement of a transaction).
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock now instead of at the first write, so a
+        second writer waits (busy timeout) before it reads the ids. PostgreSQL: ``SHARE ROW EXCLUSIVE`` on
+        ``angebote`` conflicts with itself and with row changes, not with readers.
+        """
+        if self.backend == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif self.backend == "postgresql":
+            conn.execute(sa.text("LOCK TABLE angebote IN SHARE ROW EXCLUSIVE MODE"))
+
+    @staticmethod
+    def _duplicates_in_store(conn: Connection, records: Sequence[Mapping[str, object]], first_line: int) -> list:
+        """Rows of *records* whose id exists or whose name+Gemeinde+Handlungsfeld is an active offer – read
+        inside the committing transaction, so a parallel import that committed first is seen."""
+        from atlas.register.validation import Problem
+
+        ids: set[str] = set()
+        active: dict[tuple[str, str, str], str] = {}
+        for oid, name, ort, feld, deleted in conn.execute(sa.select(
+                angebote.c.id, angebote.c.name, angebote.c.ort, angebote.c.handlungsfeld, angebote.c.geloescht)):
+            ids.add(str(oid))
+            if not deleted:
+                active.setdefault(dedup_key(name, ort, feld), str(oid))
+        problems = []
+        for offset, record in enumerate(records):
+            zeile = first_line + offset
+            oid = clean_text(record.get("id"))
+            key = dedup_key(record.get("name"), record.get("ort"), record.get("handlungsfeld"))
+            if oid and oid in ids:
+                problems.append(Problem(zeile, "id", f"Kennung '{oid}' gibt es inzwischen im Register "
+                                                     "(gerade von jemand anderem gespeichert)."))
+            elif key in active:
+                problems.append(Problem(zeile, "name", f"Doppelt: '{clean_text(record.get('name'))}' in "
+                                                       f"'{clean_text(record.get('ort')) or '–'}' gibt es inzwischen "
+                                                       f"im Register (Kennung {active[key]})."))
+        return problems
+
     def insert_offers(self, records: Sequence[Mapping[str, object]], who: str, action: str = ACTION_IMPORT,
-                      comment: str = "") -> list[str]:
+                      comment: str = "", first_line: int = 2) -> list[str]:
         """Insert *records* (checked beforehand) in ONE transaction with their history; returns the ids.
 
-        Records without an id get new ids. Any error rolls everything back.
+        The transaction first takes the insert lock (:meth:`_lock_for_insert`), then checks ids and
+        duplicates against the store as it is *now* (:class:`ValidationFailed` naming the file rows, counted
+        from *first_line*) and allocates new ids for records without one – so two imports at the same moment
+        neither collide on ids nor store the same offer twice. Any error rolls everything back.
         """
         when = now_iso()
+        _refuse_nul(records)
         try:
             with self.engine.begin() as conn:
+                self._lock_for_insert(conn)
+                problems = self._duplicates_in_store(conn, records, first_line)
+                if problems:
+                    raise ValidationFailed(
+                        f"Speichern abgelehnt, nichts wurde gespeichert: {len(problems)} Zeile(n) gibt es "
+                        "inzwischen schon im Register.", problems)
                 missing = sum(1 for r in records if not clean_text(r.get("id")))
                 new_ids = iter(self._next_ids(conn, missing))
                 rows: list[dict[str, object]] = []
@@ -233,7 +290,10 @@ class RegisterStore:
                     _insert_batch(conn, historie, hist[start:start + BATCH_SIZE])
         except sa.exc.IntegrityError as exc:
             raise RegisterError("Speichern abgebrochen, nichts wurde übernommen: eine Kennung gibt es schon "
-                                f"im Register ({exc.orig}).") from exc
+                                "im Register.") from exc
+        except sa.exc.OperationalError as exc:
+            raise RegisterError("Speichern abgebrochen, nichts wurde übernommen: die Datenbank ist gerade belegt "
+                                "oder nicht erreichbar. Bitte gleich noch einmal versuchen.") from exc
         return [str(r["id"]) for r in rows]
 
     def create_offer(self, record: Mapping[str, object], who: str, ctx: ValidationContext | None = None,
@@ -287,6 +347,7 @@ class RegisterStore:
     def update_offer(self, offer_id: str, changes: Mapping[str, object], expected_version: int, who: str,
                      ctx: ValidationContext | None = None, comment: str = "") -> dict[str, object]:
         """Change fields of one offer; :class:`ConflictError` when *expected_version* is outdated."""
+        _refuse_nul([changes])
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise RegisterError(f"Diese Felder können nicht geändert werden: {', '.join(sorted(unknown))}.")

@@ -34,7 +34,7 @@ from atlas._helpers import normalise_name
 from atlas.register._helpers import clean_text, dedup_key, to_float
 from atlas.register.categories import category_names, fold, synonym_lookup
 from atlas.register.models import EXPORT_ONLY_FIELDS, FIELD_LABELS, IMPORT_EXTRA_FIELDS, OFFER_FIELDS
-from atlas.safe_text import safe_url
+from atlas.safe_text import first_invisible_control, safe_url
 
 #: Categories the register knows from the start, from ``geodata/kategorien.yaml`` (the categories of the
 #: public-sources register plus the kinds of facility read from OpenStreetMap; see
@@ -198,6 +198,17 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
         value = str(rec[name])
         if len(value) > (MAX_NAME_LENGTH if name == "name" else MAX_TEXT_LENGTH):
             bad(name, f"Der Text ist zu lang ({len(value)} Zeichen).")
+        control = first_invisible_control(value)
+        if control:  # NUL breaks PostgreSQL; zero-width and bidi characters make text read differently
+            bad(name, f"Der Text enthält ein Steuerzeichen ({control}) – bitte entfernen.")
+    phone_cell, plz_cell = raw.get("telefon"), raw.get("plz")
+    if isinstance(phone_cell, (int, float)) and not isinstance(phone_cell, bool):
+        bad("telefon", f"Die Telefonnummer steht in Excel als Zahl ({clean_text(phone_cell)}); eine führende 0 "
+                       "ginge verloren. Bitte die Spalte als Text formatieren und die Nummer neu eintragen.")
+        rec["telefon"] = ""
+    if (isinstance(plz_cell, (int, float)) and not isinstance(plz_cell, bool) and float(plz_cell).is_integer()
+            and 0 < plz_cell < 100_000):
+        rec["plz"] = f"{int(plz_cell):05d}"  # a PLZ always has five digits: Excel dropped the leading 0
     if rec["id"] and not _ID.match(str(rec["id"])):
         bad("id", f"Kennung '{rec['id']}' ist ungültig: nur Buchstaben, Ziffern, - _ . (höchstens 40 Zeichen).")
     if not rec["name"]:
