@@ -10,6 +10,7 @@ Layers written (all geometries in the metric CRS EPSG:25832):
 ``bevoelkerung_1km``    populated 1 km cells (Census 2021 grid) with age groups and the Gemeinde of the centroid;
 ``orte``                GeoNames localities (gazetteer);
 ``bahnhoefe``           railway stations;
+``haltestellen``        public transport stops (bus, tram, rail; see :mod:`atlas.stops` for the columns);
 ``angebote``            offers of the register placed at Ortsteil or Gemeinde precision;
 ``angebote_ohne_lage``  offers that could not be placed, with the reason (attribute table).
 
@@ -61,6 +62,7 @@ from atlas.errors import BuildError, SourceError
 from atlas.indicators import Indicator, load_catalogue
 from atlas.placement import CONFIDENTIAL_REASON, is_confidential, place_offers
 from atlas.sources import Source, load_sources, read_table, read_vector
+from atlas.stops import build_stops
 
 LOG = logging.getLogger(__name__)
 
@@ -570,6 +572,7 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     grid_all["in_kreis"] = grid_all["ags"] != ""
     orte = _build_orte(frames["orte"], all_gem, kreis)
     stations = _build_bahnhoefe(frames["bahnhoefe"], all_gem, kreis)
+    stops = build_stops(frames["haltestellen"], gem[["ags", "geometry"]], settings.METRIC_CRS)
     from_store = None
     if use_register:
         from atlas.register.store import database_url
@@ -585,7 +588,7 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     layers: dict[str, pd.DataFrame] = {
         "gemeinden": gem, "kreis": kreis_frame, "nachbar_gemeinden": neighbours,
         "nachbar_kreise": nachbar_kreise, "bevoelkerung_1km": grid_all, "orte": orte,
-        "bahnhoefe": stations, "angebote": placed, "angebote_ohne_lage": unplaced,
+        "bahnhoefe": stations, "haltestellen": stops, "angebote": placed, "angebote_ohne_lage": unplaced,
     }
     population_total = int(_zensus_population(frames["zensus_gemeinden"], kreis, sources["zensus_gemeinden"]).sum())
     _validate(layers, population_total)

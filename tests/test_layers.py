@@ -15,7 +15,7 @@ from atlas.layers import check_against_data, load_layer_file, load_layers
 def test_shipped_layers_are_valid_and_match_the_built_data(atlas_data):
     layers = load_layers()
     assert {l.id for l in layers} == {"kreis", "gemeinden", "nachbar_gemeinden", "nachbar_kreise",
-                                      "bevoelkerung_1km", "bahnhoefe", "angebote"}
+                                      "bevoelkerung_1km", "bahnhoefe", "haltestellen", "angebote"}
     check_against_data(layers, atlas_data.columns())
     angebote = next(l for l in layers if l.id == "angebote")
     assert angebote.gruppierung is not None and len(angebote.gruppierung.werte) == 8
