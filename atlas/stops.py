@@ -254,7 +254,7 @@ def stop_ortsteile(stops: gpd.GeoDataFrame, gemeinde_names: dict[str, str] | Non
             strong = (rest_key in LOCALITY_WORDS or not str(ort)
                       or (rest == "" and bool(_PLACE_ENDING.search(name))))
             entry["strong"] = bool(entry["strong"]) or strong
-            entry["stops"].append((halt, rest_key, geom))  # type: ignore[union-attr]
+            entry["stops"].append((halt, rest_key, geom))  # type: ignore[attr-defined]
     rows: list[dict[str, object]] = []
     geoms: list[object] = []
     for (ags, _key), entry in sorted(evidence.items()):

@@ -88,6 +88,7 @@ def originals(tmp_path: Path) -> dict[str, bytes]:
         "/vg5000.zip": syn.vg5000_zip(folder).read_bytes(),
         "/DE.zip": syn.geonames_zip(folder).read_bytes(),
         "/db-stations-5.0.2.tgz": syn.db_stations_tgz(folder).read_bytes(),
+        "/db-hafas-stations-2.0.0.tgz": syn.hafas_stops_tgz(folder).read_bytes(),
         "/grid.zip": syn.census_grid_zip(folder).read_bytes(),
     }
 
@@ -105,7 +106,8 @@ def server(originals):
 
 def _urls(base: str, grid: str = "/grid.zip") -> dict[str, list[str]]:
     return {"vg5000": [f"{base}/vg5000.zip"], "vg250_gem": [f"{base}/wfs"], "geonames": [f"{base}/DE.zip"],
-            "db_stations": [f"{base}/db-stations-5.0.2.tgz"], "raster_1km": [f"{base}/fehlt.zip", f"{base}{grid}"]}
+            "db_stations": [f"{base}/db-stations-5.0.2.tgz"],
+            "db_hafas_stations": [f"{base}/db-hafas-stations-2.0.0.tgz"], "raster_1km": [f"{base}/fehlt.zip", f"{base}{grid}"]}
 
 
 def _snapshot(folder: Path) -> dict[str, str]:

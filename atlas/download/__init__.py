@@ -13,6 +13,8 @@ original            endpoint                                                    
                                                                                 area, Kreis outline
 ``geonames``        GeoNames ``DE.zip``                                         geonames_…csv
 ``db_stations``     npm tarball ``db-stations-5.0.2.tgz`` (``full.ndjson``)     db_stationen_…geojson
+``db_hafas_stations`` npm tarball ``db-hafas-stations-2.0.0.tgz`` (DB InfraGO   haltestellen_…geojson
+                    RIS::Stations; ``full.ndjson``, see :mod:`atlas.download.stops`)
 ``raster_1km``      GISCO Census 2021 grid zip (V2.2, V2.1, V2-0 tried in turn)  census2021_…gpkg
 ``zensus_gemeinden`` manual: Zensus database, table 1000A-0000, "CSV (flat)"     zensus2022_…csv
 ``deutschlandatlas`` manual: ``Deutschlandatlas-Daten.xlsx``                     deutschlandatlas_*.csv
@@ -44,6 +46,7 @@ import requests
 
 from atlas import settings
 from atlas.download import boundaries, deutschlandatlas, places, population
+from atlas.download import stops as hafas_stops
 from atlas.download.http import fetch_to_file
 from atlas.download.staging import Staging
 from atlas.download.study_area import StudyArea, study_area, study_area_frames
@@ -86,6 +89,8 @@ ORIGINALS: dict[str, Original] = {o.key: o for o in (
              "https://download.geonames.org/export/zip/", "DE.zip"),
     Original("db_stations", places.DB_STATIONS_TITEL, (places.DB_STATIONS_URL,),
              "https://www.npmjs.com/package/db-stations", "db-stations-5.0.2.tgz"),
+    Original("db_hafas_stations", hafas_stops.HAFAS_STOPS_TITEL, (hafas_stops.HAFAS_STOPS_URL,),
+             hafas_stops.HAFAS_STOPS_PAGE, hafas_stops.HAFAS_STOPS_ORIGINAL),
     Original("raster_1km", population.GRID_TITEL, population.GRID_URLS, population.GRID_PAGE,
              population.GRID_ORIGINAL),
     Original("zensus_gemeinden", population.ZENSUS_TITEL, (), population.ZENSUS_PAGE,
@@ -96,7 +101,7 @@ ORIGINALS: dict[str, Original] = {o.key: o for o in (
 
 #: Source keys of ``sources.yaml`` accepted as aliases in ``--from-file``.
 _ALIASES = {"gemeinden": "vg250_gem", "vg5000_gem": "vg5000", "vg5000_krs": "vg5000", "orte": "geonames",
-            "bahnhoefe": "db_stations"}
+            "bahnhoefe": "db_stations", "haltestellen": "db_hafas_stations"}
 
 
 class DownloadResult(list):
@@ -248,6 +253,12 @@ def _points(run: _Run, sources: dict[str, Source], area: StudyArea) -> None:
         stations = places.convert_db_stations(places.read_db_stations(path.read_bytes()), area)
     run.stage.write_geojson(sources["bahnhoefe"].datei, stations)
     run.record("db_stations", bahnhoefe=len(stations))
+    path = run.obtain("db_hafas_stations", [sources["haltestellen"].datei])
+    assert path is not None
+    with _converting(hafas_stops.HAFAS_STOPS_TITEL, path.name):
+        stops = hafas_stops.convert_stops(hafas_stops.read_stops(path.read_bytes(), hafas_stops.area_bbox(area)), area)
+    run.stage.write_geojson(sources["haltestellen"].datei, stops)
+    run.record("db_hafas_stations", haltestellen=len(stops))
 
 
 def _population(run: _Run, sources: dict[str, Source], area: StudyArea) -> None:
