@@ -6,15 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas._helpers import escape_markdown as md_escape
-from atlas.accessibility import county as cty
-from atlas.accessibility import page_model as pm
-from atlas.accessibility import standards as stdm
-from atlas.accessibility import gapmap as gm
-from atlas.accessibility.parameters import MODE_LABEL, MODES
+from atlas.accessibility import county as cty, gapmap as gm, page_model as pm, standards as stdm
+from atlas.accessibility.parameters import MODE_LABEL
 from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
 from pages._common import attribution_footer, get_base, get_data
+from pages._transit_controls import pt_controls, pt_modes
 
 #: Session keys (not widget keys: they survive reruns and hold the scenario per destination).
 STATE_HYP = "erreichbarkeit_hypothetisch"
@@ -69,9 +67,10 @@ with st.sidebar:
     if len(stds) > 1:
         base_std = st.selectbox("Standard", stds, format_func=lambda s: s.label, key=f"std_{ziel}")
     start = pm.start_setting(vorgaben.get(ziel), base_std)
-    mode = st.radio("Verkehrsmittel", list(MODES), index=list(MODES).index(start[0]), format_func=MODE_LABEL.get,
-                    horizontal=True, key=f"mode_{ziel}")
-    einheit = st.selectbox("Einheit des Standards", list(pm.EINHEITEN), index=list(pm.EINHEITEN).index(start[2]),
+    mode = st.radio("Verkehrsmittel", modes := pt_modes(), index=modes.index(start[0]) if start[0] in modes else 0,
+                    format_func=MODE_LABEL.get, horizontal=True, key=f"mode_{ziel}")
+    fahrplan = pt_controls(mode)
+    einheit = "min" if fahrplan else st.selectbox("Einheit des Standards", list(pm.EINHEITEN), index=list(pm.EINHEITEN).index(start[2]),
                            format_func=pm.EINHEITEN.get, key=f"einheit_{ziel}")
     schwelle = st.number_input("Standard: jenseits ab / über", min_value=0.1, max_value=300.0,
                                value=float(start[1]), step=0.5 if einheit == "km" else 1.0, key=f"schwelle_{ziel}",
@@ -91,10 +90,11 @@ with st.sidebar:
 
 network = None
 try:
-    network = _network_for(mode)
+    network = None if fahrplan else _network_for(mode)
 except AtlasError as exc:
     st.warning(str(exc))
-verfahren = cty.make_verfahren(mode, network, params := cty.county_parameters(data))
+params = cty.county_parameters(data)
+verfahren = fahrplan or cty.make_verfahren(mode, network, params)
 st.info(pm.method_message(verfahren, params))
 
 dest = pm.destination_view(data, ziel, register_notes)

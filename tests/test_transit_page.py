@@ -44,3 +44,41 @@ def test_with_feed_label_and_gemeinde_table(built, monkeypatch: pytest.MonkeyPat
     assert any("deckt den Landkreis nicht ab" in c.value for c in at.caption)
     assert any("Bus und Bahn nach Fahrplan" in i.value for i in at.info)
     assert len(at.dataframe) >= 1
+
+
+ERR_PAGE = "pages/erreichbarkeit.py"
+
+
+def _erreichbarkeit(built, monkeypatch, gtfs: str | None) -> AppTest:
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    monkeypatch.delenv("ATLAS_OSM_PBF", raising=False)
+    if gtfs is None:
+        monkeypatch.delenv("ATLAS_GTFS", raising=False)
+    else:
+        monkeypatch.setenv("ATLAS_GTFS", gtfs)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(ERR_PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_erreichbarkeit_offers_bus_und_bahn_only_with_a_feed(built, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Without ATLAS_GTFS: walk/bike/car and a caption how to add a timetable. With the SYNTHETIC feed:
+    a fourth mode 'Bus und Bahn'; choosing it shows the feed's name and validity, uses the timetable
+    method and evaluates in minutes."""
+    with mock.patch("streamlit_folium.st_folium", return_value={"last_clicked": None}):
+        at = _erreichbarkeit(built, monkeypatch, None)
+        ziel = at.selectbox(key="erreichbarkeit_ziel").value
+        assert at.radio(key=f"mode_{ziel}").options == ["zu Fuß", "Fahrrad", "Pkw"]
+        assert any("ATLAS_GTFS" in c.value for c in at.sidebar.caption)
+
+        at = _erreichbarkeit(built, monkeypatch, str(syn.write_feed(tmp_path / "linie.zip")))
+        radio = at.radio(key=f"mode_{ziel}")
+        assert radio.options == ["zu Fuß", "Fahrrad", "Pkw", "Bus und Bahn"]
+        radio.set_value("pt").run()
+        assert not at.exception, at.exception
+        assert any("Testbus Synthetisch" in c.value and "gültig 05.01.2026–31.01.2026" in c.value
+                   for c in at.sidebar.caption)
+        assert any(i.value.startswith("**Verfahren: Fahrplan**") for i in at.info)
+        assert at.selectbox(key="erreichbarkeit_pt_tag").value == 1  # Tuesday

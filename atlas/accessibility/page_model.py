@@ -122,6 +122,8 @@ def method_message(verfahren: Verfahren, params: Verkehrsparameter | None = None
     extra = ""
     if params is not None and verfahren.mode == "car":
         extra = " " + md_escape(travel_time_note(params, methode=verfahren.methode))
+    if verfahren.methode == "fahrplan":
+        return f"**Verfahren: Fahrplan** – {md_escape(verfahren.beschreibung)}."
     if verfahren.methode == "luftlinie":
         return (f"**Verfahren: Luftlinie** (Schätzung) – {md_escape(verfahren.beschreibung)}. "
                 "Für diesen Kreis ist kein Straßennetz eingerichtet (wie das geht: Daten & Quellen); "
@@ -131,6 +133,8 @@ def method_message(verfahren: Verfahren, params: Verkehrsparameter | None = None
 
 def map_method_note(verfahren: Verfahren) -> str:
     """Short method line inside the map legend."""
+    if verfahren.methode == "fahrplan":
+        return "Verfahren: Fahrplan (GTFS), Median im Abfahrtsfenster"
     return "Verfahren: Luftlinie (Schätzung)" if verfahren.methode == "luftlinie" else "Verfahren: Straßennetz (OSM)"
 
 

@@ -30,7 +30,9 @@ Methode = Literal["netz", "luftlinie"]
 MODES: tuple[str, ...] = get_args(Mode)
 
 #: German names of the modes, for messages and tables.
-MODE_LABEL: Mapping[str, str] = MappingProxyType({"walk": "zu Fuß", "bike": "Fahrrad", "car": "Pkw"})
+MODE_LABEL: Mapping[str, str] = MappingProxyType(
+    {"walk": "zu Fuß", "bike": "Fahrrad", "car": "Pkw", "pt": "Bus und Bahn"}  # pt: atlas.transit (GTFS timetable)
+)
 
 
 def _frozen(d: dict[str, float]) -> Mapping[str, float]:

@@ -57,7 +57,7 @@ class Standard(BaseModel):
     #: Short German label for tables and maps.
     label: str = Field(min_length=1)
     #: Mode: ``walk``, ``bike`` or ``car``.
-    mode: Literal["walk", "bike", "car"]
+    mode: Literal["walk", "bike", "car", "pt"]  # pt = Bus und Bahn (timetable, atlas.transit)
     #: Threshold value (> 0) in *einheit*.
     schwelle: float = Field(gt=0)
     #: ``km`` (distance) or ``min`` (travel time).
