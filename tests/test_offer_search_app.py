@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from atlas.offer_search.extern import load_ausserhalb
 
 APP = str(settings.PROJECT_ROOT / "app.py")
 PAGE = "pages/angebote_finden.py"
@@ -73,13 +74,15 @@ def test_typed_place_with_typo_lists_nearest_offers_and_updates_the_url(run_page
     assert "of-offer" in maps[-1].get_root().render()
 
 
-def test_ambiguous_postcode_offers_choices_and_the_choice_is_kept_in_the_url(run_page):
+def test_postcode_gives_results_at_once_and_keeps_the_other_places_to_choose(run_page):
     start, _, _ = run_page
     at = start({"ort": "98617"})
-    assert "Mehrere Orte passen zu „98617“" in texts(at)
-    labels = [b.label for b in at.button]
-    assert "Herpf · 98617 · Gemeinde Meiningen" in labels
-    at.button(key=f"of_wahl_{labels.index('Herpf · 98617 · Gemeinde Meiningen') - 1}").click().run()
+    body = texts(at)
+    assert "Angebote in der Nähe von Meiningen · 98617" in body     # main place of the postcode, at once
+    assert 'class="of-card"' in body
+    herpf = [b for b in at.button if b.label == "Herpf · 98617 · Gemeinde Meiningen"]
+    assert len(herpf) == 1 and herpf[0].key.startswith("of_alt_")   # the other places stay available
+    herpf[0].click().run()
     assert not at.exception
     assert "Angebote in der Nähe von Herpf · 98617 · Gemeinde Meiningen" in texts(at)
     wahl = at.query_params["wahl"]
@@ -92,9 +95,71 @@ def test_bad_input_gives_a_message_not_a_stack_trace(run_page, query):
     at = start({"ort": query})
     assert not at.exception
     body = texts(at)
-    assert "kennen wir nicht" in body
+    assert "ist kein Ort im Landkreis oder in seiner Umgebung" in body
     raw = "\n".join(w.value for w in at.warning)
     assert "<script>" not in raw and "<" not in raw.replace("\\<", "")   # shown literally, Markdown-escaped
+
+
+def test_a_far_away_place_is_said_to_be_outside_not_turned_into_a_village(run_page):
+    start, _, _ = run_page
+    at = start()
+    at.text_input(key="of_ort").input("Berlin")
+    at.button[0].click().run()
+    body = texts(at)
+    assert "„Berlin“ ist kein Ort im Landkreis oder in seiner Umgebung" in body
+    assert "Belrieth" not in " ".join(b.label for b in at.button) and 'class="of-card"' not in body
+
+
+def test_need_and_place_in_one_box(run_page):
+    start, _, _ = run_page
+    at = start()
+    at.text_input(key="of_ort").input("Kita Wasungen")
+    at.button[0].click().run()
+    assert not at.exception
+    assert dict(at.query_params) == {"ort": ["Wasungen"], "themen": ["kita"]} or \
+        {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()} == {"ort": "Wasungen",
+                                                                                         "themen": "kita"}
+    body = texts(at)
+    assert "Angebote in der Nähe von Wasungen" in body
+    cards = [m.value for m in at.markdown if 'class="of-card"' in m.value]
+    assert cards and all("Kita &amp; Kinderbetreuung" in c or "Kita & Kinderbetreuung" in c for c in cards)
+    assert at.success[0].value.startswith("**") and "Angebote, nächstes" in at.success[0].value
+
+
+def test_a_need_alone_asks_for_the_place(run_page):
+    start, _, _ = run_page
+    at = start()
+    at.text_input(key="of_ort").input("Kita")
+    at.button[0].click().run()
+    body = texts(at)
+    assert "Gesucht: Kita & Kinderbetreuung. Wo sind Sie?" in body
+    themen = at.query_params["themen"]
+    assert (themen[0] if isinstance(themen, list) else themen) == "kita"
+    assert "kennen wir nicht" not in body
+
+
+def test_debt_counselling_is_a_dead_end_with_real_offers_outside_and_by_phone(run_page):
+    start, _, _ = run_page
+    at = start()
+    at.text_input(key="of_ort").input("Schuldnerberatung 98574")
+    at.button[0].click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "Zu „Schulden & Verbraucherinsolvenz“ gibt es im Landkreis kein erfasstes Angebot" in body
+    external = [m.value for m in at.markdown if "of-card of-extern" in m.value]
+    entries = load_ausserhalb()
+    assert len(external) == len(entries)            # every entry of the file for this topic is shown
+    assert all("Quelle" in card and "href=\"http" in card for card in external)
+    assert any("Gotha" in card and "km Weg" in card for card in external)     # placed: with distance
+    assert "Im Landkreis ist zu „Schulden & Verbraucherinsolvenz“ kein Angebot erfasst" in at.success[0].value
+
+
+def test_open_today_counts_unknown_hours_instead_of_hiding_them(run_page):
+    start, _, _ = run_page
+    at = start({"ort": "Rosa", "heute": "1"})
+    body = texts(at)
+    assert "Heute geöffnet:" in body and "Öffnungszeiten im Register unbekannt" in body
+    assert len([m for m in at.markdown if 'class="of-rank"' in m.value]) == 10
 
 
 def test_shared_link_restores_place_filters_and_language(run_page):
@@ -127,9 +192,7 @@ def test_point_outside_the_county_gets_a_note_and_still_results(run_page):
     assert "10 von 178 passenden Angeboten" in body
 
 
-def test_debt_topic_says_that_no_debt_counselling_is_registered(run_page):
+def test_low_cost_shops_topic_points_to_the_debt_topic(run_page):
     start, _, _ = run_page
     at = start({"ort": "Rosa", "themen": "geld"})
-    assert "keine Schuldnerberatungsstelle" in texts(at).replace("Eine Schuldnerberatungsstelle im Landkreis ist im "
-                                                                "Register bisher nicht erfasst",
-                                                                "keine Schuldnerberatungsstelle")
+    assert "Schuldnerberatung finden Sie unter dem Thema „Schulden & Verbraucherinsolvenz“" in texts(at)

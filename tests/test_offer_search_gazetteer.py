@@ -46,15 +46,25 @@ def test_typos_are_corrected_and_flagged(gaz, query, name):
     assert result.korrigiert
 
 
-def test_postcode_with_several_places_gives_choices(gaz):
+def test_postcode_with_several_places_answers_with_its_main_place_and_keeps_the_others(gaz, atlas_data):
     result = gaz.lookup("98617")
-    assert result.status == AUSWAHL
-    names = {p.name for p in result.places}
-    assert {"Meiningen", "Herpf", "Henneberg", "Belrieth", "Vachdorf"} <= names
-    assert len(result.places) == 18
-    assert all("98617" in p.plz for p in result.places)
+    assert result.status == GEFUNDEN
+    # The main place of the most populous Gemeinde among the postcode's places (from the Zensus column).
+    gem = atlas_data["gemeinden"]
+    codes = {p.gemeinde for p in (result.place, *result.alternativen)}
+    biggest = gem[gem["name"].isin(codes)].sort_values("einwohner").iloc[-1]["name"]
+    assert result.place.name == biggest == "Meiningen"
+    names = {p.name for p in result.alternativen}
+    assert {"Herpf", "Henneberg", "Belrieth", "Vachdorf"} <= names and "Meiningen" not in names
+    assert all("98617" in p.plz for p in (result.place, *result.alternativen))
     # Labels tell the places apart: Herpf is an Ortsteil of Meiningen.
-    assert "Herpf · 98617 · Gemeinde Meiningen" in {p.label for p in result.places}
+    assert "Herpf · 98617 · Gemeinde Meiningen" in {p.label for p in result.alternativen}
+
+
+@pytest.mark.parametrize("query", ["Berlin", "Hamburg", "München", "Kassel"])
+def test_far_away_places_get_no_lookalike_village(gaz, query):
+    result = gaz.lookup(query)
+    assert result.status == UNBEKANNT and result.places == ()
 
 
 def test_postcode_plus_name_and_single_postcode(gaz):

@@ -14,7 +14,7 @@ from atlas import settings
 from atlas.accessibility.parameters import DEFAULTS
 from atlas.offer_search import Filter, OfferIndex, index_from_atlas, search
 from atlas.offer_search.gazetteer import gazetteer_from_atlas
-from atlas.offer_search.opening_hours import OFFEN
+from atlas.offer_search.opening_hours import OFFEN, UNBEKANNT, status_on
 
 GEONAMES = settings.source_dir() / "geonames_postalcodes_localities_sm_buffer15km.csv"
 
@@ -115,19 +115,23 @@ def test_step_free_filter_keeps_only_documented_offers_and_counts_the_unknown(in
     assert result.ausgeblendet_stufenfrei_unbekannt == 173
 
 
-def test_open_today_filter_uses_only_parsed_hours(index, gaz):
+def test_open_today_lists_open_offers_first_and_keeps_unknown_hours(index, gaz):
     place = gaz.lookup("Zella-Mehlis").place
     wednesday = date(2026, 11, 25)
-    result = search(index, place.x, place.y, Filter(themen=frozenset({"kita"}), nur_heute_offen=True), day=wednesday)
-    assert result.hits and all(h.heute.art == OFFEN for h in result.hits)
-    assert all(h.offer["oeffnungszeiten"] == "Mo–Fr 6–17 Uhr" for h in result.hits)
-    assert result.ausgeblendet_zeiten_unbekannt == 40 - result.passend
-    sunday = search(index, place.x, place.y, Filter(themen=frozenset({"kita"}), nur_heute_offen=True),
-                    day=date(2026, 11, 29))
-    assert sunday.hits == ()
-    holiday = search(index, place.x, place.y, Filter(themen=frozenset({"kita"}), nur_heute_offen=True),
-                     day=date(2026, 5, 1))
-    assert holiday.hits == ()   # Friday 1 May, public holiday: open status unknown, so not listed
+    kitas = Filter(themen=frozenset({"kita"}), nur_heute_offen=True)
+    result = search(index, place.x, place.y, kitas, day=wednesday, limit=50)
+    arts = [h.heute.art for h in result.hits]
+    expected = [status_on(o["oeffnungszeiten"], wednesday).art for o in index.offers if o.thema == "kita"]
+    assert result.heute_offen == expected.count(OFFEN) > 0
+    assert result.zeiten_unbekannt == expected.count(UNBEKANNT) > 0
+    assert arts == [OFFEN] * result.heute_offen + [UNBEKANNT] * result.zeiten_unbekannt   # open first, none hidden
+    assert all(h.offer["oeffnungszeiten"] == "Mo–Fr 6–17 Uhr" for h in result.hits if h.heute.art == OFFEN)
+    open_part = [h.weg_m for h in result.hits[:result.heute_offen]]
+    assert open_part == sorted(open_part)
+    sunday = search(index, place.x, place.y, kitas, day=date(2026, 11, 29), limit=50)
+    assert sunday.heute_offen == 0 and all(h.heute.art == UNBEKANNT for h in sunday.hits)   # known closed: dropped
+    holiday = search(index, place.x, place.y, kitas, day=date(2026, 5, 1), limit=50)
+    assert holiday.heute_offen == 0   # Friday 1 May, public holiday: open status unknown, listed as such
 
 
 def test_every_offer_has_its_nearest_station(index, atlas_data):

@@ -34,6 +34,11 @@ CARD_CSS = """
 .of-details{overflow-wrap:anywhere;word-break:break-word;font-size:.95rem}
 .of-details dt{font-weight:600;margin-top:.35rem}.of-details dd{margin:0 0 .1rem 0}
 .of-details a{display:inline-block;padding:.3rem 0;min-height:32px}
+.of-extern{border-left:4px solid #7a5c00;padding-left:.5rem}
+.of-source{font-size:.88rem;color:#444}
+/* Tap targets of at least 44 px on the page: topic/filter pills, segmented controls, menu links. */
+[data-testid="stButtonGroup"] button{min-height:44px}
+[data-testid="stSidebarNavLink"],[data-testid="stPageLink"] a{min-height:44px;display:flex;align-items:center}
 @media print{
   header,[data-testid="stSidebar"],[data-testid="stToolbar"],[data-testid="stDecoration"],
   [data-testid="stForm"],[data-testid="stElementContainer"]:has(iframe),.stButton,.stDownloadButton{display:none!important}
@@ -50,16 +55,23 @@ def thema_label(thema_id: str, themen: Sequence[Thema], t: Texts) -> str:
     return t.label(SONSTIGES_LABEL)
 
 
+#: Walking times above this many minutes are shown as "zu Fuß zu weit" (an hour on foot is what a parent
+#: with children might still walk to an office; hours of walking are noise). Stated in the method text.
+WALK_LIMIT_MIN = 60
+
+
 def distance_text(hit: Hit, t: Texts, params: Verkehrsparameter = DEFAULTS) -> str:
     """``"ca. 3,5 km Weg · zu Fuß ca. 47 Min. · Fahrrad ca. 14 Min. · Auto ca. 4 Min."`` (plain text).
 
-    Under 1 km (often: offer and searched place share one Ortslage) the times are upper bounds for 1 km.
+    Under 1 km (often: offer and searched place share one Ortslage) the times are upper bounds for 1 km;
+    walking above :data:`WALK_LIMIT_MIN` minutes says "zu Fuß zu weit".
     """
     if hit.weg_m < 1000:
         one_km = 1000.0 / params.umwegfaktor  # straight line of a 1 km way
         times = [f"{t('mode_' + m)} {t.under_minutes(float(params.zeit_luftlinie_min(m, one_km)))}" for m in MODES]
     else:
-        times = [f"{t('mode_' + m)} {t.minutes(hit.minuten[m])}" for m in MODES]
+        times = [t("zu_fuss_zu_weit") if m == "walk" and hit.minuten[m] > WALK_LIMIT_MIN
+                 else f"{t('mode_' + m)} {t.minutes(hit.minuten[m])}" for m in MODES]
     return " · ".join([f"{t.km(hit.weg_m)} {t('weg')}", *times])
 
 

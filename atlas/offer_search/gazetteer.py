@@ -10,8 +10,12 @@ Sources of names (all from the built GeoPackage; no online geocoder):
 
 Typo tolerance: names are folded (:func:`atlas._helpers.normalise_name`: case, umlauts, hyphens),
 so "Zella Mehlis" equals "Zella-Mehlis"; remaining typos are scored with **rapidfuzz** (well-kept,
-C++-backed Levenshtein/Indel ratios; far faster and more robust than ``difflib``). A 5-digit number
-is a postcode; a postcode with several localities ("98617") gives a list of choices.
+C++-backed Levenshtein/Indel ratios; far faster and more robust than ``difflib``). Suggestions for an
+unknown name need a close score (:data:`SCORE_SUGGEST`, or :data:`SCORE_SUGGEST_SAME_START` with the same
+first letter), so a place far away ("Berlin") is not turned into a village that merely looks alike
+("Belrieth"). A 5-digit number is a postcode; a postcode with several localities ("98617") is answered
+at once with its main locality (the main place of the most populous Gemeinde) and the others are kept
+as :attr:`Lookup.alternativen` for the user to switch to.
 
 Pluggable address sources
 -------------------------
@@ -64,7 +68,8 @@ LEER = "leer"                  # empty input
 #: Score (0–100, rapidfuzz) from which a name counts as meant despite typos, and below which it is
 #: not even suggested.
 SCORE_MATCH = 85.0
-SCORE_SUGGEST = 55.0
+SCORE_SUGGEST = 80.0
+SCORE_SUGGEST_SAME_START = 70.0
 #: Candidates within this many points of the best are offered as choices.
 SCORE_TIE = 4.0
 ENV_ADDRESS_CSV = settings.ENV_ADDRESS_CSV
@@ -125,6 +130,7 @@ class Lookup:
     korrigiert: bool = False          # the match is spelt differently from the input
     adresse_ohne_quelle: bool = False  # input looked like a street address, but no address source exists
     hinweise: tuple[str, ...] = field(default_factory=tuple)
+    alternativen: tuple[Place, ...] = ()  # other places the input may mean (e.g. same postcode)
 
     @property
     def place(self) -> Place | None:
@@ -250,6 +256,9 @@ class Gazetteer:
 
         places: list[Place] = []
         aliases: list[list[str]] = []
+        population = {str(a): float(e) for a, e in zip(gemeinden["ags"], gemeinden.get("einwohner", pd.Series(
+            [0.0] * len(gemeinden))), strict=True) if not is_blank(e)}
+        weight: dict[int, float] = {}
         # Localities, merged per (Gemeinde, name): GeoNames repeats a place once per postcode.
         merged: dict[tuple[str, str], int] = {}
         for rec, geom in zip(orte.drop(columns="geometry").to_dict("records"), orte.geometry, strict=True):
@@ -278,6 +287,7 @@ class Gazetteer:
             main = next((merged[(ags, v)] for v in variants if (ags, v) in merged), None)
             if main is not None:
                 aliases[main].extend(v for v in variants if v not in aliases[main])
+                weight[main] = max(weight.get(main, 0.0), population.get(ags, 0.0) + 1.0)
                 continue
             point = geom.representative_point()
             kname = "" if is_blank(rec.get("kreis_name")) else str(rec.get("kreis_name"))
@@ -287,6 +297,7 @@ class Gazetteer:
             aliases.append(variants)
 
         self.places: tuple[Place, ...] = tuple(places)
+        self._weight = weight
         self._by_key = {p.key: p for p in places}
         self._names: list[str] = []
         self._owner: list[int] = []
@@ -301,6 +312,7 @@ class Gazetteer:
                     self._by_plz.setdefault(plz, []).append(i)
         ort_idx = [i for i, p in enumerate(places) if p.art == ART_ORT]
         self._ort_idx = np.asarray(ort_idx, dtype=np.int64)
+        self._name_set = frozenset(self._names)
         self._tree = cKDTree(np.array([[places[i].x, places[i].y] for i in ort_idx]))
 
     # ------------------------------------------------------------------------------------ lookups
@@ -308,6 +320,15 @@ class Gazetteer:
     def by_key(self, key: str) -> Place | None:
         """The place with this key (as carried in a shared URL), or None."""
         return self._by_key.get(str(key))
+
+    def weight(self, i: int) -> float:
+        """Importance of ``places[i]`` for labels and postcodes: 1 + the population of the Gemeinde whose
+        main locality it is (0 for other places)."""
+        return self._weight.get(i, 0.0)
+
+    def has_name(self, text: str) -> bool:
+        """True when *text* is exactly (after folding) the name of a known place."""
+        return normalise_name(str(text)) in self._name_set
 
     def lookup(self, query: object, limit: int = 20) -> Lookup:
         """Find places for the text *query* (name, Ortsteil, Gemeinde, postcode, or address)."""
@@ -338,7 +359,8 @@ class Gazetteer:
                 return Lookup(UNBEKANNT, query=text, gekuerzt=cut, adresse_ohne_quelle=adresse_ohne_quelle)
         result = self._lookup_norm(norm, limit)
         return Lookup(result.status, result.places, query=text, gekuerzt=cut, korrigiert=result.korrigiert,
-                      adresse_ohne_quelle=adresse_ohne_quelle, hinweise=tuple(hinweise))
+                      adresse_ohne_quelle=adresse_ohne_quelle, hinweise=tuple(hinweise),
+                      alternativen=result.alternativen)
 
     def _lookup_norm(self, norm: str, limit: int) -> Lookup:  # noqa: C901 - 15 > 14; split after the family-page rework (issue 14)
         plz_match = _PLZ.search(norm)
@@ -355,6 +377,13 @@ class Gazetteer:
                 good = [i for s, i in scored if s >= SCORE_MATCH]
                 if good:
                     idx = good
+            if len(idx) > 1 and not rest:
+                # A bare postcode: answer at once with its main locality, keep the others as alternatives.
+                main = max(idx, key=lambda i: (self._weight.get(i, 0.0), self.places[i].in_kreis,
+                                               self.places[i].art == ART_ORT))
+                others = tuple(sorted((self.places[i] for i in idx if i != main),
+                                      key=lambda p: (p.art != ART_ORT, p.name)))
+                return Lookup(GEFUNDEN, (self.places[main],), alternativen=others[:limit])
             chosen = tuple(sorted((self.places[i] for i in idx), key=lambda p: (p.art != ART_ORT, p.name)))
             return Lookup(GEFUNDEN if len(chosen) == 1 else AUSWAHL, chosen[:limit])
         if _DIGITS.search(norm):
@@ -386,7 +415,9 @@ class Gazetteer:
             chosen_idx = [i for i, s in best.items() if s >= max(SCORE_MATCH, top - SCORE_TIE)]
             chosen = tuple(self._sorted(chosen_idx, best))
             return Lookup(GEFUNDEN if len(chosen) == 1 else AUSWAHL, chosen[:limit], korrigiert=True)
-        suggestions = [i for i, s in best.items() if s >= SCORE_SUGGEST]
+        suggestions = [i for i, s in best.items() if s >= SCORE_SUGGEST or (
+            s >= SCORE_SUGGEST_SAME_START and any(n[:1] == norm[:1] for n, o in zip(self._names, self._owner,
+                                                                                    strict=True) if o == i))]
         return Lookup(UNBEKANNT, tuple(self._sorted(suggestions, best))[:8])
 
     def _score(self, norm: str, i: int) -> float:

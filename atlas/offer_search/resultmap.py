@@ -5,6 +5,14 @@ are the background) and no plugin: the "my location" button is a tiny Leaflet co
 (``navigator.geolocation``). It rounds the position to 3 decimals (≈100 m) *in the browser* and fires
 a map click there, so the page receives it exactly like a tap on the map (streamlit-folium's
 ``last_clicked``). Numbered markers are ``DivIcon``s (no image files).
+
+Markers never hide each other: several offers often share one point (an Ortslage), and the search
+point often lies there too. After every zoom a few lines of JavaScript place each numbered icon at the
+nearest free spot on rings around its true position (in screen pixels, rank 1 first, the search point
+fixed) – so all numbers stay readable and tappable at any zoom. Place names come from the gazetteer
+(Gemeinde main places always, other localities from zoom 11) as non-interactive labels in their own
+pane below the markers; overlapping labels are dropped, more important places first. All of it works
+offline. The view fits the search point and the shown offers, at least :data:`MIN_SPAN_DEG` wide.
 """
 
 from __future__ import annotations
@@ -32,8 +40,13 @@ MAP_CSS = """
   line-height:22px;text-align:center;font:700 13px/22px system-ui,sans-serif;box-shadow:0 1px 3px rgba(0,0,0,.5)}
 .of-here{background:#c0392b;border:3px solid #fff;border-radius:50%;width:20px;height:20px;
   box-shadow:0 0 0 2px #c0392b}
-.of-locate a{font-size:20px;line-height:34px;width:34px;height:34px;display:block;text-align:center;
+.of-locate a{font-size:20px;line-height:44px;width:44px;height:44px;display:block;text-align:center;
   background:#fff;color:#111;text-decoration:none}
+.leaflet-bar a,.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}
+.of-label{background:none;border:none}
+.of-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:12px/1.1 system-ui,sans-serif;
+  color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}
+.of-label.of-major span{font-weight:700;font-size:13px;color:#111}
 .leaflet-container{background:#fff}
 .leaflet-control-attribution{font-size:11px;line-height:1.3}
 @media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.2}}
@@ -48,17 +61,54 @@ class _DivMarkers(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this.markers|tojson }}.forEach(function(d) {
-            var icon = L.divIcon({html: d.icon, className: d.cls, iconSize: [d.size, d.size],
-                                  iconAnchor: [d.size / 2, d.size / 2]});
-            var mk = L.marker([d.lat, d.lon], {icon: icon, zIndexOffset: d.z || 0, keyboard: true,
-                                               title: d.title || ''});
-            if (d.popup) { mk.bindPopup(d.popup, {maxWidth: 260}); }
-            if (d.tooltip) { mk.bindTooltip(d.tooltip); }
-            // Screen readers: the marker is a keyboard button and needs a name (axe aria-command-name).
-            if (d.label) { mk.on('add', function () { mk.getElement().setAttribute('aria-label', d.label); }); }
-            mk.addTo({{ this._parent.get_name() }});
-        });
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var items = {{ this.markers|tojson }}.map(function(d) {
+                var icon = L.divIcon({html: d.icon, className: d.cls, iconSize: [d.size, d.size],
+                                      iconAnchor: [d.size / 2, d.size / 2]});
+                var mk = L.marker([d.lat, d.lon], {icon: icon, zIndexOffset: d.z || 0, keyboard: true,
+                                                   title: d.title || ''});
+                if (d.popup) { mk.bindPopup(d.popup, {maxWidth: 260}); }
+                if (d.tooltip) { mk.bindTooltip(d.tooltip); }
+                // Screen readers: the marker is a keyboard button and needs a name (axe aria-command-name).
+                if (d.label) { mk.on('add', function () { mk.getElement().setAttribute('aria-label', d.label); }); }
+                mk.addTo(map);
+                return {mk: mk, d: d};
+            });
+            // Fixed markers (the search point) first, then by rank: each icon takes the free spot nearest
+            // to its true position on rings around it, so no marker hides another at any zoom.
+            items.sort(function(a, b) { return (a.d.fixed ? 0 : 1) - (b.d.fixed ? 0 : 1) || (a.d.rank || 0) - (b.d.rank || 0); });
+            function spread() {
+                var placed = [];
+                items.forEach(function(it) {
+                    var p = map.latLngToLayerPoint([it.d.lat, it.d.lon]), r = it.d.size / 2 + 2, dx = 0, dy = 0;
+                    function free(x, y) {
+                        return placed.every(function(q) { var ex = q.x - x, ey = q.y - y;
+                            return ex * ex + ey * ey >= (q.r + r) * (q.r + r); });
+                    }
+                    if (!it.d.fixed && !free(p.x, p.y)) {
+                        var found = false;
+                        for (var ring = 1; ring < 12 && !found; ring++) {
+                            var rad = ring * 2 * r, steps = 6 * ring;
+                            for (var k = 0; k < steps && !found; k++) {
+                                var a = -Math.PI / 2 + 2 * Math.PI * k / steps;
+                                var x = p.x + rad * Math.cos(a), y = p.y + rad * Math.sin(a);
+                                if (free(x, y)) { dx = x - p.x; dy = y - p.y; found = true; }
+                            }
+                        }
+                    }
+                    placed.push({x: p.x + dx, y: p.y + dy, r: r});
+                    var el = it.mk.getElement();
+                    if (el && el.firstChild) {
+                        el.firstChild.style.transform = 'translate(' + Math.round(dx) + 'px,' + Math.round(dy) + 'px)';
+                        el.setAttribute('data-moved', (dx || dy) ? '1' : '0');
+                    }
+                });
+            }
+            map.on('zoomend viewreset', spread);
+            map.whenReady(function() { setTimeout(spread, 0); });
+            spread();
+        })();
         {% endmacro %}
     """)
 
@@ -110,13 +160,75 @@ class LocateControl(MacroElement):
         self.error = error
 
 
+class PlaceLabels(MacroElement):
+    """Place names as non-interactive labels in a pane below the markers; overlapping ones are dropped."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var pane = map.createPane('ofLabels');
+            pane.style.zIndex = 450; pane.style.pointerEvents = 'none';
+            var layer = L.layerGroup().addTo(map);
+            var items = {{ this.labels|tojson }}.map(function(d) {
+                return {d: d, mk: L.marker([d.lat, d.lon], {pane: 'ofLabels', interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'of-label' + (d.major ? ' of-major' : ''), iconSize: null,
+                                     html: '<span>' + d.name + '</span>'})})};
+            });
+            function declutter() {
+                var z = map.getZoom(), size = map.getSize(), boxes = [];
+                items.forEach(function(it) {
+                    var show = it.d.major || z >= {{ this.min_zoom_minor }};
+                    if (show) {
+                        var p = map.latLngToContainerPoint([it.d.lat, it.d.lon]);
+                        var w = it.d.name.length * (it.d.major ? 7.5 : 6.6) / 2 + 3, h = 9;
+                        var b = [p.x - w, p.y - h, p.x + w, p.y + h];
+                        show = b[2] > 0 && b[3] > 0 && b[0] < size.x && b[1] < size.y && boxes.every(function(q) {
+                            return b[2] < q[0] || b[0] > q[2] || b[3] < q[1] || b[1] > q[3]; });
+                        if (show) { boxes.push(b); }
+                    }
+                    if (show && !layer.hasLayer(it.mk)) { layer.addLayer(it.mk); }
+                    if (!show && layer.hasLayer(it.mk)) { layer.removeLayer(it.mk); }
+                });
+            }
+            map.on('zoomend moveend', declutter);
+            map.whenReady(function() { setTimeout(declutter, 0); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: Sequence[dict], min_zoom_minor: int = 11):
+        super().__init__()
+        self._name = "OfPlaceLabels"
+        self.labels = list(labels)
+        self.min_zoom_minor = int(min_zoom_minor)
+
+
+#: Smallest extent of the result view in degrees (about 3.3 km north–south), so that a search whose
+#: offers all lie at the searched place does not zoom into an empty white area.
+MIN_SPAN_DEG = 0.03
+
+
+def place_labels(gazetteer: object) -> list[dict]:
+    """Labels for the map from the gazetteer: every locality and Gemeinde, most important first
+    (Gemeinde main places by population are ``major``: always shown), names HTML-escaped."""
+    out = []
+    for i, place in enumerate(gazetteer.places):  # type: ignore[attr-defined]
+        lon, lat = place.lonlat
+        weight = gazetteer.weight(i)  # type: ignore[attr-defined]
+        out.append({"lat": round(lat, 5), "lon": round(lon, 5), "name": html.escape(place.name),
+                    "major": bool(weight > 0 or place.art == "gemeinde"), "w": weight})
+    out.sort(key=lambda d: (not d["major"], -d["w"], d["name"]))
+    return [{k: v for k, v in d.items() if k != "w"} for d in out]
+
+
 def _latlon(x: float, y: float) -> tuple[float, float]:
     lon, lat = _TO_MAP.transform(x, y)
     return round(float(lat), 6), round(float(lon), 6)
 
 
 def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t: Texts,
-                     attributions: Sequence[str]) -> folium.Map:
+                     attributions: Sequence[str], labels: Sequence[dict] = ()) -> folium.Map:
     """The map of one search (pure; the page draws it with st_folium)."""
     south, west, north, east = base.bounds
     m = offline_map(base.bounds, zoom_start=9, max_zoom=17, css=MAP_CSS, css_name="of_css")
@@ -149,20 +261,25 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
                  f"{html.escape(t.km(hit.weg_m))}</div>")
         markers.append({"lat": lat, "lon": lon, "icon": f'<div class="of-num">{hit.rang}</div>', "size": 26,
                         "cls": "of-offer", "popup": popup, "tooltip": html.escape(f"{hit.rang}. {o['name']}"),
-                        "label": f"{hit.rang}. {o['name']}, {t.km(hit.weg_m)}"})
+                        "rank": hit.rang, "label": f"{hit.rang}. {o['name']}, {t.km(hit.weg_m)}"})
     if place is not None:
         lat, lon = _latlon(place.x, place.y)
         points.append((lat, lon))
         markers.append({"lat": lat, "lon": lon, "icon": '<div class="of-here"></div>', "size": 20, "cls": "of-place",
                         "popup": "", "tooltip": html.escape(f"{t('karte_suchort')}: {place.name}"), "z": 1000,
-                        "label": f"{t('karte_suchort')}: {place.name}"})
+                        "fixed": True, "label": f"{t('karte_suchort')}: {place.name}"})
+    if labels:
+        PlaceLabels(labels).add_to(m)
     _DivMarkers(markers).add_to(m)
     if points:
         lats = [p[0] for p in points]
         lons = [p[1] for p in points]
+        mid_lat, mid_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        half_lat = max((max(lats) - min(lats)) / 2, MIN_SPAN_DEG / 2)
+        half_lon = max((max(lons) - min(lons)) / 2, MIN_SPAN_DEG * 1.6 / 2)
         # Keep markers clear of the zoom/locate buttons (top left) and the attribution (bottom).
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding_top_left=(50, 30),
-                     padding_bottom_right=(30, 90), max_zoom=14)
+        m.fit_bounds([[mid_lat - half_lat, mid_lon - half_lon], [mid_lat + half_lat, mid_lon + half_lon]],
+                     padding_top_left=(60, 40), padding_bottom_right=(40, 90), max_zoom=14)
     else:
         m.fit_bounds([[south, west], [north, east]])
     LocateControl(t("standort_knopf"), t("standort_fehler")).add_to(m)

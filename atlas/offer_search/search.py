@@ -115,7 +115,8 @@ class SearchResult:
     tag: date
     params: Verkehrsparameter
     ausgeblendet_stufenfrei_unbekannt: int = 0
-    ausgeblendet_zeiten_unbekannt: int = 0
+    zeiten_unbekannt: int = 0        # "open today" asked: offers with unknown hours, listed after the open ones
+    heute_offen: int = 0             # "open today" asked: offers known to be open today
     ohne_lage: tuple[Offer, ...] = field(default_factory=tuple)
 
 
@@ -243,7 +244,9 @@ def search(index: OfferIndex, x: float, y: float, filt: Filter = Filter(), day: 
     """The *limit* nearest offers to (x, y) (EPSG:25832) that pass *filt*, nearest first.
 
     Ties (offers at the same Ortslage) are ordered by location precision (Ortslage before Gemeinde
-    centre), then by name. "Open today" uses *day* (default: today).
+    centre), then by name. "Open today" uses *day* (default: today) and never hides an offer whose hours
+    are unknown: those follow the offers known to be open (nearest first within each group) and are
+    counted in :attr:`SearchResult.zeiten_unbekannt`; only offers known to be closed are dropped.
     """
     day = day or date.today()
     keep = index.mask(filt)
@@ -260,13 +263,18 @@ def search(index: OfferIndex, x: float, y: float, filt: Filter = Filter(), day: 
             statuses[text] = status_on(text, day)
         return statuses[text]
 
-    hidden_hours = 0
+    unknown_hours = open_today = 0
+    group = np.zeros(len(rows), dtype=int)
     if filt.nur_heute_offen and len(rows):
         arts = np.array([status(int(i)).art for i in rows], dtype=object)
-        hidden_hours = int((arts == UNBEKANNT).sum())
-        rows = rows[arts == OFFEN]
+        keep_rows = (arts == OFFEN) | (arts == UNBEKANNT)
+        unknown_hours = int((arts == UNBEKANNT).sum())
+        open_today = int((arts == OFFEN).sum())
+        group = (arts[keep_rows] == UNBEKANNT).astype(int)
+        rows = rows[keep_rows]
     d = np.hypot(index.xy[rows, 0] - x, index.xy[rows, 1] - y) if len(rows) else np.empty(0)
-    order = np.lexsort((index.names[rows], index.precise[rows], np.round(d, 1))) if len(rows) else np.empty(0, int)
+    order = np.lexsort((index.names[rows], index.precise[rows], np.round(d, 1), group)) if len(rows) \
+        else np.empty(0, int)
     top = order[: max(int(limit), 0)]
     hits = []
     for rank, j in enumerate(top, start=1):
@@ -276,7 +284,8 @@ def search(index: OfferIndex, x: float, y: float, filt: Filter = Filter(), day: 
         hits.append(Hit(offer=index.offers[i], rang=rank, luftlinie_m=luft, weg_m=weg,
                         minuten={m: float(v) for m, v in travel_minutes(weg, params).items()}, heute=status(i)))
     return SearchResult(hits=tuple(hits), passend=int(len(rows)), tag=day, params=params,
-                        ausgeblendet_stufenfrei_unbekannt=hidden_access, ausgeblendet_zeiten_unbekannt=hidden_hours,
+                        ausgeblendet_stufenfrei_unbekannt=hidden_access, zeiten_unbekannt=unknown_hours,
+                        heute_offen=open_today,
                         ohne_lage=index.matches_unplaced(filt))
 
 

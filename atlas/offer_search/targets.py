@@ -51,6 +51,7 @@ class Thema:
     handlungsfelder: tuple[str, ...]
     kategorien: tuple[str, ...]
     hinweis: Mapping[str, str] | None = None
+    woerter: tuple[str, ...] = ()  # search words (synonyms) that name this topic, see atlas.offer_search.intent
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def load_themen(path: Path = THEMEN_FILE) -> tuple[Thema, ...]:
     known_fields = {h.label for h in load_handlungsfelder()}
     seen_ids: set[str] = set()
     owner: dict[str, str] = {}
+    word_owner: dict[str, str] = {}
     themen: list[Thema] = []
     for i, entry in enumerate(entries, start=1):
         where = f"{path.name}, Thema {i}"
@@ -136,10 +138,16 @@ def load_themen(path: Path = THEMEN_FILE) -> tuple[Thema, ...]:
                 raise CatalogueError(f"{where}, Feld 'kategorien': '{k}' steht schon bei Thema '{owner[k]}'.")
             owner[k] = tid
         hinweis = entry.get("hinweis")
+        woerter = _str_list(entry.get("woerter"), f"{where}, Feld 'woerter'")
+        for w in woerter:
+            if w.casefold() in word_owner and word_owner[w.casefold()] != tid:
+                raise CatalogueError(f"{where}, Feld 'woerter': '{w}' steht schon bei Thema '{word_owner[w.casefold()]}'.")
+            word_owner[w.casefold()] = tid
         themen.append(Thema(
             id=tid, label=bilingual(entry.get("label"), f"{where}, Feld 'label'"), handlungsfelder=fields,
             kategorien=kategorien,
             hinweis=bilingual(hinweis, f"{where}, Feld 'hinweis'") if hinweis is not None else None,
+            woerter=woerter,
         ))
     return tuple(themen)
 
