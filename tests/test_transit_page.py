@@ -82,3 +82,35 @@ def test_erreichbarkeit_offers_bus_und_bahn_only_with_a_feed(built, monkeypatch:
                    for c in at.sidebar.caption)
         assert any(i.value.startswith("**Verfahren: Fahrplan**") for i in at.info)
         assert at.selectbox(key="erreichbarkeit_pt_tag").value == 1  # Tuesday
+
+
+def test_catchment_tab_and_new_stop_by_click(built, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stop layer of the REAL build: key figures and the Gemeinde table; a map click far from every stop
+    (the most populous cell beyond, taken from the same data) adds a new stop and the figure shows a change."""
+    from atlas.accessibility import county as cty
+    from atlas.accessibility.stop_catchment import catchment, load_catchment
+    from atlas.atlasdata import load_atlas
+
+    data = load_atlas(built.gpkg.parent)
+    origins = cty.county_origins(data)
+    base = catchment(origins, tv.stops_of(data), load_catchment())
+    beyond = base.zellen()["einwohner_ausserhalb"].to_numpy()
+    lon, lat = cty.lonlat_from_xy(origins.xy[[int(beyond.argmax())]])[0]
+    click = {"last_clicked": None}
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    monkeypatch.delenv("ATLAS_GTFS", raising=False)
+    with mock.patch("streamlit_folium.st_folium", side_effect=lambda *a, **k: dict(click)):
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        metric = next(m for m in at.metric if m.label == "Einwohner ohne Haltestelle in Gehweite")
+        assert metric.value == f"{beyond.sum():,.0f}".replace(",", ".")
+        assert len(at.dataframe) == 1
+        click["last_clicked"] = {"lat": float(lat), "lng": float(lon)}
+        at.run()
+        click["last_clicked"] = {"lat": float(lat), "lng": float(lon)}
+        at.run()
+        assert not at.exception, at.exception
+        metric = next(m for m in at.metric if m.label == "Einwohner ohne Haltestelle in Gehweite")
+        assert metric.delta is not None and metric.delta.startswith("-")

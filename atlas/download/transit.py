@@ -41,7 +41,7 @@ QUELLEN: tuple[Bezugsquelle, ...] = (
         "Haltestellen (Register)", "DB InfraGO AG über das npm-Paket db-hafas-stations 2.0.0 (full.ndjson)",
         "https://registry.npmjs.org/db-hafas-stations/-/db-hafas-stations-2.0.0.tgz", True,
         "CC BY 4.0 (DB InfraGO) und ODbL (OpenStreetMap), laut license-data.md des Pakets",
-        "Quelle der Haltestellen-Ebene des Atlas (PROVENANCE §11); Umwandlung in die Quelldatei: noch von Hand."),
+        "Quelle der Haltestellen-Ebene des Atlas (PROVENANCE §11); `atlas download` lädt und wandelt es um."),
     Bezugsquelle(
         "Haltestellen (amtlich)", "DELFI e. V.: Zentrales Haltestellenverzeichnis (zHV) mit DHID",
         "https://www.delfi.de", False, "nicht geprüft",
