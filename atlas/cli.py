@@ -55,14 +55,27 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _study_area_bbox(data: str | None) -> list[float]:
+    """Kreis + 15 km of the built atlas, in degrees – the area a downloaded feed is cut to."""
+    from atlas.accessibility.county import county_bbox_wgs84
+    from atlas.atlasdata import load_atlas
+
+    try:
+        return county_bbox_wgs84(load_atlas(data))
+    except AtlasError as exc:
+        raise AtlasError(f"Für den Zuschnitt des Fahrplans fehlt das Gebiet: {exc} Alternativ --bbox angeben.") from exc
+
+
 def _cmd_fahrplan(args: argparse.Namespace) -> int:
     from atlas.download.transit import download_gtfs, quellen_text
 
     if args.quellen or not args.dest:
         print(quellen_text())
         return 0
-    path = download_gtfs(args.dest, args.variante)
-    print(f"Fahrplan gespeichert: {path}\nJetzt ATLAS_GTFS={path} setzen.")
+    bbox = [float(v) for v in args.bbox.split(",")] if args.bbox else _study_area_bbox(args.data)
+    path = download_gtfs(args.dest, args.variante, bbox=bbox, aus_datei=args.aus_datei)
+    print(f"Fahrplan gespeichert (Gebiet {', '.join(f'{v:.3f}' for v in bbox)}): {path}\n"
+          f"Jetzt ATLAS_GTFS={path} setzen.")
     return 0
 
 
@@ -91,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     p_fp.add_argument("--quellen", action="store_true", help="Bezugsquellen anzeigen (ohne Internet)")
     p_fp.add_argument("--dest", help="Zielordner für den Fahrplan (GTFS-ZIP von gtfs.de)")
     p_fp.add_argument("--variante", default="nv", help="nv (Nahverkehr), rv (Regionalzüge), fv (Fernverkehr), alle")
+    p_fp.add_argument("--bbox", help="Gebiet min_lon,min_lat,max_lon,max_lat (Standard: Kreis + 15 km des Builds)")
+    p_fp.add_argument("--data", help="Ordner der aufbereiteten Daten (für das Gebiet)")
+    p_fp.add_argument("--aus-datei", metavar="PFAD", help="GTFS-ZIP von Hand geladen (z. B. Mobilithek): nur zuschneiden")
     p_fp.set_defaults(func=_cmd_fahrplan)
     from atlas.register.cli import add_commands as add_register_commands
 

@@ -9,12 +9,14 @@ rail, ``fv_free`` long-distance rail, ``free`` everything. A download is checked
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.download.http import fetch_to_file
 from atlas.errors import SourceError
 from atlas.transit import GtfsError, read_feed
+from atlas.transit.clip import clip_feed
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,12 @@ def quellen_text() -> str:
     return "\n".join(lines)
 
 
-def download_gtfs(dest: str | Path, variante: str = "nv") -> Path:
-    """Fetch the gtfs.de feed *variante* into ``DEST/fahrplan_gtfs_<variante>.zip`` and check it;
-    the previous file stays if the download or the check fails.
+def download_gtfs(dest: str | Path, variante: str = "nv", *, bbox: Sequence[float] | None = None,
+                  aus_datei: str | Path | None = None) -> Path:
+    """Fetch the gtfs.de feed *variante* (or take the local feed *aus_datei*), cut it to *bbox*
+    (``[min_lon, min_lat, max_lon, max_lat]``, :func:`atlas.transit.clip.clip_feed`) and write it to
+    ``DEST/fahrplan_gtfs_<variante>.zip``; the previous file stays if anything fails. Without *bbox*
+    the whole feed is only checked (fine for a county's own feed, far too large for all Germany).
 
     Raises
     ------
@@ -93,12 +98,23 @@ def download_gtfs(dest: str | Path, variante: str = "nv") -> Path:
     folder = Path(dest)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"fahrplan_gtfs_{variante}.zip"
-    part = target.with_name(target.name + ".part")
-    fetch_to_file(GTFS_VARIANTEN[variante], part, titel=f"Fahrplan gtfs.de ({variante})")
+    raw = folder / f"fahrplan_gtfs_{variante}.zip.download"
     try:
-        read_feed(part)
-    except GtfsError as exc:
-        part.unlink(missing_ok=True)
-        raise SourceError(f"Der geladene Fahrplan ist nicht verwendbar: {exc}") from exc
-    part.replace(target)
+        if aus_datei is not None:
+            raw = Path(aus_datei)
+        else:
+            fetch_to_file(GTFS_VARIANTEN[variante], raw, titel=f"Fahrplan gtfs.de ({variante})")
+        try:
+            if bbox is not None:
+                clip_feed(raw, target, bbox)
+            else:
+                read_feed(raw)
+                part = target.with_name(target.name + ".part")
+                part.write_bytes(raw.read_bytes())
+                part.replace(target)
+        except GtfsError as exc:
+            raise SourceError(f"Der Fahrplan ist nicht verwendbar: {exc}") from exc
+    finally:
+        if aus_datei is None:
+            raw.unlink(missing_ok=True)
     return target
