@@ -43,6 +43,27 @@ def _read(zf: zipfile.ZipFile, members: dict[str, str], name: str) -> pd.DataFra
         return pd.read_csv(io.TextIOWrapper(fh, encoding="utf-8-sig"), dtype=str, keep_default_na=False)
 
 
+def _other_tables(zf: zipfile.ZipFile, members: dict[str, str], tables: dict[str, pd.DataFrame],
+                  keep_trips: set[str], used_stops: set[str]) -> None:
+    """Add routes, calendars, frequencies, transfers, agency and feed_info reduced to the kept trips."""
+    trips = tables["trips.txt"]
+    services = set(trips["service_id"])
+    for name in _KEEP:
+        if name in tables or name not in members:
+            continue
+        frame = _read(zf, members, name)
+        assert frame is not None
+        if name == "routes.txt":
+            frame = frame[frame["route_id"].isin(set(trips["route_id"]))]
+        elif name in ("calendar.txt", "calendar_dates.txt"):
+            frame = frame[frame["service_id"].isin(services)]
+        elif name == "frequencies.txt":
+            frame = frame[frame["trip_id"].isin(keep_trips)]
+        elif name == "transfers.txt" and {"from_stop_id", "to_stop_id"} <= set(frame.columns):
+            frame = frame[frame["from_stop_id"].isin(used_stops) & frame["to_stop_id"].isin(used_stops)]
+        tables[name] = frame
+
+
 def clip_feed(source: str | Path, target: str | Path, bbox: Sequence[float], *, chunk_rows: int = CHUNK_ROWS) -> Path:
     """Write the part of feed *source* inside *bbox* (``[min_lon, min_lat, max_lon, max_lat]``) to *target*.
 
@@ -97,23 +118,8 @@ def clip_feed(source: str | Path, target: str | Path, bbox: Sequence[float], *, 
         }
         trips = _read(zf, members, "trips.txt")
         assert trips is not None
-        trips = trips[trips["trip_id"].isin(keep_trips)]
-        tables["trips.txt"] = trips
-        services = set(trips["service_id"])
-        for name in _KEEP:
-            if name in tables or name not in members:
-                continue
-            frame = _read(zf, members, name)
-            assert frame is not None
-            if name == "routes.txt":
-                frame = frame[frame["route_id"].isin(set(trips["route_id"]))]
-            elif name in ("calendar.txt", "calendar_dates.txt"):
-                frame = frame[frame["service_id"].isin(services)]
-            elif name == "frequencies.txt":
-                frame = frame[frame["trip_id"].isin(keep_trips)]
-            elif name == "transfers.txt" and {"from_stop_id", "to_stop_id"} <= set(frame.columns):
-                frame = frame[frame["from_stop_id"].isin(used_stops) & frame["to_stop_id"].isin(used_stops)]
-            tables[name] = frame
+        tables["trips.txt"] = trips[trips["trip_id"].isin(keep_trips)]
+        _other_tables(zf, members, tables, keep_trips, used_stops)
     part = target.with_name(target.name + ".part")
     with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as out:
         for name, frame in tables.items():
