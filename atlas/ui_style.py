@@ -47,7 +47,6 @@ summary:focus-visible, [role="button"]:focus-visible, [role="tab"]:focus-visible
 [data-baseweb="textarea"]:focus-within {{
   outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 1px;
 }}
-#{MAIN_ID}:focus {{ outline: none; }}
 /* WCAG 2.4.1: skip link, visible when focused */
 #{SKIP_LINK_ID} {{
   position: fixed; left: 0.5rem; top: -4rem; z-index: 1000100; padding: 0.6rem 1rem;
@@ -55,6 +54,8 @@ summary:focus-visible, [role="button"]:focus-visible, [role="tab"]:focus-visible
   border-radius: 0.3rem; text-decoration: underline;
 }}
 #{SKIP_LINK_ID}:focus {{ top: 0.5rem; }}
+/* Streamlit's own skip link says "Skip to main content" in English on a German page: ours replaces it */
+[data-testid="stSkipToContent"] {{ display: none !important; }}
 /* the app's own navigation (app.py): group headings */
 .atlas-nav-group {{ font-weight: 700; font-size: 0.95rem; margin: 0.8rem 0 0.1rem 0; color: {TEXT_COLOUR}; }}
 </style>
@@ -69,8 +70,10 @@ def page_language(lang: str) -> str:
 def page_script(lang: str = "de") -> str:
     """A ``<script>`` that sets ``<html lang>`` and puts the skip link first into the page.
 
-    The skip link is inserted once before Streamlit's root element (React does not manage it) and
-    moves the focus to the main content area, which gets ``id="inhalt"`` and ``tabindex="-1"``.
+    No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
+    before Streamlit's root element (React does not manage it; Streamlit's own English one is hidden) and
+    moves the focus to the main content area (Streamlit's ``<main id="stMain">``; an element without id
+    gets ``id="inhalt"`` and ``tabindex="-1"``).
     """
     code = page_language(lang)
     text = json.dumps(SKIP_LINK_TEXT[code])
@@ -79,7 +82,7 @@ def page_script(lang: str = "de") -> str:
   const doc = document;
   doc.documentElement.lang = {json.dumps(code)};
   function main() {{
-    const el = doc.querySelector('[data-testid="stMain"]') || doc.querySelector('section.main') || doc.querySelector('main');
+    const el = doc.querySelector('[data-testid="stMain"]') || doc.querySelector('main') || doc.querySelector('section.main');
     if (el && !el.id) {{ el.id = {json.dumps(MAIN_ID)}; }}
     if (el && !el.hasAttribute('tabindex')) {{ el.setAttribute('tabindex', '-1'); }}
     return el;
@@ -89,7 +92,8 @@ def page_script(lang: str = "de") -> str:
   if (!link) {{
     link = doc.createElement('a');
     link.id = {json.dumps(SKIP_LINK_ID)};
-    link.href = '#' + {json.dumps(MAIN_ID)};
+    const target = main();
+    link.href = '#' + ((target && target.id) || {json.dumps(MAIN_ID)});
     link.addEventListener('click', function (event) {{
       const target = main();
       if (!target) {{ return; }}

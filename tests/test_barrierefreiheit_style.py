@@ -41,3 +41,10 @@ def test_css_keeps_captions_opaque_and_focus_visible():
     assert re.search(r"stCaptionContainer.*opacity: 1", ui_style.APP_CSS, re.S)
     assert ":focus-visible" in ui_style.APP_CSS and ui_style.FOCUS_COLOUR in ui_style.APP_CSS
     assert f"#{ui_style.SKIP_LINK_ID}:focus" in ui_style.APP_CSS
+
+
+def test_page_script_survives_being_joined_into_one_line():
+    """Streamlit may put the script on one line: a ``//`` comment would then swallow the rest."""
+    script = ui_style.page_script("de")
+    body = script.split("<script>", 1)[1].split("</script>", 1)[0]
+    assert "//" not in body.replace("'#'", "")

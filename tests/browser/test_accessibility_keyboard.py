@@ -1,0 +1,161 @@
+"""Keyboard-only paths through the four main tasks (issue 15, WCAG 2.1.1, 2.4.1, 2.4.7).
+
+No mouse: every step is a key press (Tab, Enter, arrows, typing). At each element the path stops on,
+the focus must be visible (an outline of at least 2 px on the element or its widget). Expected values
+come from the built data through the atlas functions, never from today's counts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from atlas.council.slides import load_named_deck
+from atlas.display import format_number
+from atlas.indicator_choice import indicator_option_label, map_indicators
+from atlas.offer_search import GEFUNDEN, Filter, gazetteer_from_atlas, index_from_atlas, search
+
+pytestmark = pytest.mark.browser
+
+FOCUS_VISIBLE = """() => {
+  let el = document.activeElement;
+  for (let i = 0; el && i < 5; el = el.parentElement, i++) {
+    const s = getComputedStyle(el);
+    if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) { return true; }
+  }
+  return false;
+}"""
+
+
+def tab_to(page, predicate: str, *, key: str = "Tab", limit: int = 150) -> None:
+    """Press *key* until ``document.activeElement`` (as ``el``) satisfies the JS *predicate*."""
+    check = f"() => {{ const el = document.activeElement; return !!(el && ({predicate})); }}"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(check):
+            assert page.evaluate(FOCUS_VISIBLE), f"Fokus nicht sichtbar auf {predicate}"
+            return
+    raise AssertionError(f"Mit {limit}× {key} nicht erreicht: {predicate}")
+
+
+def skip_to_main(page) -> None:
+    """The first Tab lands on the visible skip link; Enter moves the focus into the main content."""
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "atlas-skip-link"
+    assert page.evaluate(FOCUS_VISIBLE)
+    assert page.locator("#atlas-skip-link").bounding_box()["y"] >= 0  # moved into view when focused
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'MAIN'", timeout=5_000)
+
+
+def _place_with_phone_first(atlas_data):
+    """A Gemeinde name the gazetteer finds directly whose nearest offer has a phone number."""
+    gaz, index = gazetteer_from_atlas(atlas_data), index_from_atlas(atlas_data)
+    for name in sorted(atlas_data.gemeinden["name"].astype(str)):
+        lookup = gaz.lookup(name)
+        if lookup.status != GEFUNDEN:
+            continue
+        hits = search(index, lookup.place.x, lookup.place.y, Filter(), day=date.today(), limit=10).hits
+        if hits and str(hits[0].offer["telefon"] or "").strip():
+            return name, hits[0].offer
+    pytest.fail("Keine Gemeinde, deren nächstes Angebot eine Telefonnummer hat")
+
+
+def test_family_search_and_first_phone_number_with_the_keyboard(app_url, desktop_page, atlas_data):
+    place, offer = _place_with_phone_first(atlas_data)
+    page = desktop_page.page
+    page.goto(f"{app_url}/angebote-finden")
+    desktop_page.wait_for_app(timeout=60_000)
+    skip_to_main(page)
+    tab_to(page, "el.getAttribute('aria-label') === 'Ort, Ortsteil, Gemeinde oder Postleitzahl'")
+    page.keyboard.type(place)
+    page.keyboard.press("Enter")
+    page.locator("[data-testid='stMain']").get_by_text("Angebote in der Nähe von", exact=False).first.wait_for(
+        timeout=60_000)
+    desktop_page.wait_for_app(timeout=60_000)
+    tab_to(page, "el.tagName === 'A' && el.getAttribute('href').startsWith('tel:')", limit=250)
+    phone = page.evaluate("document.activeElement.innerText").strip()
+    assert phone == str(offer["telefon"]).strip()
+    card = page.locator("[data-testid='stMain'] a[href^='tel:']").first.locator(
+        "xpath=ancestor::div[contains(@class,'of-card')][1]")
+    assert offer["name"] in card.inner_text()
+
+
+def test_indicator_and_a_gemeinde_value_with_the_keyboard(app_url, desktop_page, atlas_data):
+    gem = atlas_data.gemeinden
+    indicator = next(i for i in map_indicators(gem.columns) if i.id == "einwohner")
+    row = gem.sort_values("name").iloc[0]
+    unit = indicator.einheit if indicator.einheit_geprueft else ""
+    expected = f"{format_number(float(row[indicator.id]))} {unit}".strip()
+    page = desktop_page.page
+    page.goto(f"{app_url}/indikatoren")
+    desktop_page.wait_for_app(timeout=60_000)
+    skip_to_main(page)
+    tab_to(page, "el.getAttribute('aria-label') === 'Indikator'")
+    page.keyboard.type(indicator.label)
+    page.keyboard.press("Enter")
+    desktop_page.wait_for_app(timeout=60_000)
+    main = page.locator("[data-testid='stMain']")
+    # The map's text alternative: the sentence, then the ranked table behind a keyboard-operable summary.
+    main.get_by_text(f"{indicator.label}: Höchster Wert: ").first.wait_for(timeout=30_000)
+    assert page.get_by_label("Indikator", exact=True).input_value() == indicator_option_label(indicator) or \
+        "indikator=einwohner" in page.url
+    tab_to(page, "el.tagName === 'SUMMARY' && el.innerText.includes('Karte als Text')", limit=250)
+    page.keyboard.press("Enter")
+    table_row = main.locator("table tr", has_text=str(row["name"])).first
+    table_row.wait_for(timeout=10_000)
+    assert expected in table_row.inner_text()
+
+
+def test_sitzungsmodus_step_through_with_the_keyboard(app_url, desktop_page):
+    deck = load_named_deck("beispiel")
+    page = desktop_page.page
+    page.goto(f"{app_url}/sitzung")
+    desktop_page.wait_for_app(timeout=60_000)
+    skip_to_main(page)
+    tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('(beispiel.yaml)')")
+    page.keyboard.press("Enter")
+    title = page.locator("[data-testid='atlas-slide-title']")
+    title.wait_for(timeout=60_000)
+    page.get_by_text(f"Folie 1 von {len(deck)}").wait_for(timeout=60_000)
+    sentences = []
+    for nr in range(1, len(deck) + 1):
+        if nr > 1:
+            page.keyboard.press("ArrowRight")
+        page.get_by_text(f"Folie {nr} von {len(deck)}").wait_for(timeout=60_000)
+        desktop_page.wait_for_app(timeout=60_000)
+        sentences.append(page.locator("[data-testid='stMain']").get_by_text(
+            re.compile(r"(Höchster Wert|Für keine Gemeinde)")).first.inner_text())
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text(f"Folie {len(deck) - 1} von {len(deck)}").wait_for(timeout=60_000)
+    assert all(sentences)
+
+
+def _people_beyond(page, wrapper) -> int:
+    wrapper.wait_for_app(timeout=120_000)
+    metric = page.locator("[data-testid='stMetric']", has_text="Einwohner jenseits des Standards").first
+    metric.wait_for(timeout=120_000)
+    value = metric.locator("[data-testid='stMetricValue']").inner_text()
+    return int(value.replace(".", "").strip())
+
+
+def test_standard_and_people_beyond_it_with_the_keyboard(app_url, desktop_page):
+    page = desktop_page.page
+    page.goto(f"{app_url}/erreichbarkeit?kategorie=Grundschule")
+    label = "Standard: jenseits ab / über"
+    results = {}
+    for threshold in ("1", "20"):
+        desktop_page.wait_for_app(timeout=120_000)
+        if page.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label')") != label:
+            tab_to(page, f"el.getAttribute('aria-label') === {label!r}", limit=200)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(threshold)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        desktop_page.wait_for_app(timeout=120_000)
+        assert page.get_by_label(label, exact=True).input_value() in (threshold, f"{threshold}.00", f"{threshold}.0")
+        results[threshold] = _people_beyond(page, desktop_page)
+    # A wider standard leaves nobody more beyond it, and 1 vs 20 (km or minutes) must make a difference.
+    assert results["20"] < results["1"]
