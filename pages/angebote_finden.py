@@ -8,6 +8,8 @@ Privacy: the searched place is neither logged nor stored; the PDF is built in me
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -156,10 +158,9 @@ with list_col:
         for offer in result.ohne_lage:
             st.container(border=True).markdown(unplaced_html(offer, index.themen, t), unsafe_allow_html=True)
     # After "Suchen", a map tap, a place choice or opening a shared link: bring the results into view.
-    scroll_now = st.session_state.pop("of_scroll", False) or submitted or first_run
-    if scroll_now and (place is not None or rv.dead_end is not None):
-        st.session_state["of_scroll_n"] = st.session_state.get("of_scroll_n", 0) + 1
-        st.html(vm.scroll_script(st.session_state["of_scroll_n"]), unsafe_allow_javascript=True)
+    if (st.session_state.pop("of_scroll", False) or submitted or first_run) and (place or rv.dead_end):
+        st.session_state["of_scroll_n"] = n = st.session_state.get("of_scroll_n", 0) + 1
+        st.html(vm.scroll_script(n), unsafe_allow_javascript=True)
 
 with map_col:
     fmap = build_result_map(base, place, result.hits if result else (), t, sources, labels)
@@ -177,18 +178,16 @@ if result is not None:
     st.info(t("register_hinweis"))
     if lang == "en":
         st.caption(t("hinweis_englisch"))
-
-    # -------------------------------------------------------------------------- share and print
-    st.subheader(t("teilen_titel"))
+    st.subheader(t("teilen_titel"))  # ------------------------------------------ share and print
     st.write(t("teilen_text"))
-    ex = vm.exports(state, pv.label, rv, index, t, sources, group_labels,
-                    datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M"))
-    st.code(f"{(st.context.url or '').split('?')[0]}?{ex.query}", language=None, wrap_lines=True)
+    st.code(f"{(st.context.url or '').split('?')[0]}?{urlencode(state.to_query())}", language=None, wrap_lines=True)
+    args = (state, pv.label, rv, index, t, sources, group_labels,
+            datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M"))
     col_pdf, col_html = st.columns(2)
-    col_pdf.download_button(t("pdf"), data=ex.pdf, file_name="angebote-in-meiner-naehe.pdf", mime="application/pdf",
-                            width="stretch", key="of_pdf")
-    col_html.download_button(t("druckliste"), data=ex.html, file_name="angebote-in-meiner-naehe.html",
-                             mime="text/html", width="stretch", key="of_html")
+    col_pdf.download_button(t("pdf"), data=partial(vm.export_file, "pdf", *args), file_name="angebote-in-meiner-naehe.pdf",
+                            mime="application/pdf", width="stretch", key="of_pdf")
+    col_html.download_button(t("druckliste"), data=partial(vm.export_file, "html", *args),
+                             file_name="angebote-in-meiner-naehe.html", mime="text/html", width="stretch", key="of_html")
 
 if unmapped := unmapped_kategorien({o["kategorie"] for o in index.offers}, index.themen):
     st.caption(t("unbekannte_kategorien", kat=", ".join(unmapped)))

@@ -255,20 +255,13 @@ def clicked_point(out: object) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class Exports:
-    """The share link's query and the two downloads of one search."""
+def export_file(kind: str, state: SearchState, place_label: str, view: ResultView, index: OfferIndex, t: Texts,
+                sources: Sequence[str], group_labels: dict, now_text: str) -> bytes | str:
+    """The PDF (``kind="pdf"``, reportlab) or the printable HTML (``"html"``) of the results of *view*.
 
-    query: str
-    pdf: bytes
-    html: str
-
-
-def exports(state: SearchState, place_label: str, view: ResultView, index: OfferIndex, t: Texts,
-            sources: Sequence[str], group_labels: dict, now_text: str) -> Exports:
-    """Share query, PDF (reportlab) and printable HTML for the results of *view*."""
-    from urllib.parse import urlencode
-
+    The page hands this to ``st.download_button`` as a callable, so a file is only built when it is
+    downloaded – not on every rerun (about 0.3 s for the PDF on a small machine).
+    """
     from atlas.offer_search.cards import filter_summary, print_html
     from atlas.offer_search.printout import build_pdf
 
@@ -278,11 +271,11 @@ def exports(state: SearchState, place_label: str, view: ResultView, index: Offer
     summary = filter_summary(state.themen, state.gruppen, index.themen, group_labels, extra, t)
     created = t("erstellt", datum=now_text)
     title = f"{t('titel')} – {place_label}"
-    pdf = build_pdf(title, place_label, summary, view.method, result.hits, result.ohne_lage, index.themen, t,
-                    created, sources, t("datenschutz"), result.params)
-    page = print_html(title, place_label, summary, view.method, result.hits, result.ohne_lage, index.themen, t,
+    if kind == "pdf":
+        return build_pdf(title, place_label, summary, view.method, result.hits, result.ohne_lage, index.themen, t,
+                         created, sources, t("datenschutz"), result.params)
+    return print_html(title, place_label, summary, view.method, result.hits, result.ohne_lage, index.themen, t,
                       created, sources, t("datenschutz"))
-    return Exports(urlencode(state.to_query()), pdf, page)
 
 
 def dead_end_sections(de: DeadEnd, t: Texts) -> list[tuple[str, list[str]]]:
