@@ -23,6 +23,7 @@ from atlas.choropleth import format_number
 from atlas.council.profile_stops import facts_rows
 from atlas.council.profile import Profil
 from atlas.indicators import load_handlungsfelder
+from atlas.pdf_tags import build_accessible, pdf_language
 
 PAGE_MARGIN = 1.4 * cm
 _styles = getSampleStyleSheet()
@@ -78,7 +79,8 @@ def profile_pdf(profil: Profil, map_png: bytes | None = None, *, stand: str | No
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
                             topMargin=PAGE_MARGIN, bottomMargin=PAGE_MARGIN,
                             title=f"Sozialraumprofil {profil.name}", author="Standortatlas",
-                            subject=f"Sozialraumprofil der Gemeinde {profil.name} ({profil.kreis_name})")
+                            subject=f"Sozialraumprofil der Gemeinde {profil.name} ({profil.kreis_name})",
+                            lang=pdf_language("de"))
     width = A4[0] - 2 * PAGE_MARGIN
     story: list = [
         _p(f"Sozialraumprofil {profil.name}", H1),
@@ -169,5 +171,5 @@ def profile_pdf(profil: Profil, map_png: bytes | None = None, *, stand: str | No
         canvas.drawRightString(A4[0] - PAGE_MARGIN, 0.8 * cm, f"Seite {doc_.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_accessible(doc, story, footer)  # title shown, /Lang, footer after the body (reading order)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from atlas.offer_search.cards import address_text, approx_text, distance_text, t
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit, Offer
 from atlas.offer_search.targets import Thema
+from atlas.pdf_tags import build_accessible, pdf_language
 from atlas.safe_text import plain_text
 
 _REPLACE = {"\u2009": " ", "\u202f": " ", "\u00a0": " ", "≈": "ca.", "→": "->", "\u2011": "-", "\u2212": "-"}
@@ -126,6 +127,7 @@ def build_pdf(title: str, place_label: str, filter_text: str, method: str, hits:
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=18 * mm, title=pdf_text(title), author="Standortatlas", lang=t.lang)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+                            bottomMargin=18 * mm, title=pdf_text(title), author="Standortatlas",
+                            lang=pdf_language(t.lang))
+    build_accessible(doc, story, footer)  # title shown, /Lang, footer after the body (reading order)
     return buffer.getvalue()
