@@ -19,6 +19,7 @@ from atlas.transit import WOCHENTAGE
 from atlas.transit import view as tv
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan
 from pages._common import attribution_footer, get_base, get_data
+from pages._transit_controls import feed_state
 
 STATE_NEW = "oepnv_neue_haltestellen"
 STATE_CLICK = "oepnv_letzter_klick"
@@ -34,9 +35,9 @@ def _basis(version: str, radii: tuple, _origins, _stops, _std):
     return catchment(_origins, _stops, _std)
 
 
-@st.cache_resource(show_spinner="Fahrplan wird gelesen …")
-def _feed(path: str, mtime: int):
-    return tv.feed_state(path)
+@st.cache_resource(show_spinner="Abfahrten je Haltestelle werden gezählt …")
+def _frequent(version: str, path: str, _feed, _stops):
+    return tv.frequent_stops(_stops, tv.stops_frame(data), _feed)
 
 
 @st.cache_resource(show_spinner="Fahrplan des Tages wird aufbereitet …")
@@ -69,8 +70,14 @@ with tab_stop:
             std = load_catchment(override={"radius_bus_m": r_bus, "radius_bahn_m": r_bahn, "art": "eigene_vorgabe"})
             st.caption("Eigene Vorgabe – nicht der Wert der Quelle.")
         neu: list = st.session_state.setdefault(STATE_NEW, [])
-        basis = _basis(data.version, (r_bus, r_bahn), origins, stops, std)
-        view = tv.catchment_view(data, origins, cells, stops, std, list(neu), basis)
+        state, frequent, note = feed_state(), False, None
+        if state.feed is not None and tv.feed_coverage(state.feed, origins) >= tv.COVERAGE_MIN:
+            frequent = st.toggle("Nur Haltestellen mit mindestens 20 Abfahrten am Tag (laut Fahrplan)", value=True,
+                                 key="oepnv_abfahrten")
+        if frequent:
+            stops, note = _frequent(data.version, str(state.pfad), state.feed, stops)
+        basis = _basis(data.version, (r_bus, r_bahn, frequent), origins, stops, std)
+        view = tv.catchment_view(data, origins, cells, stops, std, list(neu), basis, abfahrten_hinweis=note)
         for col, (label, value, delta) in zip(st.columns(4), view.kennzahlen, strict=True):
             col.metric(label, value, delta=delta, delta_color="inverse")
         for note in view.hinweise:
@@ -96,8 +103,8 @@ with tab_stop:
 
 with tab_pt:
     path = tv.gtfs_path()
-    state = _feed(str(path), path.stat().st_mtime_ns) if path is not None and path.is_file() else tv.feed_state()
-    if state.feed is None:
+    state = feed_state()
+    if state.feed is None or path is None:
         st.info(state.meldung)
     else:
         feed = state.feed

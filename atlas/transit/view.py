@@ -94,8 +94,12 @@ def catchment_view(
     standard: Einzugsbereich,
     neue_lonlat: list[tuple[float, float]],
     basis: Abdeckung | None = None,
+    *,
+    abfahrten_hinweis: str | None = None,
 ) -> CatchmentView:
-    """Catchment of the county's stops, and with the hypothetical new stops *neue_lonlat*."""
+    """Catchment of the county's stops, and with the hypothetical new stops *neue_lonlat*.
+    *abfahrten_hinweis*: what was applied when stops were filtered by departures (:func:`frequent_stops`);
+    without it the page says that the departures were not checked."""
     base = basis if basis is not None else catchment(origins, stops, standard)
     now = add_stops(base, new_stops(xy_from_lonlat(neue_lonlat))) if neue_lonlat else base
     g = now.gemeinden()
@@ -136,12 +140,27 @@ def catchment_view(
     notes = [
         f"Standard: {standard.beschreibung}.",
         f"Quelle sagt: „{standard.zitat}“" if standard.zitat else "",
-        HINWEIS_ABFAHRTEN,
+        abfahrten_hinweis or HINWEIS_ABFAHRTEN,
         "Geschätzt: Einwohner je 1-km-Rasterzelle (Zensus 2022) als gleichmäßig über die Zelle verteilt angenommen "
         "(100 Prüfpunkte je Zelle); Luftlinie, keine Fußwege. Rufbus = Haltestelle nur mit Anruf-/Bedarfsverkehr.",
     ]
     return CatchmentView(base, now, table, gpd.GeoDataFrame(out, geometry="geometry", crs=cells.crs), figures,
                          [n for n in notes if n])
+
+
+def frequent_stops(stops: Haltestellen, frame: gpd.GeoDataFrame, feed: Feed, crs: str = METRIC_CRS) -> tuple[Haltestellen, str]:
+    """The register stops with at least :data:`~atlas.transit.departures.MIN_ABFAHRTEN` departures on
+    the feed's typical Tuesday (on-demand-only stops are kept: they count separately anyway), and a
+    German note saying what was applied."""
+    from atlas.transit.departures import MIN_ABFAHRTEN, register_departures
+
+    day = feed.typical_date(WEEKDAY_DEFAULT)
+    deps = register_departures(feed, day, frame, stops.xy, crs)
+    keep = (deps >= MIN_ABFAHRTEN) | stops.rufbus
+    sub = Haltestellen(stops.ids[keep], stops.xy[keep], stops.bahn[keep], stops.rufbus[keep])
+    note = (f"Nach Fahrplan ({feed.name}, {day:%d.%m.%Y}): {int(keep.sum())} von {len(stops)} Haltestellen haben "
+            f"mindestens {MIN_ABFAHRTEN} Abfahrten am Tag und zählen (Rufbus-Haltestellen gesondert).")
+    return sub, note
 
 
 def stop_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
