@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from atlas import settings
 from atlas.errors import AtlasError
 
 
@@ -32,15 +34,24 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from atlas.atlasdata import load_atlas
-    from atlas.indicators import load_catalogue
-    from atlas.layers import check_against_data, load_layers
+    from atlas.datacheck import check_data_files
 
-    layers = load_layers()
-    catalogue = load_catalogue()
-    data = load_atlas(args.data)
-    check_against_data(layers, data.columns())
-    print(f"{len(layers)} Ebenen-Dateien und {len(catalogue)} Indikatoren sind gültig.")
+    data = settings.data_dir(args.data)
+    with_build = args.data is not None or settings.gpkg_path(data).exists()
+    report = check_data_files(Path(args.geodata) if args.geodata else None,
+                              Path(args.layers) if args.layers else None, data if with_build else None)
+    for line in report.checked:
+        print(f"geprüft: {line}")
+    for note in report.notes:
+        print(f"Hinweis: {note}")
+    if not with_build:
+        print(f"Hinweis: keine gebauten Daten in {data} – die Ebenen wurden nicht mit den Daten abgeglichen.")
+    for problem in report.problems:
+        print(f"FEHLER: {problem}", file=sys.stderr)
+    if not report.ok:
+        print(f"{len(report.problems)} Problem(e) in den Datendateien.", file=sys.stderr)
+        return 1
+    print("Alle Datendateien sind gültig.")
     return 0
 
 
@@ -89,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--ohne-register", action="store_true",
                          help="Angebote aus der CSV-Quelle lesen, auch wenn es ein Angebotsregister gibt")
     p_build.set_defaults(func=_cmd_build)
-    p_check = sub.add_parser("check", help="Ebenen-Dateien und Indikatorkatalog gegen die Daten prüfen")
-    p_check.add_argument("--data", help="Ordner der aufbereiteten Daten")
+    p_check = sub.add_parser("check", help="alle Datendateien prüfen (Quellen, Katalog, Ebenen, Kategorien, "
+                                           "Standards, Themen, Zielgruppen, Texte, Folien)")
+    p_check.add_argument("--data", help="Ordner der aufbereiteten Daten (Abgleich der Ebenen; Standard: wenn gebaut)")
+    p_check.add_argument("--geodata", help="Ordner der Datendateien (Standard: geodata/)")
+    p_check.add_argument("--layers", help="Ordner der Ebenen-Dateien (Standard: layers/)")
     p_check.set_defaults(func=_cmd_check)
     p_dl = sub.add_parser("download", help="Quelldaten von den amtlichen Endpunkten laden (braucht Internet)")
     p_dl.add_argument("--dest", required=True,

@@ -11,7 +11,13 @@ class AtlasError(Exception):
     """Base class: a problem the user can fix, described in German."""
 
 
-class SourceError(AtlasError):
+class DataFileError(AtlasError):
+    """A data file of the project (YAML in ``geodata/``, ``layers/``) or a source file is missing or
+    malformed; the message names the file, the entry and the field. Read through :mod:`atlas.datafile`.
+    The older, more specific names below are subclasses, so ``except DataFileError`` catches them all."""
+
+
+class SourceError(DataFileError):
     """A source file is missing, unreadable or does not have the expected content."""
 
 
@@ -19,11 +25,11 @@ class BuildError(AtlasError):
     """The build produced data that failed validation; nothing was written."""
 
 
-class LayerDefinitionError(AtlasError):
+class LayerDefinitionError(DataFileError):
     """A file in ``layers/`` is malformed."""
 
 
-class CatalogueError(AtlasError):
+class CatalogueError(DataFileError):
     """The indicator catalogue is malformed."""
 
 

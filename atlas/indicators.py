@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from atlas import settings
 from atlas._helpers import is_blank
+from atlas.datafile import _german_text, load_entries
 from atlas.errors import CatalogueError
 
 INDICATORS_FILE: Path = settings.GEODATA_DIR / "indicators.yaml"
@@ -68,85 +68,31 @@ class Indicator(BaseModel):
         return self.einheit if self.einheit_geprueft else f"{self.einheit} (Einheit nicht geprüft)"
 
 
-_GERMAN_PYDANTIC = {
-    "missing": "fehlt",
-    "literal_error": "hat einen nicht erlaubten Wert",
-    "string_type": "muss Text sein",
-    "int_parsing": "muss eine ganze Zahl sein",
-    "int_type": "muss eine ganze Zahl sein",
-    "bool_parsing": "muss true oder false sein",
-    "bool_type": "muss true oder false sein",
-    "value_error": "ist ungültig",
-}
-
-
 def german_validation_message(exc: ValidationError) -> tuple[str, str]:
-    """(field path, German description) of the first problem in a pydantic error."""
+    """(field path, German description) of the first problem in a pydantic error (see :mod:`atlas.datafile`)."""
     first = exc.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(Eintrag)"
-    text = _GERMAN_PYDANTIC.get(first["type"], "ist ungültig")
-    if first["type"] == "literal_error":
-        allowed = first.get("ctx", {}).get("expected", "")
-        text += f" (erlaubt: {allowed})"
-    if first["type"] == "value_error" and "darf nicht leer sein" in first.get("msg", ""):
-        text = "darf nicht leer sein"
-    return field, text
-
-
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogueError(f"Die Datei {path.name} fehlt oder ist nicht lesbar ({exc}).") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"Die Datei {path.name} ist kein gültiges YAML: {exc}") from exc
+    return ".".join(str(p) for p in first["loc"]) or "(Eintrag)", _german_text(first)
 
 
 @lru_cache(maxsize=4)
 def load_handlungsfelder(path: Path = HANDLUNGSFELDER_FILE) -> tuple[Handlungsfeld, ...]:
     """The Handlungsfelder in the strategy's order."""
-    raw = _read_yaml(path)
-    entries = raw.get("handlungsfelder") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f"Die Datei {path.name} braucht eine Liste 'handlungsfelder'.")
-    result = []
-    for number, entry in enumerate(entries, start=1):
-        try:
-            result.append(Handlungsfeld(**entry))
-        except (ValidationError, TypeError) as exc:
-            raise CatalogueError(f"{path.name}, Eintrag {number}: ungültig ({exc}).") from exc
-    return tuple(result)
+    return tuple(load_entries(path, Handlungsfeld, "handlungsfelder", entry_label="Handlungsfeld",
+                              id_field="label", error=CatalogueError))
 
 
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path = INDICATORS_FILE,
                    handlungsfelder_path: Path = HANDLUNGSFELDER_FILE) -> tuple[Indicator, ...]:
-    """All indicators of the catalogue, validated."""
+    """All indicators of the catalogue, validated (ids unique, Handlungsfeld one of the strategy's)."""
     valid_fields = {h.label for h in load_handlungsfelder(handlungsfelder_path)}
-    raw = _read_yaml(path)
-    entries = raw.get("indicators") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f"Die Datei {path.name} braucht eine Liste 'indicators'.")
-    seen: set[str] = set()
-    result: list[Indicator] = []
-    for number, entry in enumerate(entries, start=1):
-        name = entry.get("id", f"Nr. {number}") if isinstance(entry, dict) else f"Nr. {number}"
-        if not isinstance(entry, dict):
-            raise CatalogueError(f"{path.name}, Eintrag {number}: muss eine Zuordnung (Schlüssel: Wert) sein.")
-        try:
-            indicator = Indicator(**entry)
-        except ValidationError as exc:
-            field, text = german_validation_message(exc)
-            raise CatalogueError(f"{path.name}, Indikator '{name}': Feld '{field}' {text}.") from exc
-        if indicator.id in seen:
-            raise CatalogueError(f"{path.name}, Indikator '{name}': die id ist doppelt vergeben.")
+    result = load_entries(path, Indicator, "indicators", entry_label="Indikator", error=CatalogueError)
+    for indicator in result:
         if indicator.handlungsfeld not in valid_fields:
             raise CatalogueError(
-                f"{path.name}, Indikator '{name}': Feld 'handlungsfeld' – '{indicator.handlungsfeld}' "
-                f"ist kein Handlungsfeld der Strategie."
+                f"{path.name}, Indikator '{indicator.id}': Feld 'handlungsfeld' – "
+                f"'{indicator.handlungsfeld}' ist kein Handlungsfeld der Strategie."
             )
-        seen.add(indicator.id)
-        result.append(indicator)
     return tuple(result)
 
 

@@ -14,13 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from atlas import settings
+from atlas.datafile import load_model
 from atlas.errors import LayerDefinitionError
-from atlas.indicators import german_validation_message, load_handlungsfelder
+from atlas.indicators import load_handlungsfelder
 from atlas.sources import load_sources
+
+#: How messages name a layer file.
+LABEL = "Ebenen-Datei"
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -107,34 +110,9 @@ class LayerDefinition(BaseModel):
         return self
 
 
-def _format_error(path: Path, exc: ValidationError) -> str:
-    field, text = german_validation_message(exc)
-    first = exc.errors()[0]
-    if first["type"] == "value_error":
-        text = first["msg"].removeprefix("Value error, ")
-    elif first["type"] == "extra_forbidden":
-        text = "ist unbekannt (Tippfehler?)"
-    elif first["type"] == "string_pattern_mismatch":
-        text = "darf nur Kleinbuchstaben, Ziffern und _ enthalten"
-    elif first["type"] in ("too_short", "string_too_short"):
-        text = "darf nicht leer sein"
-    elif first["type"] in ("greater_than_equal", "less_than_equal"):
-        text = f"liegt außerhalb des erlaubten Bereichs ({first['msg']})"
-    return f"Ebenen-Datei {path.name}: Feld '{field}' {text}."
-
-
 def load_layer_file(path: Path) -> LayerDefinition:
-    """Read and validate one layer file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LayerDefinitionError(f"Ebenen-Datei {path.name}: kein gültiges YAML ({exc}).") from exc
-    if not isinstance(raw, dict):
-        raise LayerDefinitionError(f"Ebenen-Datei {path.name}: erwartet wird eine Zuordnung (Schlüssel: Wert).")
-    try:
-        layer = LayerDefinition(**raw)
-    except ValidationError as exc:
-        raise LayerDefinitionError(_format_error(path, exc)) from exc
+    """Read and validate one layer file (through :mod:`atlas.datafile`)."""
+    layer = load_model(path, LayerDefinition, label=LABEL, error=LayerDefinitionError)
     known_sources = load_sources()
     for key in layer.quellen:
         if key not in known_sources:

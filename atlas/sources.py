@@ -12,13 +12,15 @@ from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from atlas import settings
+from atlas.datafile import read_yaml, section, validate
 from atlas.errors import SourceError
 
 SOURCES_FILE: Path = settings.GEODATA_DIR / "sources.yaml"
+#: How messages name the file.
+LABEL = "Quellenbeschreibung"
 
 
 class Source(BaseModel):
@@ -48,21 +50,11 @@ class Source(BaseModel):
 @lru_cache(maxsize=4)
 def load_sources(path: Path = SOURCES_FILE) -> dict[str, Source]:
     """Read the source descriptions, keyed by source key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SourceError(f"Die Quellenbeschreibung {path} ist nicht lesbar: {exc}") from exc
-    sources: dict[str, Source] = {}
-    for key, entry in (raw or {}).get("sources", {}).items():
-        try:
-            sources[key] = Source(key=key, **entry)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"])
-            raise SourceError(
-                f"Die Quellenbeschreibung {path.name}, Eintrag '{key}', Feld '{field}' ist ungültig."
-            ) from exc
-    return sources
+    entries = section(read_yaml(path, error=SourceError, label=LABEL), "sources", path, kind=dict,
+                      error=SourceError, label=LABEL)
+    return {key: validate(Source, {"key": key, **(entry if isinstance(entry, dict) else {})}, path,
+                          where=f"Eintrag '{key}'", label=LABEL, error=SourceError)
+            for key, entry in entries.items()}
 
 
 def source_path(source: Source, folder: Path) -> Path:

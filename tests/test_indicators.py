@@ -50,7 +50,7 @@ def _catalogue_with(tmp_path, change: dict):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"richtung": "aufwaerts"}, "Indikator 'bev_dicht': Feld 'richtung' hat einen nicht erlaubten Wert"),
+    ({"richtung": "aufwaerts"}, "Indikator 'bev_dicht': Feld 'richtung' muss einer der Werte"),
     ({"handlungsfeld": "Sport"}, "Indikator 'bev_dicht': Feld 'handlungsfeld' – 'Sport' ist kein Handlungsfeld"),
     ({"label": ""}, "Indikator 'bev_dicht': Feld 'label' darf nicht leer sein"),
     ({"bezugsjahr": "zwanzig"}, "Indikator 'bev_dicht': Feld 'bezugsjahr' muss eine ganze Zahl sein"),

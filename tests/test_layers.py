@@ -36,12 +36,12 @@ def _write(tmp_path: Path, name: str, changes: dict, drop: tuple[str, ...] = ())
     [
         ({}, ("titel",), "Ebenen-Datei kaputt.yaml: Feld 'titel' fehlt."),
         ({"stil": {"farbe": "rot"}}, (), "Ebenen-Datei kaputt.yaml: Feld 'stil.farbe' muss eine Farbe wie #1f78b4 sein."),
-        ({"art": "kreise"}, (), "Ebenen-Datei kaputt.yaml: Feld 'art' hat einen nicht erlaubten Wert"),
-        ({"farbe": "#ffffff"}, (), "Ebenen-Datei kaputt.yaml: Feld 'farbe' ist unbekannt (Tippfehler?)."),
+        ({"art": "kreise"}, (), "Ebenen-Datei kaputt.yaml: Feld 'art' muss einer der Werte"),
+        ({"farbe": "#ffffff"}, (), "Ebenen-Datei kaputt.yaml: Feld 'farbe' ist kein bekanntes Feld (Tippfehler?)."),
         ({"quellen": ["erfunden"]}, (), "Feld 'quellen' nennt die unbekannte Quelle 'erfunden'"),
         ({"handlungsfeld": "Sport"}, (), "Feld 'handlungsfeld' – 'Sport' ist kein Handlungsfeld."),
         ({"id": "Bahn Höfe"}, (), "Feld 'id' darf nur Kleinbuchstaben, Ziffern und _ enthalten."),
-        ({"stil": {"radius": 99}}, (), "Feld 'stil.radius' liegt außerhalb des erlaubten Bereichs"),
+        ({"stil": {"radius": 99}}, (), "Feld 'stil.radius' darf höchstens 30 sein"),
         ({"popup": [{"feld": "name"}]}, (), "Feld 'popup.0.label' fehlt."),
     ],
 )
@@ -55,7 +55,7 @@ def test_broken_layer_file_names_file_and_field(tmp_path, changes, drop, message
 def test_invalid_yaml_and_duplicate_ids(tmp_path):
     bad = tmp_path / "a.yaml"
     bad.write_text("id: [unclosed", encoding="utf-8")
-    with pytest.raises(LayerDefinitionError, match="Ebenen-Datei a.yaml: kein gültiges YAML"):
+    with pytest.raises(LayerDefinitionError, match="Ebenen-Datei a.yaml: Die Datei ist kein gültiges YAML"):
         load_layer_file(bad)
     folder = tmp_path / "dup"
     folder.mkdir()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas.errors import AtlasError
+from atlas.errors import AtlasError, DataFileError
 
 
 class AccessibilityError(AtlasError):
@@ -17,7 +17,7 @@ class OriginsError(AccessibilityError):
     """The origins (populated grid cells) lack a column or hold invalid values."""
 
 
-class StandardsError(AccessibilityError):
+class StandardsError(AccessibilityError, DataFileError):
     """``geodata/standards.yaml`` is missing or malformed."""
 
 

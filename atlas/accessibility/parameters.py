@@ -18,8 +18,8 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import numpy as np
-import yaml
 
+from atlas.datafile import read_yaml
 from atlas.settings import STANDARDS_FILE
 
 #: Modes of travel the engine computes.
@@ -246,8 +246,9 @@ def parse_verkehrsmodell(data: Any, source: str = "standards.yaml") -> Verkehrsp
 def load_verkehrsmodell(path: str | os.PathLike[str] | None = None) -> Verkehrsparameter:
     """The travel model of ``geodata/standards.yaml`` (section ``verkehrsmodell``), without a car fit."""
     p = Path(path) if path is not None else STANDARDS_FILE
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
-    return parse_verkehrsmodell(data, source=p.name)
+    from atlas.accessibility.errors import StandardsError
+
+    return parse_verkehrsmodell(read_yaml(p, error=StandardsError, required=False), source=p.name)
 
 
 def beschreibung_netz(mode: str, params: Verkehrsparameter, quelle: str) -> str:

@@ -24,9 +24,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from atlas.accessibility.errors import StandardsError
+from atlas.datafile import read_yaml
+from atlas.settings import STANDARDS_FILE
 
 #: Key of the rules in the standards file.
 RULES_KEY = "zaehlt_auch_fuer"
@@ -93,11 +94,8 @@ def parse_rules(data: Any, source: str = "standards.yaml") -> list[Stufenregel]:
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> list[Stufenregel]:
     """The rules of ``geodata/standards.yaml`` (or *path*)."""
-    from atlas.accessibility.standards import STANDARDS_PATH
-
-    p = Path(path) if path is not None else STANDARDS_PATH
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
-    return parse_rules(data, source=p.name)
+    p = Path(path) if path is not None else STANDARDS_FILE
+    return parse_rules(read_yaml(p, error=StandardsError, required=False), source=p.name)
 
 
 def serving_mask(offers: pd.DataFrame, ziel: str, rules: list[Stufenregel] | None = None) -> np.ndarray:

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from atlas.accessibility._helpers import exceeds
 from atlas.accessibility.errors import StandardsError
+from atlas.datafile import _german_text, read_yaml
 from atlas.settings import STANDARDS_FILE
 
 #: Default location of the standards file.
@@ -94,30 +94,6 @@ class Standard(BaseModel):
         return exceeds(values, self.schwelle, self.inclusive)
 
 
-def _german(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    ctx = err.get("ctx", {}) or {}
-    given = err.get("input")
-    if kind == "missing":
-        return "fehlt"
-    if kind == "extra_forbidden":
-        return "ist kein bekanntes Feld"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " oder ")
-        return f"muss einer der Werte {expected} sein (angegeben: {given!r})"
-    if kind == "greater_than":
-        return f"muss größer als {float(ctx.get('gt', 0)):g} sein (angegeben: {given!r})"
-    if kind in ("float_parsing", "float_type"):
-        return f"muss eine Zahl sein (angegeben: {given!r})"
-    if kind == "string_pattern_mismatch":
-        return f"hat nicht die erwartete Form {ctx.get('pattern', '')!r} (angegeben: {given!r})"
-    if kind in ("string_too_short",):
-        return "darf nicht leer sein"
-    if kind == "string_type":
-        return f"muss ein Text sein (angegeben: {given!r})"
-    return f"ist ungültig (angegeben: {given!r})"
-
-
 def parse_standards(data: Any, source: str = "standards.yaml") -> dict[str, Standard]:
     """Validate already-parsed YAML *data* (mapping with a ``standards`` list) and return the
     standards by id. *source* names the file in error messages."""
@@ -138,7 +114,7 @@ def parse_standards(data: Any, source: str = "standards.yaml") -> dict[str, Stan
             parts = []
             for err in exc.errors():
                 field = ".".join(str(x) for x in err.get("loc", ())) or "?"
-                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {_german(dict(err))}")
+                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {_german_text(err)}")
             raise StandardsError(f"{where}: " + "; ".join(parts) + ".") from None
         if std.id in result:
             raise StandardsError(f"{where}: Die id {std.id!r} kommt mehrfach vor.")
@@ -151,11 +127,7 @@ def load_standards(path: str | os.PathLike[str] | None = None) -> dict[str, Stan
     p = Path(path) if path is not None else STANDARDS_PATH
     if not p.is_file():
         raise StandardsError(f"Die Datei mit den Erreichbarkeitsstandards {str(p)!r} wurde nicht gefunden.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise StandardsError(f"{p.name}: Die Datei ist kein gültiges YAML ({exc}).") from exc
-    return parse_standards(data, source=p.name)
+    return parse_standards(read_yaml(p, error=StandardsError), source=p.name)
 
 
 def standards_for(kategorie: str, standards: dict[str, Standard]) -> list[Standard]:
@@ -238,7 +210,7 @@ def load_register_notes(path: str | os.PathLike[str] | None = None) -> dict[str,
     """Notes on how complete the offers register is, per category (``registerhinweise`` in the
     standards file; empty when the section is missing)."""
     p = Path(path) if path is not None else STANDARDS_PATH
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) if p.is_file() else None
+    data = read_yaml(p, error=StandardsError, required=False)
     notes = data.get("registerhinweise") if isinstance(data, dict) else None
     if notes is None:
         return {}

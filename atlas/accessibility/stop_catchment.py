@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy.spatial import cKDTree
 
 from atlas.accessibility.errors import StandardsError
 from atlas.accessibility.origins import Origins
 from atlas.accessibility.standards import STANDARDS_PATH
+from atlas.datafile import read_yaml
 
 #: Key of the catchment standard in ``standards.yaml`` (beside ``standards``).
 YAML_KEY = "haltestellen_einzugsbereich"
@@ -94,10 +94,7 @@ def load_catchment(path: str | os.PathLike[str] | None = None, override: dict[st
         The file or the key is missing, or a field is invalid (German message naming the field).
     """
     p = Path(path) if path is not None else STANDARDS_PATH
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StandardsError(f"{p.name}: Die Datei kann nicht gelesen werden ({exc}).") from exc
+    data = read_yaml(p, error=StandardsError)
     if not isinstance(data, dict) or not isinstance(data.get(YAML_KEY), dict):
         raise StandardsError(f"{p.name}: Der Eintrag {YAML_KEY!r} (Einzugsbereich der Haltestellen) fehlt.")
     entry = {**data[YAML_KEY], **(override or {})}

@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from atlas import settings
 from atlas._helpers import normalise_name
 from atlas.council.errors import SlidesError
+from atlas.datafile import read_yaml
 from atlas.council.indicator_maps import MAX_CLASSES, METHODS, MIN_CLASSES
 from atlas.indicators import german_validation_message
 
@@ -124,13 +124,7 @@ def parse_deck(raw: object, source: str) -> SlideDeck:
 
 def load_deck(path: Path) -> SlideDeck:
     """Read one YAML slide file; :class:`SlidesError` naming the file, slide and field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SlidesError(f"Die Folienliste {path.name} fehlt oder ist nicht lesbar.") from exc
-    except yaml.YAMLError as exc:
-        raise SlidesError(f"Die Folienliste {path.name} ist kein gültiges YAML: {exc}") from exc
-    return parse_deck(raw, path.name)
+    return parse_deck(read_yaml(path, error=SlidesError, label="Folienliste"), path.name)
 
 
 def available_decks(folder: Path = SESSIONS_DIR) -> dict[str, Path]:

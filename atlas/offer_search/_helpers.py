@@ -7,9 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from atlas._helpers import escape_markdown as _escape_markdown
+from atlas.datafile import read_yaml
 from atlas.errors import CatalogueError
 
 #: Longest place query that is looked up; longer input is cut (and the page says so).
@@ -19,13 +18,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 
 
 def load_yaml(path: Path, top_key: str) -> Any:
-    """Read *path* and return its ``top_key`` entry; :class:`CatalogueError` (German) when broken."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogueError(f"Die Datei {path.name} fehlt ({path}).") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path.name} ist kein gültiges YAML: {exc}") from exc
+    """Read *path* (through :func:`atlas.datafile.read_yaml`) and return its ``top_key`` entry;
+    :class:`CatalogueError` (German) when broken."""
+    content = read_yaml(path, error=CatalogueError)
     if not isinstance(content, dict) or top_key not in content:
         raise CatalogueError(f"{path.name}: der Eintrag '{top_key}:' fehlt.")
     return content[top_key]

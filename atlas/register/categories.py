@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from atlas import settings
 from atlas._helpers import normalise_name
-from atlas.register.errors import RegisterError
+from atlas.datafile import load_entries
+from atlas.register.errors import CategoryFileError
 
 #: The category file.
 KATEGORIEN_FILE: Path = settings.GEODATA_DIR / "kategorien.yaml"
@@ -54,27 +54,15 @@ def fold(text: object) -> str:
 
 @lru_cache(maxsize=4)
 def load_kategorien(path: Path = KATEGORIEN_FILE) -> tuple[Kategorie, ...]:
-    """The categories of *path*, validated (:class:`RegisterError` in German otherwise)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RegisterError(f"Die Datei {path.name} ist nicht lesbar oder kein gültiges YAML: {exc}") from exc
-    entries = raw.get("kategorien") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise RegisterError(f"Die Datei {path.name} braucht eine Liste 'kategorien'.")
-    result: list[Kategorie] = []
-    for number, entry in enumerate(entries, start=1):
-        try:
-            result.append(Kategorie.model_validate(entry))
-        except ValidationError as exc:
-            fields = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise RegisterError(f"{path.name}, Kategorie {number}: ungültig ({fields}).") from exc
+    """The categories of *path*, validated (:class:`CategoryFileError`, a ``RegisterError``, in German otherwise)."""
+    result = load_entries(path, Kategorie, "kategorien", entry_label="Kategorie", id_field=None,
+                          error=CategoryFileError)
     owner: dict[str, str] = {}
     for kategorie in result:
         for spelling in (kategorie.name, *kategorie.synonyme):
             key = fold(spelling)
             if key in owner and owner[key] != kategorie.name:
-                raise RegisterError(f"{path.name}: '{spelling}' steht bei mehreren Kategorien "
+                raise CategoryFileError(f"{path.name}: '{spelling}' steht bei mehreren Kategorien "
                                     f"('{owner[key]}' und '{kategorie.name}').")
             owner[key] = kategorie.name
     return tuple(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas.errors import AtlasError
+from atlas.errors import AtlasError, DataFileError
 
 
 class RegisterError(AtlasError):
@@ -19,3 +19,7 @@ class ValidationFailed(RegisterError):
     def __init__(self, message: str, problems: list | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+class CategoryFileError(RegisterError, DataFileError):
+    """``geodata/kategorien.yaml`` is missing or malformed."""
