@@ -26,6 +26,16 @@ def normalise_name(text: str) -> str:
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
+def name_variants(name: str) -> list[str]:
+    """Normalised variants of a place name: 'Breitungen/Werra' → ['breitungen werra', 'breitungen'] (the part
+    before '/', '(' or ',' too); used by placement and the gazetteer alike."""
+    variants = [normalise_name(name)]
+    for sep in ("/", "(", ","):
+        if sep in name:
+            variants.append(normalise_name(name.split(sep)[0]))
+    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()

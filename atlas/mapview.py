@@ -45,7 +45,7 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
     offline_map,
 )
 from atlas.safe_text import safe_url, text_html  # noqa: F401  (safe_url re-exported for existing imports)
-from atlas.sources import load_sources
+from atlas.sources import attribution_texts, load_sources
 
 
 #: Layers prepared even without a layer file (the gap map of the Erreichbarkeit page draws the grid).
@@ -438,11 +438,4 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     return MapResult(map=m, classification=classification, attributions=attributions, counts=counts)
 
 
-def _attribution_texts(source_keys: Sequence[str]) -> list[str]:
-    sources = load_sources()
-    texts: list[str] = []
-    for key in source_keys:
-        text = sources[key].namensnennung
-        if text not in texts:
-            texts.append(text)
-    return texts
+_attribution_texts = attribution_texts  # kept for existing imports; use atlas.sources.attribution_texts

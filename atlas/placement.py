@@ -23,7 +23,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from atlas import schema
-from atlas._helpers import is_blank, normalise_name
+from atlas._helpers import is_blank, name_variants, normalise_name
 
 #: Reason recorded for offers with a protected address (they are never put on a map).
 CONFIDENTIAL_REASON = "Lage vertraulich (Schutzeinrichtung): nicht auf der Karte, Kontakt über Telefon oder Webseite."
@@ -47,13 +47,7 @@ class PlacementResult:
     notes: list[dict[str, str]] = field(default_factory=list)
 
 
-def _name_variants(name: str) -> list[str]:
-    """Normalised variants of a Gemeinde name: 'Breitungen/Werra' → ['breitungen werra', 'breitungen']."""
-    variants = [normalise_name(name)]
-    for sep in ("/", "(", ","):
-        if sep in name:
-            variants.append(normalise_name(name.split(sep)[0]))
-    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
+_name_variants = name_variants
 
 
 def _locality_index(localities: gpd.GeoDataFrame) -> dict[tuple[str, str], Point]:

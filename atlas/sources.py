@@ -6,6 +6,7 @@ it is missing, unreadable or lacks a column the build relies on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -116,13 +117,18 @@ def read_vector(source: Source, folder: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-def attributions(keys: list[str] | None = None) -> list[str]:
-    """Distinct attribution strings of the given (or all) sources, in file order."""
+def attributions(keys: Iterable[str] | None = None) -> list[str]:
+    """Distinct attribution texts (``namensnennung``) of the given (or all) sources, in file order."""
+    wanted = None if keys is None else set(keys)
+    return attribution_texts(k for k in load_sources() if wanted is None or k in wanted)
+
+
+def attribution_texts(keys: Iterable[str]) -> list[str]:
+    """The one attribution lookup: distinct ``namensnennung`` texts of the source *keys*, in the given order
+    (keys not in ``geodata/sources.yaml`` are left out)."""
     sources = load_sources()
-    seen: list[str] = []
-    for key, source in sources.items():
-        if keys is not None and key not in keys:
-            continue
-        if source.namensnennung not in seen:
-            seen.append(source.namensnennung)
-    return seen
+    texts: list[str] = []
+    for key in keys:
+        if key in sources and sources[key].namensnennung not in texts:
+            texts.append(sources[key].namensnennung)
+    return texts

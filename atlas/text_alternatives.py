@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -63,7 +64,7 @@ def extremes(names: Sequence[str], values: Sequence[object]) -> Extremes:
     """Highest and lowest of *values* (paired with *names*); places with missing values are listed."""
     if len(names) != len(values):
         raise ValueError("names und values müssen gleich lang sein.")
-    pairs = [(str(n), float(v)) for n, v in zip(names, values, strict=True) if not _is_missing(v)]
+    pairs = [(str(n), float(cast(float, v))) for n, v in zip(names, values, strict=True) if not _is_missing(v)]
     missing = tuple(str(n) for n, v in zip(names, values, strict=True) if _is_missing(v))
     if not pairs:
         return Extremes(None, (), None, (), 0, missing)
@@ -86,7 +87,7 @@ def extremes_sentence(names: Sequence[str], values: Sequence[object], unit: str 
         return f"{prefix}Für keine Gemeinde liegt ein Wert vor."
     parts = [f"Höchster Wert: {_names_and(ext.highest_names)} {_with_unit(ext.highest, unit, decimals)}"]
     if ext.count > 1 and ext.lowest != ext.highest:
-        parts.append(f"niedrigster: {_names_and(ext.lowest_names)} {_with_unit(ext.lowest, unit, decimals)}")
+        parts.append(f"niedrigster: {_names_and(ext.lowest_names)} {_with_unit(float(cast(float, ext.lowest)), unit, decimals)}")
     elif ext.count > 1:
         parts = [f"Alle Gemeinden haben denselben Wert: {_with_unit(ext.highest, unit, decimals)}"]
     tail = f"{ext.count} Gemeinde{'n' if ext.count != 1 else ''} mit Wert"
@@ -104,7 +105,7 @@ def ranked_table(names: Sequence[str], values: Sequence[object], unit: str = "",
     """
     if len(names) != len(values):
         raise ValueError("names und values müssen gleich lang sein.")
-    present = [(str(n), float(v)) for n, v in zip(names, values, strict=True) if not _is_missing(v)]
+    present = [(str(n), float(cast(float, v))) for n, v in zip(names, values, strict=True) if not _is_missing(v)]
     present.sort(key=lambda p: (-p[1] if descending else p[1], p[0]))
     rows = []
     rank = 0
@@ -114,8 +115,8 @@ def ranked_table(names: Sequence[str], values: Sequence[object], unit: str = "",
             rank = i
             previous = value
         rows.append({"Rang": str(rank), "Gemeinde": name, value_label: _with_unit(value, unit, decimals)})
-    for name, value in zip(names, values, strict=True):
-        if _is_missing(value):
+    for name, raw in zip(names, values, strict=True):
+        if _is_missing(raw):
             rows.append({"Rang": "–", "Gemeinde": str(name), value_label: NO_VALUE})
     return pd.DataFrame(rows, columns=["Rang", "Gemeinde", value_label])
 

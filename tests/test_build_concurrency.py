@@ -19,8 +19,8 @@ from atlas.build import LAYER_NAMES, build
 
 from tests.conftest import SOURCE_DIR
 
-#: Every test here reads the third-party source folder (tests/conftest.py).
-pytestmark = pytest.mark.data
+#: Every test here reads the third-party source folder (tests/conftest.py)
+pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
 def _layers(path: Path) -> set[str]:

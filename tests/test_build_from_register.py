@@ -9,8 +9,8 @@ from atlas import settings
 from atlas.build import build
 from atlas.register.store import RegisterStore
 
-#: Every test here reads the third-party source folder (tests/conftest.py).
-pytestmark = pytest.mark.data
+#: Every test here reads the third-party source folder (tests/conftest.py)
+pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
 @pytest.fixture()

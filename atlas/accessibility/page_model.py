@@ -52,7 +52,7 @@ from atlas.display import format_number, german_frame
 from atlas.errors import AtlasError
 from atlas.indicators import load_catalogue
 from atlas.mapview import OSM_ATTRIBUTION
-from atlas.sources import load_sources
+from atlas.sources import attribution_texts
 
 #: Starting point of the widgets when a destination has no standard at all (the user sets one).
 FALLBACK_SETTING: tuple[str, float, str] = ("car", 20.0, "min")
@@ -212,8 +212,7 @@ def evaluate_scenario(origins: Origins, cells: gpd.GeoDataFrame, dest: Destinati
 
 def attributions(ziel: str, verfahren: Verfahren) -> list[str]:
     """Attributions of every source the page shows for *ziel* and the method."""
-    sources = load_sources()
-    out = [sources[key].namensnennung for key in source_keys(ziel)]
+    out = attribution_texts(source_keys(ziel))
     if verfahren.methode == "netz":
         out.append(OSM_ATTRIBUTION)
     return out

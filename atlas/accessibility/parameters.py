@@ -24,6 +24,8 @@ from atlas.settings import STANDARDS_FILE
 
 #: Modes of travel the engine computes.
 Mode = Literal["walk", "bike", "car"]
+#: Modes a standard may name: the road modes plus public transport (``pt``, timetable, atlas.transit).
+StandardMode = Literal[Mode, "pt"]
 #: The two methods; every result says which one was used.
 Methode = Literal["netz", "luftlinie"]
 

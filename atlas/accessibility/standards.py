@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from atlas.accessibility._helpers import exceeds
 from atlas.accessibility.errors import StandardsError
+from atlas.accessibility.parameters import MODE_LABEL, StandardMode
 from atlas.datafile import _german_text, read_yaml
 from atlas.settings import STANDARDS_FILE
 
@@ -56,8 +57,8 @@ class Standard(BaseModel):
     kategorie: str = Field(min_length=1)
     #: Short German label for tables and maps.
     label: str = Field(min_length=1)
-    #: Mode: ``walk``, ``bike`` or ``car``.
-    mode: Literal["walk", "bike", "car", "pt"]  # pt = Bus und Bahn (timetable, atlas.transit)
+    #: Travel mode (:data:`atlas.accessibility.parameters.StandardMode`; ``pt`` = Bus und Bahn, atlas.transit).
+    mode: StandardMode
     #: Threshold value (> 0) in *einheit*.
     schwelle: float = Field(gt=0)
     #: ``km`` (distance) or ``min`` (travel time).
@@ -82,8 +83,6 @@ class Standard(BaseModel):
     @property
     def beschreibung(self) -> str:
         """German one-line description, e.g. ``"Grundschule: zu Fuß, jenseits ab 2 km"``."""
-        from atlas.accessibility.parameters import MODE_LABEL
-
         rel = "ab" if self.inclusive else "über"
         zahl = f"{self.schwelle:g}".replace(".", ",")
         return f"{self.kategorie}: {MODE_LABEL[self.mode]}, jenseits {rel} {zahl} {self.einheit}"
@@ -201,8 +200,6 @@ def adjusted_standard(
 
 
 def _mode_label(mode: str) -> str:
-    from atlas.accessibility.parameters import MODE_LABEL
-
     return MODE_LABEL[mode]
 
 

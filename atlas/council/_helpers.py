@@ -10,7 +10,7 @@ import pandas as pd
 
 from atlas.choropleth import format_number
 from atlas.indicators import Indicator
-from atlas.sources import load_sources
+from atlas.sources import attribution_texts, load_sources
 
 _GERMAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
@@ -71,13 +71,8 @@ def source_text(indicator: Indicator) -> str:
 
 
 def attribution_for(keys: list[str]) -> list[str]:
-    """Attribution texts (deduplicated) of the given source keys from ``geodata/sources.yaml``."""
-    sources = load_sources()
-    texts: list[str] = []
-    for key in keys:
-        if key in sources and sources[key].namensnennung not in texts:
-            texts.append(sources[key].namensnennung)
-    return texts
+    """Attribution texts (deduplicated) of the given source keys (:func:`atlas.sources.attribution_texts`)."""
+    return attribution_texts(keys)
 
 
 def indicator_source_keys(indicator: Indicator) -> list[str]:

@@ -49,7 +49,7 @@ from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
 from atlas import settings
-from atlas._helpers import is_blank, normalise_name
+from atlas._helpers import is_blank, name_variants, normalise_name
 from atlas.errors import AtlasError
 from atlas.offer_search._helpers import clean_query
 
@@ -221,12 +221,7 @@ def address_sources_from_env(kreis_polygon: object | None = None) -> list[Addres
     return [CsvAddressSource(path, kreis_polygon=kreis_polygon)]
 
 
-def _variants(name: str) -> list[str]:
-    variants = [normalise_name(name)]
-    for sep in ("/", "(", ","):
-        if sep in name:
-            variants.append(normalise_name(name.split(sep)[0]))
-    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
+_variants = name_variants
 
 
 class Gazetteer:
@@ -362,30 +357,10 @@ class Gazetteer:
                       adresse_ohne_quelle=adresse_ohne_quelle, hinweise=tuple(hinweise),
                       alternativen=result.alternativen)
 
-    def _lookup_norm(self, norm: str, limit: int) -> Lookup:  # noqa: C901 - 15 > 14; split after the family-page rework (issue 14)
+    def _lookup_norm(self, norm: str, limit: int) -> Lookup:
         plz_match = _PLZ.search(norm)
         if plz_match:
-            plz = plz_match.group(1)
-            rest = normalise_name(norm.replace(plz, " "))
-            idx = self._by_plz.get(plz, [])
-            if not idx:
-                near = sorted({i for code, ids in self._by_plz.items() if code[:3] == plz[:3] for i in ids},
-                              key=lambda i: self.places[i].name)
-                return Lookup(UNBEKANNT, tuple(self.places[i] for i in near[:limit]))
-            if rest:
-                scored = [(self._score(rest, i), i) for i in idx]
-                good = [i for s, i in scored if s >= SCORE_MATCH]
-                if good:
-                    idx = good
-            if len(idx) > 1 and not rest:
-                # A bare postcode: answer at once with its main locality, keep the others as alternatives.
-                main = max(idx, key=lambda i: (self._weight.get(i, 0.0), self.places[i].in_kreis,
-                                               self.places[i].art == ART_ORT))
-                others = tuple(sorted((self.places[i] for i in idx if i != main),
-                                      key=lambda p: (p.art != ART_ORT, p.name)))
-                return Lookup(GEFUNDEN, (self.places[main],), alternativen=others[:limit])
-            chosen = tuple(sorted((self.places[i] for i in idx), key=lambda p: (p.art != ART_ORT, p.name)))
-            return Lookup(GEFUNDEN if len(chosen) == 1 else AUSWAHL, chosen[:limit])
+            return self._lookup_plz(norm, plz_match.group(1), limit)
         if _DIGITS.search(norm):
             norm = normalise_name(_DIGITS.sub(" ", norm))
             if not norm:
@@ -398,6 +373,33 @@ class Gazetteer:
         if exact:
             chosen = tuple(self._sorted(exact))
             return Lookup(GEFUNDEN if len(chosen) == 1 else AUSWAHL, chosen[:limit])
+        return self._lookup_fuzzy(norm, limit)
+
+    def _lookup_plz(self, norm: str, plz: str, limit: int) -> Lookup:
+        """A postcode (plus, optionally, a place name that narrows its places)."""
+        rest = normalise_name(norm.replace(plz, " "))
+        idx = self._by_plz.get(plz, [])
+        if not idx:
+            near = sorted({i for code, ids in self._by_plz.items() if code[:3] == plz[:3] for i in ids},
+                          key=lambda i: self.places[i].name)
+            return Lookup(UNBEKANNT, tuple(self.places[i] for i in near[:limit]))
+        if rest:
+            scored = [(self._score(rest, i), i) for i in idx]
+            good = [i for s, i in scored if s >= SCORE_MATCH]
+            if good:
+                idx = good
+        if len(idx) > 1 and not rest:
+            # A bare postcode: answer at once with its main locality, keep the others as alternatives.
+            main = max(idx, key=lambda i: (self._weight.get(i, 0.0), self.places[i].in_kreis,
+                                           self.places[i].art == ART_ORT))
+            others = tuple(sorted((self.places[i] for i in idx if i != main),
+                                  key=lambda p: (p.art != ART_ORT, p.name)))
+            return Lookup(GEFUNDEN, (self.places[main],), alternativen=others[:limit])
+        chosen = tuple(sorted((self.places[i] for i in idx), key=lambda p: (p.art != ART_ORT, p.name)))
+        return Lookup(GEFUNDEN if len(chosen) == 1 else AUSWAHL, chosen[:limit])
+
+    def _lookup_fuzzy(self, norm: str, limit: int) -> Lookup:
+        """Typo-tolerant match (rapidfuzz ratio) and prefix typing; suggestions below the match score."""
         best: dict[int, float] = {}
         for _, score, j in process.extract(norm, self._names, scorer=fuzz.ratio, limit=60,
                                            score_cutoff=SCORE_SUGGEST * 0.8):

@@ -23,7 +23,7 @@ Rules (documented in the import template section of the README):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -182,18 +182,29 @@ def gemeinde_lookup(names: Iterable[str]) -> dict[str, str]:
     return lookup
 
 
-def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int | None = None,  # noqa: C901
+_Bad = Callable[[str, str], None]
+
+
+def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int | None = None,
                  today: date | None = None) -> tuple[dict[str, object], list[Problem]]:
-    # C901: one flat check per field (27 branches); split into per-field checks after helper c's register
-    # changes have landed (issue 14) – until then this exemption keeps the gate green.
     """Clean and check one row (without duplicate checks); returns the cleaned record and its problems."""
-    today = today or date.today()
     rec: dict[str, object] = {f: clean_text(raw.get(f)) for f in OFFER_FIELDS}
     problems: list[Problem] = []
 
     def bad(feld: str, meldung: str) -> None:
         problems.append(Problem(zeile, feld, meldung))
 
+    _check_texts(rec, bad)
+    _excel_cells(raw, rec, bad)
+    _check_identity(rec, ctx, bad)
+    _check_contact(rec, ctx, bad)
+    _check_position(raw, rec, ctx, bad)
+    _check_date(raw, rec, today or date.today(), bad)
+    return rec, problems
+
+
+def _check_texts(rec: dict[str, object], bad: _Bad) -> None:
+    """Length and invisible control characters of every text field."""
     for name in OFFER_FIELDS:
         value = str(rec[name])
         if len(value) > (MAX_NAME_LENGTH if name == "name" else MAX_TEXT_LENGTH):
@@ -201,6 +212,10 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
         control = first_invisible_control(value)
         if control:  # NUL breaks PostgreSQL; zero-width and bidi characters make text read differently
             bad(name, f"Der Text enthält ein Steuerzeichen ({control}) – bitte entfernen.")
+
+
+def _excel_cells(raw: Mapping[str, object], rec: dict[str, object], bad: _Bad) -> None:
+    """Phone numbers and postcodes that a spreadsheet stored as numbers."""
     phone_cell, plz_cell = raw.get("telefon"), raw.get("plz")
     if isinstance(phone_cell, (int, float)) and not isinstance(phone_cell, bool):
         bad("telefon", f"Die Telefonnummer steht in Excel als Zahl ({clean_text(phone_cell)}); eine führende 0 "
@@ -209,6 +224,10 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
     if (isinstance(plz_cell, (int, float)) and not isinstance(plz_cell, bool) and float(plz_cell).is_integer()
             and 0 < plz_cell < 100_000):
         rec["plz"] = f"{int(plz_cell):05d}"  # a PLZ always has five digits: Excel dropped the leading 0
+
+
+def _check_identity(rec: dict[str, object], ctx: ValidationContext, bad: _Bad) -> None:
+    """Id, name, category (canonical spelling) and Handlungsfeld."""
     if rec["id"] and not _ID.match(str(rec["id"])):
         bad("id", f"Kennung '{rec['id']}' ist ungültig: nur Buchstaben, Ziffern, - _ . (höchstens 40 Zeichen).")
     if not rec["name"]:
@@ -226,6 +245,10 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
             bad("handlungsfeld", "Das Handlungsfeld fehlt.")
         elif feld not in ctx.handlungsfelder:
             bad("handlungsfeld", f"Unbekanntes Handlungsfeld '{feld}' (erlaubt: {_allowed(ctx.handlungsfelder)}).")
+
+
+def _check_contact(rec: dict[str, object], ctx: ValidationContext, bad: _Bad) -> None:
+    """Postcode, phone, e-mail, web and source addresses, and the Gemeinde (official spelling)."""
     if rec["plz"] and not _PLZ.match(str(rec["plz"])):
         bad("plz", f"PLZ '{rec['plz']}' ist ungültig: fünf Ziffern erwartet.")
     for name, check in (("telefon", check_phone), ("email", check_email), ("website", check_website),
@@ -242,17 +265,23 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
         else:
             rec["ort"] = official
 
+
+def _check_position(raw: Mapping[str, object], rec: dict[str, object], ctx: ValidationContext, bad: _Bad) -> None:
+    """lon/lat (WGS84, together, inside the Kreis) and, for the register's own export, their precision."""
     lon_raw, lat_raw = raw.get("lon"), raw.get("lat")
     lon = lat = None
+    unreadable = False
     try:
         lon = to_float(lon_raw)
     except ValueError:
         bad("lon", f"Längengrad '{clean_text(lon_raw)}' ist keine Zahl.")
+        unreadable = True
     try:
         lat = to_float(lat_raw)
     except ValueError:
         bad("lat", f"Breitengrad '{clean_text(lat_raw)}' ist keine Zahl.")
-    if (lon is None) != (lat is None) and not any(p.feld in ("lon", "lat") for p in problems):
+        unreadable = True
+    if (lon is None) != (lat is None) and not unreadable:
         bad("lon" if lon is None else "lat", "Längen- und Breitengrad nur zusammen angeben.")
     elif lon is not None and lat is not None:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -268,6 +297,9 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
             rec["lage_genauigkeit"] = precision
             rec["lage_hinweis"] = clean_text(raw.get("lage_hinweis"))
 
+
+def _check_date(raw: Mapping[str, object], rec: dict[str, object], today: date, bad: _Bad) -> None:
+    """``zuletzt_geprueft``: a date, not in the future, stored as ISO text (None when empty)."""
     checked = clean_text(raw.get("zuletzt_geprueft"))
     rec["zuletzt_geprueft"] = None
     if checked:
@@ -279,7 +311,6 @@ def check_record(raw: Mapping[str, object], ctx: ValidationContext, zeile: int |
             if day > today:
                 bad("zuletzt_geprueft", f"Datum '{checked}' liegt in der Zukunft.")
             rec["zuletzt_geprueft"] = day.isoformat()
-    return rec, problems
 
 
 def check_rows(rows: Sequence[Mapping[str, object]], ctx: ValidationContext, first_line: int = 2,
