@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from atlas import settings
+from atlas.datafile import load_model
 from atlas.errors import CatalogueError
 
 STATEMENT_FILE: Path = settings.GEODATA_DIR / "barrierefreiheit.yaml"
@@ -65,16 +65,4 @@ class Statement(_Model):
 
 def load_statement(path: Path = STATEMENT_FILE) -> Statement:
     """Read and check the statement; :class:`CatalogueError` (German, naming file and field) if broken."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogueError(f"Die Datei {path.name} fehlt ({path}).") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path.name} ist kein gültiges YAML: {exc}") from exc
-    if not isinstance(content, dict) or "erklaerung" not in content:
-        raise CatalogueError(f"{path.name}: der Eintrag 'erklaerung:' fehlt.")
-    try:
-        return Statement.model_validate(content["erklaerung"])
-    except ValidationError as exc:
-        problems = "; ".join(f"Feld '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
-        raise CatalogueError(f"{path.name}: {problems}") from exc
+    return load_model(path, Statement, key="erklaerung", error=CatalogueError)

@@ -44,7 +44,12 @@ class CheckReport:
 
 
 def _unknown(where: str, named: Iterable[str], known: frozenset[str]) -> list[str]:
-    return [f"{where}: Kategorie '{k}' steht nicht in kategorien.yaml." for k in sorted(set(named) - known)]
+    """Problems for every name in *named* that is neither a category nor a synonym (compared folded)."""
+    from atlas.register.categories import fold
+
+    folded = {fold(k) for k in known}
+    return [f"{where}: Kategorie '{k}' steht nicht in kategorien.yaml." for k in sorted(set(named))
+            if fold(k) not in folded]
 
 
 def check_data_files(geodata: Path | None = None, layers_dir: Path | None = None,
@@ -58,6 +63,8 @@ def check_data_files(geodata: Path | None = None, layers_dir: Path | None = None
     from atlas.council.slides import available_decks, load_deck
     from atlas.indicators import load_catalogue, load_handlungsfelder
     from atlas.layers import load_layers
+    from atlas.accessibility_statement import load_statement
+    from atlas.offer_search.extern import load_ausserhalb
     from atlas.offer_search.i18n import load_texts
     from atlas.offer_search.targets import load_themen, load_zielgruppen, load_zugang
     from atlas.register.categories import load_kategorien
@@ -65,6 +72,7 @@ def check_data_files(geodata: Path | None = None, layers_dir: Path | None = None
 
     geo = Path(geodata) if geodata is not None else settings.GEODATA_DIR
     report = CheckReport()
+    ausserhalb = None
     run = report.run
     run("Quellenbeschreibung sources.yaml", lambda: load_sources(geo / "sources.yaml"))
     felder = run("Handlungsfelder", lambda: load_handlungsfelder(geo / "handlungsfelder.yaml"))
@@ -80,11 +88,16 @@ def check_data_files(geodata: Path | None = None, layers_dir: Path | None = None
     gruppen = run("Zielgruppen", lambda: load_zielgruppen(geo / "zielgruppen.yaml"))
     run("Zugangsregeln", lambda: load_zugang(geo / "angebote_zugang.yaml"))
     run("Seitentexte", lambda: load_texts(geo / "angebote_finden_texte.yaml"))
+    if themen is not None:
+        ausserhalb = run("Angebote außerhalb des Kreises",
+                         lambda: load_ausserhalb(geo / "angebote_ausserhalb.yaml", themen))
+    run("Erklärung zur Barrierefreiheit", lambda: load_statement(geo / "barrierefreiheit.yaml"))
     for name, path in available_decks(geo / "sitzungen").items():
         run(f"Folienliste {name}", partial(load_deck, path))
 
     if kategorien is not None:
-        known = frozenset(k.name for k in kategorien)
+        known = frozenset(n for k in kategorien for n in (k.name, *k.synonyme))
+        names = frozenset(k.name for k in kategorien)
         if standards is not None:
             report.problems += _unknown("standards.yaml", (s.kategorie for s in standards.values()), known)
         if rules is not None:
@@ -92,7 +105,9 @@ def check_data_files(geodata: Path | None = None, layers_dir: Path | None = None
                                         [n for r in rules for n in (r.kategorie, r.zaehlt_fuer)], known)
         if themen is not None:
             report.problems += _unknown("angebote_themen.yaml", (k for t in themen for k in t.kategorien), known)
-            without = sorted(known - {k for t in themen for k in t.kategorien})
+            if ausserhalb is not None:
+                report.problems += _unknown("angebote_ausserhalb.yaml", (o.record["kategorie"] for o in ausserhalb), known)
+            without = sorted(names - {k for t in themen for k in t.kategorien})
             if without:
                 report.notes.append("Ohne Thema (erscheinen unter 'Sonstiges'): " + ", ".join(without))
         if gruppen is not None:

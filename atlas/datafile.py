@@ -114,7 +114,7 @@ def section(raw: Any, key: str, path: Path | str, *, kind: type = list, error: t
         return None
     if not isinstance(value, kind) or not value:
         what = "Liste" if kind is list else "Zuordnung"
-        raise error(f"{describe(path, label)}: braucht eine nicht leere {what} '{key}:'.")
+        raise error(f"{describe(path, label)}: der Eintrag '{key}:' fehlt oder ist keine nicht leere {what}.")
     return value
 
 

@@ -3,7 +3,7 @@
 #   bash scripts/test.sh
 # Installs Debian's Chromium (browser tests), PostgreSQL 15 + PostGIS 3 (register store tests, started
 # as the `postgres` user) and the Python packages, then runs the gates (ruff, mypy; configured in
-# pyproject.toml) and pytest. Extra arguments go to pytest.
+# pyproject.toml; `atlas check` over every data file) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,4 +25,6 @@ echo "ruff check …"
 .venv/bin/ruff check .
 echo "mypy …"
 .venv/bin/mypy
+echo "atlas check (every data file) …"
+.venv/bin/atlas check
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

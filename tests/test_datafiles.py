@@ -61,7 +61,7 @@ def test_load_entries_names_the_entry_and_refuses_duplicate_ids(tmp_path: Path) 
     with pytest.raises(DataFileError, match="die id 'a' kommt mehrfach vor"):
         load_entries(path, Beispiel, "eintraege")
     _write(path, "andere: 1\n")
-    with pytest.raises(DataFileError, match="braucht eine nicht leere Liste 'eintraege:'"):
+    with pytest.raises(DataFileError, match="der Eintrag 'eintraege:' fehlt oder ist keine nicht leere Liste"):
         load_entries(path, Beispiel, "eintraege")
 
 
