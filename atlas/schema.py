@@ -11,7 +11,7 @@ from __future__ import annotations
 #: Layer names in the GeoPackage, in write order.
 LAYER_NAMES: tuple[str, ...] = (
     "gemeinden", "kreis", "nachbar_gemeinden", "nachbar_kreise", "bevoelkerung_1km",
-    "orte", "bahnhoefe", "haltestellen", "angebote", "angebote_ohne_lage",
+    "orte", "bahnhoefe", "haltestellen", "angebote", "angebote_ohne_lage", "wohnorte",
 )
 
 #: Offer fields, in the order of the public-sources CSV, the import template and the register.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyrosm
 import pytest
 import shapely
@@ -41,21 +42,29 @@ def origins(atlas_data):
     return county_origins(atlas_data)
 
 
-def test_origins_are_the_populated_cells_in_the_kreis(atlas_data, origins) -> None:
+def test_origins_are_where_people_live_in_the_populated_cells(atlas_data, origins) -> None:
     grid = atlas_data["bevoelkerung_1km"]
-    inside = grid[grid["in_kreis"].astype(bool)]
-    assert len(origins) == int((inside["einwohner"] > 0).sum()) == 461
-    assert origins.einwohner.sum() == inside["einwohner"].sum() == 121_214
-    # age groups are capped at the cell total where census perturbation made them larger (2 people)
-    assert origins.u15.sum() == np.minimum(inside["u15"], inside["einwohner"]).sum() == 14_928
-    assert origins.ue65.sum() == np.minimum(inside["ue65"], inside["einwohner"]).sum() == 33_887
-    assert inside["ue65"].sum() == 33_889
-    assert set(origins.ags) == set(atlas_data.gemeinden["ags"])  # every Gemeinde has cells
-    assert origins.index[0].startswith("CRS3035RES1000m")
-    # the origin is the centre of the cell polygon
-    first = county_cells(atlas_data).loc[origins.index[0]]
-    c = first.geometry.centroid
-    assert tuple(origins.xy[0]) == pytest.approx((c.x, c.y))
+    inside = grid[grid["in_kreis"].astype(bool) & (grid["einwohner"] > 0)]
+    cells = county_cells(atlas_data)
+    assert origins.modell == "siedlungen" and list(cells.index) == list(origins.index)
+    # every populated cell is split into one or more shares; population and age groups are kept per cell
+    per_cell = pd.Series(origins.einwohner, index=cells["grd_id"].to_numpy()).groupby(level=0).sum()
+    assert set(per_cell.index) == set(inside["grd_id"])
+    assert per_cell.to_dict() == pytest.approx(inside.set_index("grd_id")["einwohner"].astype(float).to_dict())
+    assert origins.u15.sum() == pytest.approx(float(np.minimum(inside["u15"], inside["einwohner"]).sum()))
+    assert set(origins.ags) == set(atlas_data.gemeinden["ags"])  # every Gemeinde has people
+    # each origin lies in its own part of its cell; parts of one cell tile the cell (Voronoi)
+    pts = shapely.points(origins.xy)
+    assert shapely.covers(cells.geometry.buffer(1e-6).to_numpy(), pts).all()
+    area = cells.geometry.area.groupby(cells["grd_id"]).sum()
+    full = inside.set_index("grd_id").geometry.area
+    assert area.to_dict() == pytest.approx(full.reindex(area.index).to_dict(), rel=1e-6)
+    # a cell without settlement marker keeps its centre
+    alone = cells[cells["marker"].str.startswith("Zellmitte")]
+    if len(alone):
+        first = alone.iloc[0]
+        c = inside.set_index("grd_id").loc[first["grd_id"]].geometry.centroid
+        assert (first["x"], first["y"]) == pytest.approx((c.x, c.y))
 
 
 def test_grundschule_sites_are_the_placed_register_rows(atlas_data, source_angebote) -> None:
@@ -83,11 +92,11 @@ def test_grundschule_sites_are_the_placed_register_rows(atlas_data, source_angeb
 
 
 def test_hand_checked_distance_to_nearest_real_school(atlas_data, origins) -> None:
-    """The most populated cell: nearest placed primary school by shapely, × 1.3, at 4.5 km/h."""
+    """The most populated origin: nearest primary school site by shapely, × 1.3, at 4.5 km/h."""
     cells = county_cells(atlas_data)
-    grd = cells.loc[cells["einwohner"].idxmax(), "grd_id"]
-    centre = cells.loc[grd].geometry.centroid
-    schools = atlas_data.angebote[atlas_data.angebote["kategorie"] == "Grundschule"]
+    grd = origins.index[int(np.argmax(origins.einwohner))]
+    centre = shapely.Point(origins.xy[int(np.argmax(origins.einwohner))])
+    schools = atlas_data.angebote[serving_mask(atlas_data.angebote, "Grundschule")]
     dists = shapely.distance(centre, schools.geometry.to_numpy())
     nearest_ids = set(schools.loc[np.isclose(dists, dists.min(), rtol=1e-12), "id"])
     expected_m = float(dists.min()) * 1.3
@@ -162,7 +171,7 @@ def test_gemeinde_table_ranks_the_largest_gaps(atlas_data, origins) -> None:
     a = analyse(origins, county_sites(atlas_data, "Grundschule"), Luftlinie("walk"), GRUNDSCHULE)
     table = gemeinde_table(a, atlas_data.gemeinden)
     assert len(table) == 39 and table["name"].ne("").all()
-    assert table["einwohner"].sum() == 121_214
+    assert table["einwohner"].sum() == origins.einwohner.sum()
     assert table["einwohner_jenseits"].sum() == round(totals(a)["einwohner_jenseits"])
     ranked = table.dropna(subset=["rang"])
     assert list(ranked["rang"]) == list(range(1, len(ranked) + 1))
@@ -179,8 +188,8 @@ def test_gemeinde_table_ranks_the_largest_gaps(atlas_data, origins) -> None:
 
 def test_cells_without_sites(atlas_data, origins) -> None:
     frame = cells_without_sites(origins, county_cells(atlas_data), GRUNDSCHULE)
-    assert len(frame) == 461 and set(frame["klasse"]) == {"kein_standort"}
-    assert frame["einwohner"].sum() == 121_214
+    assert len(frame) == len(origins) and set(frame["klasse"]) == {"kein_standort"}
+    assert frame["einwohner"].sum() == pytest.approx(origins.einwohner.sum())
 
 
 def test_method_configuration(monkeypatch, tmp_path) -> None:

@@ -83,7 +83,7 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert at.radio(key="mode_Grundschule").value == "walk"
     assert at.selectbox(key="einheit_Grundschule").value == "km"
     assert any("ThürSchFG" in c.value and "Rechtsnorm" in c.value for c in at.sidebar.caption)
-    from atlas.accessibility.county import site_records
+    from atlas.accessibility.county import county_cells, site_records
 
     prec = site_records(atlas_data, "Grundschule")["lage_genauigkeit"]
     n_ort, n_gem = int((prec == "ortsteil").sum()), int((prec == "gemeinde").sum())
@@ -102,7 +102,8 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     # map: cells by class, sites, legend, attribution, local Leaflet only, click returned
     html = fake.maps[-1].get_root().render()
     layers = _geojson_layers(fake.maps[-1])
-    assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == 461
+    n_origins = len(county_cells(atlas_data))
+    assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == n_origins
     assert layers[f"Grundschule ({len(prec)})"].data["features"][0]["geometry"]["type"] == "Point"
     assert "atlas-zelle" in html and "atlas-standort" in html
     # the legend is beside the map, not on it
@@ -209,10 +210,17 @@ def test_stations_and_closing_a_site(page) -> None:
 
 
 def _first_option_id() -> str:
+    """The Krankenhaus nearest to the most people (closing it must push someone beyond the standard)."""
+    from atlas.accessibility.county import county_origins, county_parameters, county_sites, make_verfahren
+    from atlas.accessibility.evaluation import compute_reachability
     from atlas.atlasdata import load_atlas
 
-    offers = load_atlas()["angebote"]
-    return str(offers.loc[offers["kategorie"] == "Krankenhaus", "id"].iloc[0])
+    data = load_atlas()
+    origins = county_origins(data)
+    res = compute_reachability(origins, county_sites(data, "Krankenhaus"),
+                               make_verfahren("car", None, county_parameters(data)))
+    z = res.zellen()
+    return str(z.groupby("standort_id")["einwohner"].sum().idxmax())
 
 
 def _german_numbers(column):

@@ -23,6 +23,7 @@ import pandas as pd
 
 from atlas.accessibility.errors import AccessibilityError
 from atlas.accessibility.evaluation import ReachabilityResult
+from atlas.accessibility.origins import origins_note
 from atlas.indicators import Indicator
 
 
@@ -58,6 +59,8 @@ class Vergleich:
     tabelle: pd.DataFrame
     methode: str
     methode_beschreibung: str
+    #: Origin model of the result (:data:`atlas.accessibility.origins.MODELL_TEXT`).
+    ausgangspunkte: str = "raster_1km"
 
     @property
     def einheit_da(self) -> str:
@@ -123,7 +126,7 @@ def compare_with_deutschlandatlas(result: ReachabilityResult, gemeinden: pd.Data
     table["differenz"] = table["unser_median_min"] - table["da_wert"]
     table = table[["ags", "name", "unser_median_min", "unser_mittel_min", "da_wert", "differenz"]]
     table = table.sort_values("name", kind="stable").reset_index(drop=True)
-    return Vergleich(indicator, table, result.methode, result.methode_beschreibung)
+    return Vergleich(indicator, table, result.methode, result.methode_beschreibung, result.origins.modell)
 
 
 def differences(
@@ -151,7 +154,7 @@ def differences(
     out.append(
         "Die Lage unserer Standorte ist ungefähr (Ortsteil- oder Gemeindemitte, keine Adresskoordinate"
         + (f"; {n_gemeinde_precision} nur Gemeindemitte" if n_gemeinde_precision else "")
-        + "); die Einwohner stehen je 1-km-Rasterzelle im Zellmittelpunkt."
+        + "). Wohnorte: " + origins_note(vergleich.ausgangspunkte)
     )
     if vergleich.methode == "luftlinie":
         out.append(
@@ -169,7 +172,7 @@ def differences(
     year = f"Bezugsjahr {ind.bezugsjahr}" if ind.bezugsjahr else "ohne angegebenes Bezugsjahr"
     out.append(
         f"Zeitstand: Deutschlandatlas {ind.quelle}, {year}, Gebietsstand {ind.gebietsstand or 'nicht angegeben'}; "
-        "unsere Werte: Register in seinem heutigen Stand, Einwohner Zensus 2022 (1-km-Raster)."
+        "unsere Werte: Register in seinem heutigen Stand, Einwohner Zensus 2022."
     )
     if not ind.einheit_geprueft:
         out.append(f"Die Einheit des Deutschlandatlas-Werts „{ind.label}“ ist nicht geprüft; der Vergleich ist nur grob.")

@@ -30,7 +30,7 @@ from atlas.accessibility.base import STATUS_OK, Verfahren
 from atlas.accessibility.errors import AccessibilityError, NetworkError, NoSitesError
 from atlas.accessibility.evaluation import Bewertung, compute_reachability, evaluate
 from atlas.accessibility.network import Netz, RoadNetwork
-from atlas.accessibility.origins import Origins, prepare_origins
+from atlas.accessibility.origins import Origins, origins_from_layer, prepare_origins
 from atlas.accessibility.osm import network_from_pbf
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.accessibility.sites import Sites, sites_from_xy
@@ -114,15 +114,31 @@ def make_verfahren(mode: str, network: RoadNetwork | None = None, params: Verkeh
 
 # ------------------------------------------------------------------------------ origins and sites
 
+def _wohnorte(data: AtlasData) -> gpd.GeoDataFrame | None:
+    layers = getattr(data, "layers", data)
+    layer = layers.get("wohnorte") if isinstance(layers, dict) else None
+    return layer if layer is not None and len(layer) else None
+
+
 def county_cells(data: AtlasData) -> gpd.GeoDataFrame:
-    """The 1-km cells with their centre in the Kreis (polygons, EPSG:25832), indexed by ``grd_id``."""
+    """The areas the origins stand for (polygons, EPSG:25832), indexed like :func:`county_origins`:
+    the parts of the 1-km cells around their settlement points (or the 100-m cells) of layer
+    ``wohnorte`` when the build wrote it (index ``origin_id``, column ``grd_id`` = the 1-km cell), else
+    the 1-km cells with their centre in the Kreis (index ``grd_id``)."""
+    layer = _wohnorte(data)
+    if layer is not None:
+        return layer.set_index("origin_id", drop=False)
     grid = data["bevoelkerung_1km"]
     cells = grid[grid["in_kreis"].astype(bool)].copy()
     return cells.set_index("grd_id", drop=False)
 
 
 def county_origins(data: AtlasData) -> Origins:
-    """Origins: populated cells in the Kreis, measured from the cell centre; index = ``grd_id``."""
+    """Origins where people live (layer ``wohnorte``, see :mod:`atlas.accessibility.origins`); for a
+    build without that layer the populated 1-km cells in the Kreis, measured from the cell centre."""
+    layer = _wohnorte(data)
+    if layer is not None:
+        return origins_from_layer(layer)
     return prepare_origins(county_cells(data), einwohner="einwohner", u15="u15", ue65="ue65", ags="ags")
 
 

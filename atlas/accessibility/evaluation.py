@@ -83,45 +83,45 @@ def compute_reachability(origins: Origins, sites: Sites, verfahren: Verfahren) -
     return ReachabilityResult(origins, sites, costs, verfahren.methode, verfahren.beschreibung, verfahren.mode)
 
 
-def _summary(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    ok = frame["status"].to_numpy() == STATUS_OK
-    jen = frame["jenseits"].to_numpy()
-    w = frame["einwohner"].to_numpy(dtype=float)
-    work = pd.DataFrame(
-        {
-            "einwohner": w,
-            "u15": frame["u15"].to_numpy(dtype=float),
-            "ue65": frame["ue65"].to_numpy(dtype=float),
-            "zellen": 1,
-            "einwohner_mit_ergebnis": np.where(ok, w, 0.0),
-            "u15_mit_ergebnis": np.where(ok, frame["u15"].to_numpy(dtype=float), 0.0),
-            "ue65_mit_ergebnis": np.where(ok, frame["ue65"].to_numpy(dtype=float), 0.0),
-            "_wd": np.where(ok, w * np.nan_to_num(frame["distanz_m"].to_numpy(dtype=float)), 0.0),
-            "_wt": np.where(ok, w * np.nan_to_num(frame["zeit_min"].to_numpy(dtype=float)), 0.0),
-            "einwohner_jenseits": np.where(jen, w, 0.0),
-            "u15_jenseits": np.where(jen, frame["u15"].to_numpy(dtype=float), 0.0),
-            "ue65_jenseits": np.where(jen, frame["ue65"].to_numpy(dtype=float), 0.0),
-        }
-    )
-    if by is None:
-        agg = work.sum().to_frame().T
-        agg.index = pd.Index(["gesamt"], name="ags")
+def _summary_arrays(keys: np.ndarray | None, w: np.ndarray, u15: np.ndarray, ue65: np.ndarray, ok: np.ndarray,
+                    dist: np.ndarray, zeit: np.ndarray, jen: np.ndarray) -> pd.DataFrame:
+    """Sums per key with ``numpy.bincount`` (one pass, no pandas groupby: the what-if must stay fast)."""
+    if keys is None:
+        labels, inv = np.array(["gesamt"], dtype=object), np.zeros(len(w), dtype=np.int64)
     else:
-        work["ags"] = frame[by].to_numpy()
-        agg = work.groupby("ags", sort=True).sum()
+        labels, inv = np.unique(np.asarray(keys).astype(str), return_inverse=True)
+    n = len(labels)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(inv, weights=values, minlength=n)
+
+    w_ok = np.where(ok, w, 0.0)
+    sums = {
+        "einwohner": total(w), "u15": total(u15), "ue65": total(ue65),
+        "einwohner_mit_ergebnis": total(w_ok), "u15_mit_ergebnis": total(np.where(ok, u15, 0.0)),
+        "ue65_mit_ergebnis": total(np.where(ok, ue65, 0.0)),
+        "_wd": total(np.where(ok, w * np.nan_to_num(dist), 0.0)),
+        "_wt": total(np.where(ok, w * np.nan_to_num(zeit), 0.0)),
+        "einwohner_jenseits": total(np.where(jen, w, 0.0)), "u15_jenseits": total(np.where(jen, u15, 0.0)),
+        "ue65_jenseits": total(np.where(jen, ue65, 0.0)),
+    }
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = pd.DataFrame(index=agg.index)
-        out["zellen"] = agg["zellen"].astype(int)
-        for col in ("einwohner", "u15", "ue65"):
-            out[col] = agg[col]
-        out["distanz_m_mittel"] = agg["_wd"] / agg["einwohner_mit_ergebnis"].replace(0, np.nan)
-        out["zeit_min_mittel"] = agg["_wt"] / agg["einwohner_mit_ergebnis"].replace(0, np.nan)
-        for col in ("einwohner", "u15", "ue65"):
-            out[f"{col}_jenseits"] = agg[f"{col}_jenseits"]
-        for col in ("einwohner", "u15", "ue65"):
-            out[f"anteil_{col}_jenseits"] = agg[f"{col}_jenseits"] / agg[f"{col}_mit_ergebnis"].replace(0, np.nan)
-        out["einwohner_ohne_ergebnis"] = agg["einwohner"] - agg["einwohner_mit_ergebnis"]
-    return out
+        def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.where(b == 0, np.nan, a / np.where(b == 0, 1.0, b))
+
+        out = {
+            "zellen": np.bincount(inv, minlength=n).astype(int),
+            "einwohner": sums["einwohner"], "u15": sums["u15"], "ue65": sums["ue65"],
+            "distanz_m_mittel": ratio(sums["_wd"], sums["einwohner_mit_ergebnis"]),
+            "zeit_min_mittel": ratio(sums["_wt"], sums["einwohner_mit_ergebnis"]),
+            "einwohner_jenseits": sums["einwohner_jenseits"], "u15_jenseits": sums["u15_jenseits"],
+            "ue65_jenseits": sums["ue65_jenseits"],
+            "anteil_einwohner_jenseits": ratio(sums["einwohner_jenseits"], sums["einwohner_mit_ergebnis"]),
+            "anteil_u15_jenseits": ratio(sums["u15_jenseits"], sums["u15_mit_ergebnis"]),
+            "anteil_ue65_jenseits": ratio(sums["ue65_jenseits"], sums["ue65_mit_ergebnis"]),
+            "einwohner_ohne_ergebnis": sums["einwohner"] - sums["einwohner_mit_ergebnis"],
+        }
+    return pd.DataFrame(out, index=pd.Index(labels, name="ags"))
 
 
 @dataclass(frozen=True)
@@ -142,16 +142,21 @@ class Bewertung:
         frame["standard_id"] = self.standard.id
         return frame
 
+    def _summary(self, by_ags: bool) -> pd.DataFrame:
+        r, o = self.result, self.result.origins
+        return _summary_arrays(o.ags if by_ags else None, o.einwohner, o.u15, o.ue65, r.costs.status == STATUS_OK,
+                               r.costs.distanz_m, r.costs.zeit_min, np.asarray(self.jenseits, dtype=bool))
+
     def gemeinden(self) -> pd.DataFrame:
         """Per Gemeinde (index ``ags``): population, weighted mean distance/time, number and share of
         people (all, under 15, 65+) beyond the standard, people without result, method."""
-        out = _summary(self.zellen(), "ags")
+        out = self._summary(True)
         out["methode"] = self.result.methode
         return out
 
     def gesamt(self) -> pd.Series:
         """The same figures as :meth:`gemeinden` for all origins together."""
-        out = _summary(self.zellen(), None).iloc[0].astype(object)
+        out = self._summary(False).iloc[0].astype(object)
         out["methode"] = self.result.methode
         return out
 

@@ -151,8 +151,11 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Ergebnis", control=False)
     grid = base.frames["bevoelkerung_1km"].set_index("grd_id")
     cells = inp.cells
-    geoms = grid.loc[cells["grd_id"].astype(str), "geometry"].to_numpy()
-    shapes = gpd.GeoDataFrame(geometry=geoms, crs=grid.crs)
+    if cells["grd_id"].astype(str).is_unique and cells["grd_id"].astype(str).isin(grid.index).all():
+        shapes = gpd.GeoDataFrame(geometry=grid.loc[cells["grd_id"].astype(str), "geometry"].to_numpy(), crs=grid.crs)
+    else:  # origins finer than the 1-km cells (settlement parts, 100-m cells): their own polygons
+        own = gpd.GeoSeries(cells.geometry.to_numpy(), crs=cells.crs).to_crs(grid.crs)
+        shapes = gpd.GeoDataFrame(geometry=own.set_precision(1e-5).to_numpy(), crs=grid.crs)
     unit = str(cells["einheit"].iloc[0]) if len(cells) else ""
     records = pd.DataFrame(cells.drop(columns="geometry")).to_dict("records")
     styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])]} for r in records]

@@ -43,7 +43,7 @@ from atlas.accessibility.errors import AccessibilityError, NoSitesError
 from atlas.accessibility.evaluation import compute_reachability
 from atlas.accessibility.gapmap import GapMapInput
 from atlas.accessibility.export import cells_csv, cells_gpkg, gemeinde_csv
-from atlas.accessibility.origins import Origins
+from atlas.accessibility.origins import Origins, origins_note
 from atlas.accessibility.parameters import MODES, Verkehrsparameter
 from atlas.accessibility.sites import Sites
 from atlas.accessibility.standards import ART_LABEL, Standard
@@ -238,8 +238,8 @@ CSV_NOTE = ("CSV: Trennzeichen Semikolon, Dezimalkomma, UTF-8; Kopfzeilen mit # 
 
 def evaluated_caption(result: Analyse) -> str:
     """What was evaluated and how the population is counted (Markdown)."""
-    return (f"Bewertet: **{md_escape(result.aktuell.titel)}**. Einwohner je 1-km-Rasterzelle (Zensus 2022), "
-            "gemessen vom Zellmittelpunkt; Zellen gehören zu der Gemeinde, in der ihr Mittelpunkt liegt.")
+    return (f"Bewertet: **{md_escape(result.aktuell.titel)}**. "
+            + md_escape(origins_note(result.aktuell.result.origins.modell)))
 
 
 def proposals(result: Analyse, verfahren: Verfahren, k: int, gewicht: str) -> tuple[CoveringResult | None, str | None]:

@@ -119,12 +119,13 @@ DELTA_COLUMNS: tuple[str, ...] = (
 
 
 def _compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=before.index)
+    same = before.index.equals(after.index)
+    cols: dict[str, np.ndarray] = {}
     for col in DELTA_COLUMNS:
-        out[f"{col}_vorher"] = before[col].astype(float)
-        out[f"{col}_nachher"] = after[col].astype(float).reindex(before.index)
-        out[f"{col}_delta"] = out[f"{col}_nachher"] - out[f"{col}_vorher"]
-    return out
+        b = before[col].to_numpy(dtype=float)
+        a = after[col].to_numpy(dtype=float) if same else after[col].astype(float).reindex(before.index).to_numpy()
+        cols[f"{col}_vorher"], cols[f"{col}_nachher"], cols[f"{col}_delta"] = b, a, a - b
+    return pd.DataFrame(cols, index=before.index)
 
 
 def delta(before: Bewertung, after: Bewertung) -> Delta:

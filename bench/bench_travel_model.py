@@ -1,0 +1,237 @@
+"""Bars of issue 10 (not a test): the travel model against the Deutschlandatlas, origin models, positions,
+what-if speed. Run: ``python bench/bench_travel_model.py`` (uses ``geodata/build``; builds into a temporary
+folder when there is no build). Prints honest numbers, also when a bar is missed.
+
+1. Per Gemeinde, the engine's Grundschule car minutes (population-weighted median over the origins, as the
+   Deutschlandatlas defines ``p_grunds``) against ``p_grunds``: Spearman (bar ≥ 0.8; ranks do not move under
+   a monotonic calibration, so this measures positions, categories and origins) and mean absolute error
+   (bar ≤ 1.5 min; this measures the calibration), for today's formula (straight line × 1.3 at 50 km/h) and
+   the calibrated model, for both origin models (1-km cell centres, settlement shares), with and without the
+   service-level rule; plus the leave-one-out error of the fit.
+2. The five Gemeinden that disagree most, each with a reason derived from the data.
+3. Distinct offer points and the share of offers placed at ``strasse`` or better.
+4. The two origin models on the county: people beyond each standard of ``geodata/standards.yaml``.
+5. What-if on the county with settlement-level origins (bar < 100 ms), against a full recomputation.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import stats
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from atlas.accessibility import evaluate, load_standards, prepare_origins, sites_from_xy  # noqa: E402
+from atlas.accessibility.calibration import fit_line, fit_points, model_from_manifest  # noqa: E402
+from atlas.accessibility.comparison import weighted_median  # noqa: E402
+from atlas.accessibility.county import (  # noqa: E402
+    analyse,
+    county_origins,
+    county_parameters,
+    county_sites,
+    make_verfahren,
+    site_records,
+)
+from atlas.accessibility.evaluation import compute_reachability  # noqa: E402
+from atlas.accessibility.origins import Origins  # noqa: E402
+from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter  # noqa: E402
+from atlas.accessibility.service_levels import serving_mask  # noqa: E402
+from atlas.accessibility.sites import Sites  # noqa: E402
+from atlas.accessibility.straightline import Luftlinie  # noqa: E402
+from atlas.accessibility.whatif import delta  # noqa: E402
+from atlas.indicators import load_catalogue  # noqa: E402
+from atlas.settings import METRIC_CRS, source_dir  # noqa: E402
+
+STRASSE_ODER_BESSER = ("punkt", "adresse", "strasse")
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def _data():
+    from atlas.atlasdata import load_atlas
+    from atlas.build import build
+    from atlas.errors import DataNotBuiltError
+
+    try:
+        return load_atlas()
+    except (DataNotBuiltError, Exception):  # noqa: BLE001 - an old build without the new layers: rebuild
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+        build(source=source_dir(), data=tmp)
+        return load_atlas(tmp)
+
+
+def raster_origins(data) -> Origins:
+    grid = data["bevoelkerung_1km"]
+    cells = grid[grid["in_kreis"].astype(bool)].set_index("grd_id", drop=False)
+    return prepare_origins(cells, einwohner="einwohner", u15="u15", ue65="ue65", ags="ags")
+
+
+def per_gemeinde_minutes(origins: Origins, sites: Sites, params: Verkehrsparameter) -> pd.Series:
+    z = compute_reachability(origins, sites, Luftlinie("car", params)).zellen()
+    return z.groupby("ags").apply(lambda p: weighted_median(p["zeit_min"].to_numpy(), p["einwohner"].to_numpy()))
+
+
+def scores(ours: pd.Series, da: pd.Series) -> tuple[float, float, int]:
+    t = pd.concat([ours.rename("ours"), da.rename("da")], axis=1).dropna()
+    return float(stats.spearmanr(t["ours"], t["da"]).statistic), float((t["ours"] - t["da"]).abs().mean()), len(t)
+
+
+def sites_without_rules(data) -> Sites:
+    offers = data["angebote"]
+    own = offers[offers["kategorie"] == "Grundschule"].to_crs(METRIC_CRS)
+    xy = np.column_stack([own.geometry.x, own.geometry.y])
+    return Sites(ids=own["id"].astype(str).to_numpy(dtype=object), xy=xy, kategorie="Grundschule")
+
+
+def reason(row: pd.Series) -> str:
+    """Why ours and the Deutschlandatlas differ for one Gemeinde (derived from the data, a best guess)."""
+    if row["diff"] < 0:  # we are faster
+        if row["regel"]:
+            return ("nächster Standort zählt nur über die Regel zaehlt_auch_fuer als Grundschule "
+                    f"({row['site_name']}); der Deutschlandatlas zählt ihn offenbar nicht")
+        if row["site_in_gemeinde"]:
+            return (f"das Register hat eine Schule in der Gemeinde ({row['site_name']}), der Deutschlandatlas "
+                    "offenbar nicht (Schulteil/Außenstelle, neu oder inzwischen geschlossen)")
+        return "Luftlinie unterschätzt den Weg (Gelände, Umwege, langsame Straßen)"
+    if row["border_km"] < row["median_km"]:
+        return (f"Kreisgrenze ({row['border_km']:.1f} km) näher als die nächste Register-Schule "
+                f"({row['median_km']:.1f} km): der Deutschlandatlas zählt wohl eine Schule jenseits der Grenze")
+    if row["precision"] in ("gemeinde", "ortsteil"):
+        return f"Lage der nächsten Schule nur ungefähr ({row['precision']}: {row['site_name']})"
+    return "Luftlinie überschätzt den Weg, oder die Wohnorte liegen anders als geschätzt"
+
+
+def disagreements(data, origins: Origins, sites: Sites, params: Verkehrsparameter, da: pd.Series) -> pd.DataFrame:
+    res = compute_reachability(origins, sites, Luftlinie("car", params)).zellen()
+    ours = per_gemeinde_minutes(origins, sites, params)
+    rec = site_records(data, "Grundschule").set_index("id")
+    kreis = data["kreis"].geometry.iloc[0]
+    border_km = shapely.distance(shapely.points(origins.xy), kreis.boundary) / 1000.0
+    rows = []
+    for ags, part in res.groupby("ags"):
+        w = part["einwohner"].to_numpy()
+        site = part["standort_id"].to_numpy()[np.argmax(w)]
+        pos = origins.ags == ags
+        rows.append({
+            "ags": ags, "ours": ours.get(ags), "da": da.get(ags),
+            "median_km": weighted_median(part["distanz_m"].to_numpy() / 1000.0 / params.umwegfaktor, w),
+            "border_km": weighted_median(border_km[pos], origins.einwohner[pos]),
+            "site_name": str(rec.loc[site, "name"]), "precision": str(rec.loc[site, "lage_genauigkeit"]),
+            "regel": str(rec.loc[site, "kategorie"]) != "Grundschule",
+            "site_in_gemeinde": bool(data["angebote"].set_index("id").loc[site, "ags"] == ags),
+        })
+    t = pd.DataFrame(rows).dropna(subset=["ours", "da"])
+    t["diff"] = t["ours"] - t["da"]
+    names = data.gemeinden.set_index("ags")["name"]
+    t["name"] = t["ags"].map(names)
+    return t.reindex(t["diff"].abs().sort_values(ascending=False).index)
+
+
+def main() -> None:
+    data = _data()
+    da = pd.to_numeric(data.gemeinden.set_index("ags")["p_grunds"], errors="coerce")
+    da = da.mask(da == -9999)
+    params = county_parameters(data)
+    fit = model_from_manifest(data.manifest)
+    today = replace(DEFAULTS, pkw_grundzeit_min=None, pkw_min_pro_km=None)
+    origin_models = {"1-km-Zellmitte": raster_origins(data), "Siedlungspunkte": county_origins(data)}
+    if origin_models["Siedlungspunkte"].modell == "raster_1km":
+        del origin_models["Siedlungspunkte"]
+    sites = county_sites(data, "Grundschule")
+    print(f"Daten: {data.path}; Aufbau {data.manifest.get('erstellt')}")
+    if fit is None:
+        print("Kein Pkw-Modell im Manifest (keine Anpassung möglich):", data.manifest.get("pkw_modell"))
+    else:
+        print(f"Pkw-Modell im Manifest: {fit.grundzeit_min:.2f} min + {fit.min_pro_km:.3f} min/km Luftlinie, n = {fit.n}, "
+              f"r = {fit.r:.3f}, typischer Fehler (Leave-one-out-MAE) {fit.fehler_min:.2f} min, Ursprünge "
+              f"'{fit.ausgangspunkte}', {fit.datum}, {fit.methode}")
+
+    print("\n1) Grundschule, Pkw-Minuten je Gemeinde (gewichteter Median) gegen p_grunds "
+          "(Ziel: Spearman ≥ 0,8, MAE ≤ 1,5 min)")
+    cat = load_catalogue()
+    ind = next(i for i in cat if i.id == "p_grunds")
+    for label, origins in origin_models.items():
+        for rule_label, s in (("mit Regel", sites), ("ohne Regel", sites_without_rules(data))):
+            rho, mae_today, n = scores(per_gemeinde_minutes(origins, s, today), da)
+            refit = fit_line(fit_points(origins, [(ind, s)], data.gemeinden))
+            p_refit = replace(DEFAULTS, pkw_grundzeit_min=refit.grundzeit_min, pkw_min_pro_km=refit.min_pro_km) \
+                if refit else today
+            _, mae_fit, _ = scores(per_gemeinde_minutes(origins, s, p_refit), da)
+            loo = f"{refit.fehler_min:.2f}" if refit else "–"
+            print(f"   {label:16s} {rule_label:10s} ({len(s)} Standorte, {n} Gemeinden): Spearman {rho:.3f} "
+                  f"{'✓' if rho >= 0.8 else '✗'}; MAE heutige Formel (×1,3, 50 km/h) {mae_today:.2f} min; "
+                  f"MAE angepasst {mae_fit:.2f} min {'✓' if mae_fit <= 1.5 else '✗'} (Leave-one-out {loo} min)"
+                  + (f"; Fit {refit.grundzeit_min:.2f} + {refit.min_pro_km:.3f}·km, r {refit.r:.3f}" if refit else ""))
+    engine_origins = county_origins(data)
+    rho, mae, n = scores(per_gemeinde_minutes(engine_origins, sites, params), da)
+    print(f"   ENGINE as built (Ursprünge '{engine_origins.modell}', Modell des Manifests): Spearman {rho:.3f}, "
+          f"MAE {mae:.2f} min über {n} Gemeinden")
+
+    print("\n2) Die fünf Gemeinden mit der größten Abweichung (Engine wie gebaut):")
+    for _, row in disagreements(data, engine_origins, sites, params, da).head(5).iterrows():
+        print(f"   {row['name']:24s} Standortatlas {row['ours']:5.1f} min, Deutschlandatlas {row['da']:5.1f} min "
+              f"({row['diff']:+.1f}): {reason(row)}")
+
+    offers = data["angebote"]
+    pts = np.round(np.column_stack([offers.geometry.x, offers.geometry.y]), 0)
+    distinct = len({tuple(p) for p in pts})
+    share = float(offers["lage_genauigkeit"].isin(STRASSE_ODER_BESSER).mean()) if len(offers) else float("nan")
+    counts = offers["lage_genauigkeit"].value_counts().to_dict()
+    print(f"\n3) Angebote mit Kartenlage: {len(offers)}, verschiedene Punkte: {distinct} (Ziel ≥ 70); "
+          f"Anteil 'strasse' oder genauer: {share * 100:.1f} %; Genauigkeiten: {counts}")
+
+    print("\n4) Ursprungsmodelle im Vergleich (Einwohner jenseits des Standards, Luftlinie, Pkw-Modell des Manifests):")
+    standards = load_standards()
+    for std in standards.values():
+        if not serving_mask(offers, std.kategorie).any():
+            continue
+        s = county_sites(data, std.kategorie)
+        line = []
+        for label, origins in origin_models.items():
+            g = evaluate(compute_reachability(origins, s, Luftlinie(std.mode, params)), std).gesamt()
+            line.append(f"{label} {g['einwohner_jenseits']:,.0f} ({g['anteil_einwohner_jenseits'] * 100:.1f} %)")
+        print(f"   {std.label:55s} " + " | ".join(line))
+
+    print("\n5) Was-wäre-wenn auf Siedlungs-Ursprüngen (Ziel < 100 ms):")
+    for std_id, kategorie in (("grundschule-fuss-2km", "Grundschule"), ("kita-pkw-15min", "Kita")):
+        std = standards[std_id]
+        s = county_sites(data, kategorie)
+        verfahren = make_verfahren(std.mode, None, params)
+        base = evaluate(compute_reachability(engine_origins, s, verfahren), std)
+        z = base.zellen()
+        target = z.loc[z["jenseits"], "einwohner"].idxmax() if z["jenseits"].any() else z.index[0]
+        new = sites_from_xy(engine_origins.xy[engine_origins.index.get_loc(target)], ["neu"])
+        t_page, _ = best_of(lambda s=s, v=verfahren, st=std, n=new: analyse(
+            engine_origins, s, v, st, add=n, remove=[str(s.ids[0])]))
+        def full(s=s, v=verfahren, st=std, n=new):  # the obvious alternative: both states from scratch
+            before = evaluate(compute_reachability(engine_origins, s, v), st)
+            keep = s.subset(np.arange(len(s)) != 0).concat(n)
+            after = evaluate(compute_reachability(engine_origins, keep, v), st)
+            return delta(before, after)
+
+        t_full, _ = best_of(full)
+        print(f"   {kategorie}: {len(engine_origins):,} Ursprünge, {len(s)} Standorte; Szenario der Seite "
+              f"(Ausgangslage + 1 neu + 1 geschlossen + Delta) {t_page * 1000:.1f} ms "
+              f"{'< 100 ms ✓' if t_page < 0.1 else '≥ 100 ms ✗'}; beide Zustände neu berechnet + Delta {t_full * 1000:.1f} ms "
+              f"(Verhältnis {t_full / t_page:.1f}×)")
+
+
+if __name__ == "__main__":
+    main()
