@@ -18,6 +18,9 @@ hard-wired into other modules:
     Address points (CSV) for the family page's street search (default: none).
 ``ATLAS_GTFS``
     GTFS timetable (zip) for travel times by bus and train (default: none).
+``ATLAS_ZENSUS_100M``
+    Zensus 2022 100-m population grid (CSV or the official ZIP) for reachability origins (default: none,
+    1-km cells split over settlement points).
 
 No other module reads the environment: each variable has one function here (a test checks this).
 """
@@ -130,3 +133,8 @@ def osm_pbf_env() -> str:
 def address_csv_env() -> str:
     """``ATLAS_ADRESSEN_CSV`` ('' when unset: no street search)."""
     return _env(ENV_ADDRESS_CSV)
+
+
+def zensus_100m_env() -> str:
+    """``ATLAS_ZENSUS_100M`` ('' when unset: origins from the 1-km cells split over settlement points)."""
+    return _env("ATLAS_ZENSUS_100M")
