@@ -13,6 +13,7 @@ app-wide style, the skip link and ``<html lang="de">`` from :mod:`atlas.ui_style
 import streamlit as st
 
 from atlas.ui_style import APP_CSS, page_script
+from pages._guard import run_guarded
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
 
@@ -55,4 +56,4 @@ with st.sidebar:
             st.html(f'<p class="atlas-nav-group" role="heading" aria-level="2">{group}</p>')
         for page in pages:
             st.page_link(page, label=page.title, icon=page.icon)
-navigation.run()
+run_guarded(navigation.run)  # German message instead of a trace (pages/_guard.py)

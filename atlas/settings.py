@@ -21,6 +21,8 @@ hard-wired into other modules:
 ``ATLAS_ZENSUS_100M``
     Zensus 2022 100-m population grid (CSV or the official ZIP) for reachability origins (default: none,
     1-km cells split over settlement points).
+``ATLAS_DEBUG``
+    ``1``: a page error is raised again after its German message (tests, development); default off.
 
 No other module reads the environment: each variable has one function here (a test checks this).
 """
@@ -113,11 +115,17 @@ ENV_DATABASE_URL = "ATLAS_DATABASE_URL"
 ENV_OSM_PBF = "ATLAS_OSM_PBF"
 ENV_ADDRESS_CSV = "ATLAS_ADRESSEN_CSV"
 ENV_GTFS = "ATLAS_GTFS"
+ENV_DEBUG = "ATLAS_DEBUG"
 
 
 def _env(name: str) -> str:
     """The stripped value of environment variable *name* ('' when unset)."""
     return os.environ.get(name, "").strip()
+
+
+def debug_env() -> bool:
+    """``ATLAS_DEBUG`` set to 1/true/yes: page errors are raised again after their German message."""
+    return _env(ENV_DEBUG).lower() in ("1", "true", "yes")
 
 
 def database_url_env() -> str:

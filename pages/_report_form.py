@@ -18,8 +18,7 @@ from atlas.atlasdata import data_version
 from atlas.errors import AtlasError
 from atlas.register.importer import RegisterGeodata, load_geodata
 from atlas.register.reports import (
-    BARRIER_KIND, GLOBAL_LIMIT, GLOBAL_WINDOW_S, REPORT_KINDS, SESSION_LIMIT, SESSION_WINDOW_S, RateLimiter, ReportInput,
-    check_report, wait_message,
+    BARRIER_KIND, GLOBAL_WINDOW_S, REPORT_KINDS, ReportGate, ReportInput, check_report, wait_message,
 )
 from atlas.register.store import RegisterStore, database_url
 from pages._common import get_data
@@ -54,8 +53,16 @@ def get_geodata() -> RegisterGeodata:
 
 
 @st.cache_resource(show_spinner=False)
-def _session_limiter() -> RateLimiter:
-    return RateLimiter(limit=SESSION_LIMIT, window=SESSION_WINDOW_S)
+def _gate() -> ReportGate:
+    return ReportGate()
+
+
+def _client_key() -> str | None:
+    """The sender's address as Streamlit sees it (None when unknown, e.g. in tests)."""
+    try:
+        return st.context.ip_address or None
+    except AttributeError:
+        return None
 
 
 def _session_key() -> str:
@@ -89,20 +96,17 @@ def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name:
 
 
 def _queue(report: ReportInput, thanks: str) -> None:
-    """Rate-limit and store a checked report in the moderation queue; tell the sender."""
-    now = time.time()
-    limiter = _session_limiter()
-    wait = limiter.wait(_session_key(), now)
+    """Rate-limit (:class:`atlas.register.reports.ReportGate`) and store a checked report; tell the sender."""
     store = get_store()
     since = (datetime.now(timezone.utc) - timedelta(seconds=GLOBAL_WINDOW_S)).isoformat(timespec="seconds")
+    wait = _gate().take(_session_key(), _client_key(), time.time(), store.reports_since(since))
+    if wait == float("inf"):
+        st.warning("Gerade gehen sehr viele Meldungen ein. Bitte versuchen Sie es später noch einmal.")
+        return
     if wait > 0:
         st.warning(f"Sie haben in kurzer Zeit schon mehrere Meldungen gesendet. {wait_message(wait)}")
         return
-    if store.reports_since(since) >= GLOBAL_LIMIT:
-        st.warning("Gerade gehen sehr viele Meldungen ein. Bitte versuchen Sie es später noch einmal.")
-        return
     store.add_report(report.art, report.beschreibung, report.name, report.ort, report.kontakt, report.angebot_id or None)
-    limiter.record(_session_key(), now)
     st.success(thanks)
 
 

@@ -24,6 +24,8 @@ from atlas.atlasdata import AtlasData, load_atlas
 from atlas.build import BuildResult, build
 
 SOURCE_DIR = settings.source_dir()
+# Page errors are raised again after the German message (pages/_guard.py), so tests see them.
+os.environ.setdefault("ATLAS_DEBUG", "1")
 #: Fixtures that read the third-party source folder; a test using one is marked ``data``.
 DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder", "source_angebote"})
 

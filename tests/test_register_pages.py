@@ -96,7 +96,8 @@ def test_second_editor_gets_conflict_message(env: RegisterStore) -> None:
     at.text_input(key="edit_SM-0001_telefon").set_value("03693 111")
     env.update_offer("SM-0001", {"telefon": "03693 222"}, 1, "ben")  # someone else saves first
     at.button[0].click().run()  # "Änderungen speichern" is the form's submit button
-    assert any(e.value.startswith("Konflikt: Das Angebot") and "von ben am" in e.value for e in at.error)
+    errors = [e.value.replace("\\", "") for e in at.error]  # register texts are Markdown-escaped
+    assert any(e.startswith("Konflikt: Das Angebot") and "von ben am" in e for e in errors)
     assert env.offer("SM-0001")["telefon"] == "03693 222"  # type: ignore[index]
 
 
@@ -115,3 +116,41 @@ def test_hostile_name_and_url_render_as_text(env: RegisterStore) -> None:
     html = next(m.value for m in at.markdown if "atlas-popup" in m.value)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "javascript:alert(1)" in html and 'href="javascript' not in html
+
+
+def test_reload_after_conflict_loads_the_current_version_and_saving_works_again(env: RegisterStore) -> None:
+    at = _logged_in(env)
+    at.text_input(key="edit_SM-0001_telefon").set_value("03693 111")
+    env.update_offer("SM-0001", {"telefon": "03693 222"}, 1, "ben")
+    at.button[0].click().run()
+    assert any("Konflikt" in e.value for e in at.error)
+    reload = next(b for b in at.button if b.label == "Neu laden")
+    reload.click().run()
+    assert not at.exception and not any("Konflikt" in e.value for e in at.error)
+    assert at.text_input(key="edit_SM-0001_telefon").value == "03693 222"  # the current state, not the typed one
+    at.text_input(key="edit_SM-0001_telefon").set_value("03693 333")
+    at.button[0].click().run()
+    assert any(s.value == "Gespeichert (Version 3)." for s in at.success)
+    assert env.offer("SM-0001")["telefon"] == "03693 333"  # type: ignore[index]
+
+
+def test_page_exception_shows_a_german_message_and_logs_the_trace(env: RegisterStore, monkeypatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("ATLAS_DEBUG", raising=False)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("kaputt im Inneren")
+
+    monkeypatch.setattr("atlas.register.admin_view.offer_table", broken)
+    at = _logged_in(env)
+    assert not at.exception
+    assert any(e.value.startswith("Auf dieser Seite ist leider ein Fehler aufgetreten") for e in at.error)
+    assert all("kaputt im Inneren" not in e.value and "Traceback" not in e.value for e in at.error)
+    assert "kaputt im Inneren" in caplog.text and "Traceback" in caplog.text
+
+
+def test_streamlit_never_shows_error_details_to_users() -> None:
+    import tomllib
+
+    config = tomllib.loads((settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

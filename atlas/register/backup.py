@@ -37,8 +37,11 @@ def _columns(table: sa.Table) -> list[sa.Column]:
     return [c for c in table.c if c.name != "geom"]
 
 
-def backup(store: RegisterStore, path: str | os.PathLike[str]) -> dict[str, int]:
-    """Write every table to *path* (atomically: temporary file, then rename); returns rows per table."""
+def backup(store: RegisterStore, path: str | os.PathLike[str], include_contacts: bool = False) -> dict[str, int]:
+    """Write every table to *path* (atomically: temporary file, then rename); returns rows per table.
+
+    Reporters' contacts (``meldungen.kontakt``) are left out unless *include_contacts* (personal data that
+    a backup lying around longer than the report must not keep)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     doc: dict[str, object] = {"format": FORMAT, "version": FORMAT_VERSION, "erstellt": now_iso(),
@@ -48,6 +51,8 @@ def backup(store: RegisterStore, path: str | os.PathLike[str]) -> dict[str, int]
         for table in TABLES:
             cols = _columns(table)
             rows = [dict(r) for r in conn.execute(sa.select(*cols).order_by(*table.primary_key.columns)).mappings()]
+            if table.name == "meldungen" and not include_contacts:
+                rows = [{**r, "kontakt": ""} for r in rows]
             doc["tabellen"][table.name] = rows  # type: ignore[index]
             counts[table.name] = len(rows)
     handle_fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -15,7 +15,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from atlas.register.store import RegisterStore
 
     store = RegisterStore.open(args.database, args.data)
-    counts = backup(store, args.datei)
+    counts = backup(store, args.datei, include_contacts=args.mit_kontakten)
     print(f"Sicherung geschrieben: {args.datei} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
     return 0
 
@@ -38,7 +38,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_hash(args: argparse.Namespace) -> int:
     from atlas.register.auth import hash_password
 
-    password = args.passwort if args.passwort is not None else getpass.getpass("Passwort: ")
+    # Never from the command line (it would stay in the shell history and the process list): a hidden
+    # prompt on a terminal, else one line from standard input (e.g. `printf '%s\n' "$PW" | atlas passwort-hash`).
+    if sys.stdin.isatty():
+        password = getpass.getpass("Passwort: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 10:
         print("Fehler: Das Passwort muss mindestens 10 Zeichen haben.", file=sys.stderr)
         return 1
@@ -53,11 +58,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     common.add_argument("--data", help="Datenordner (Standard: ATLAS_DATA_DIR oder geodata/build)")
     p_backup = sub.add_parser("backup", parents=[common], help="Angebotsregister in eine Datei sichern (JSON, .gz möglich)")
     p_backup.add_argument("datei", help="Zieldatei, z. B. register-2025-03-01.json.gz")
+    p_backup.add_argument("--mit-kontakten", action="store_true",
+                          help="Kontaktangaben der Meldenden mitsichern (sonst weggelassen)")
     p_backup.set_defaults(func=_cmd_backup)
     p_restore = sub.add_parser("restore", parents=[common], help="Angebotsregister aus einer Sicherung wiederherstellen")
     p_restore.add_argument("datei", help="Sicherungsdatei")
     p_restore.add_argument("--ja", action="store_true", help="vorhandenen Bestand ohne Rückfrage ersetzen")
     p_restore.set_defaults(func=_cmd_restore)
-    p_hash = sub.add_parser("passwort-hash", help="Passwort-Hash für [admin] users in secrets.toml erzeugen")
-    p_hash.add_argument("--passwort", help="Passwort (sonst verdeckte Eingabe)")
+    p_hash = sub.add_parser("passwort-hash", help="Passwort-Hash für [admin] users in secrets.toml erzeugen (Passwort verdeckt oder über stdin)")
     p_hash.set_defaults(func=_cmd_hash)

@@ -425,13 +425,36 @@ class RegisterStore:
                                     .where(meldungen.c.eingegangen >= iso_time)).scalar_one())
 
     def set_report_status(self, nr: int, status: str, who: str, notiz: str = "") -> None:
+        """Set the status; closing a report ('erledigt', 'abgelehnt') deletes the reporter's contact."""
         if status not in ("offen", "erledigt", "abgelehnt"):
             raise RegisterError(f"Unbekannter Status '{status}'.")
+        values: dict[str, object] = {"status": status, "bearbeitet_von": who, "bearbeitet_am": now_iso(),
+                                     "notiz": notiz}
+        if status != "offen":
+            values["kontakt"] = ""  # no longer needed
         with self.engine.begin() as conn:
-            result = conn.execute(sa.update(meldungen).where(meldungen.c.nr == int(nr)).values(
-                status=status, bearbeitet_von=who, bearbeitet_am=now_iso(), notiz=notiz))
+            result = conn.execute(sa.update(meldungen).where(meldungen.c.nr == int(nr)).values(**values))
             if result.rowcount != 1:
                 raise RegisterError(f"Die Meldung {nr} gibt es nicht.")
+
+    def delete_report_contact(self, nr: int, who: str) -> None:
+        """Delete the reporter's contact of report *nr* (on request)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(sa.update(meldungen).where(meldungen.c.nr == int(nr)).values(
+                kontakt="", bearbeitet_von=who, bearbeitet_am=now_iso()))
+            if result.rowcount != 1:
+                raise RegisterError(f"Die Meldung {nr} gibt es nicht.")
+
+    def purge_report_contacts(self, older_than_days: int, now_iso_text: str | None = None) -> int:
+        """Delete contacts of reports received more than *older_than_days* days ago; returns how many."""
+        from datetime import datetime, timedelta
+
+        now = datetime.fromisoformat(now_iso_text or now_iso())
+        limit = (now - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        with self.engine.begin() as conn:
+            result = conn.execute(sa.update(meldungen).where(meldungen.c.eingegangen < limit,
+                                                             meldungen.c.kontakt != "").values(kontakt=""))
+            return int(result.rowcount or 0)
 
     # ---------------------------------------------------------------------------------- OSM queue
     def add_candidates(self, candidates: Iterable[Mapping[str, object]]) -> tuple[int, int]:
