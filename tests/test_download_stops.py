@@ -26,6 +26,7 @@ def syn_area():
     return study_area(vg, syn.KREIS, "Synthkreis", "Landkreis")
 
 
+@pytest.mark.data
 def test_round_trip_reproduces_the_real_stop_file():
     """The real file written back as package records (products as flags) converts to the same stops."""
     real = gpd.read_file(settings.source_dir() / load_sources()["haltestellen"].datei)

@@ -35,13 +35,13 @@ from atlas.accessibility.errors import (
     StandardsError,
 )
 from atlas.accessibility.evaluation import Bewertung, ReachabilityResult, compute_reachability, evaluate
-from atlas.accessibility.network import Netz, RoadNetwork, build_network
+from atlas.accessibility.network import Netz, NetworkMethod, RoadNetwork, build_network
 from atlas.accessibility.origins import Origins, assign_ags, census_grid_origins, prepare_origins
 from atlas.accessibility.osm import network_from_pbf, read_osm_edges
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.accessibility.sites import Sites, prepare_sites, sites_from_xy
 from atlas.accessibility.standards import Standard, check_categories, load_standards, standards_for
-from atlas.accessibility.straightline import Luftlinie
+from atlas.accessibility.straightline import Luftlinie, StraightLineMethod
 from atlas.accessibility.whatif import Delta, add_sites, delta, remove_sites, scenario_delta, what_if
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "Luftlinie",
     "NearestCosts",
     "Netz",
+    "NetworkMethod",
     "NetworkError",
     "NoSitesError",
     "Origins",
@@ -65,6 +66,7 @@ __all__ = [
     "Sites",
     "Standard",
     "StandardsError",
+    "StraightLineMethod",
     "Verfahren",
     "Verkehrsparameter",
     "add_sites",

@@ -267,8 +267,8 @@ def path_lengths(pred: np.ndarray, edge_length: np.ndarray) -> np.ndarray:
         anc = nxt
 
 
-class Netz:
-    """Network method for the mode of *network*.
+class NetworkMethod:
+    """Network method for the mode of *network* (``methode = "netz"``; the old name ``Netz`` is an alias).
 
     Parameters
     ----------
@@ -379,3 +379,8 @@ class Netz:
         return csr_matrix(
             (np.ones(len(r_all), dtype=bool), (r_all, c_all)), shape=(len(candidates), len(origins))
         )
+
+
+#: Deprecated German name of :class:`NetworkMethod` (identifiers are English, see README *Contributing*);
+#: kept for one release.
+Netz = NetworkMethod

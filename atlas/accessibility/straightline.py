@@ -14,7 +14,7 @@ from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter, beschrei
 from atlas.accessibility.sites import Sites
 
 
-class Luftlinie:
+class StraightLineMethod:
     """Straight-line method for one mode.
 
     distance = Euclidean distance (metric CRS) × ``umwegfaktor``; time = distance / speed of the mode,
@@ -65,3 +65,8 @@ class Luftlinie:
             (np.ones(int(keep.sum()), dtype=bool), (pairs["i"][keep], pairs["j"][keep])),
             shape=(len(candidates), len(origins)),
         )
+
+
+#: Deprecated German name of :class:`StraightLineMethod` (identifiers are English, see README *Contributing*);
+#: kept for one release.
+Luftlinie = StraightLineMethod
