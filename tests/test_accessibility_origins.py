@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import zipfile
 
-import geopandas as gpd
 import numpy as np
 import pytest
 from shapely.geometry import box
@@ -18,32 +17,17 @@ from atlas.accessibility.origins import (
     settlement_origins,
     zensus100m_origins,
 )
-from tests.fixtures.synthetic_accessibility import CRS, X0, Y0, pt
+from tests.fixtures.synthetic_accessibility import X0, Y0, pt
+from tests.fixtures.synthetic_origins import GEMEINDEN, cells, laea, markers, zensus_csv
 
-#: SYNTHETIC: two Gemeinden side by side (west A, east B), split at x = 1000 m.
-GEMEINDEN = gpd.GeoDataFrame({"ags": ["A", "B"]}, geometry=[box(X0 - 5000, Y0 - 5000, X0 + 1000, Y0 + 5000),
-                                                            box(X0 + 1000, Y0 - 5000, X0 + 7000, Y0 + 5000)], crs=CRS)
-
-
-def _cells() -> gpd.GeoDataFrame:
-    """SYNTHETIC 1-km cells: c1 (0..1000) with 101 people, c2 (2000..3000) with 30, c3 (4000..5000) empty."""
-    return gpd.GeoDataFrame(
-        {"grd_id": ["c1", "c2", "c3"], "einwohner": [101, 30, 0], "u15": [10, 3, 0], "ue65": [21, 9, 0],
-         "ags": ["A", "B", "B"], "in_kreis": [True, True, True]},
-        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 2000, Y0, X0 + 3000, Y0 + 1000),
-                  box(X0 + 4000, Y0, X0 + 5000, Y0 + 1000)], crs=CRS)
-
-
-def _markers(rows: list[tuple[str, float, float]]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"marker": [r[0] for r in rows]}, geometry=[pt(r[1], r[2]) for r in rows], crs=CRS)
 
 
 def test_cell_population_is_split_in_equal_whole_shares_over_merged_markers() -> None:
     # c1: a village point and two stops 40 m apart (one road, both sides) → 2 settlement points;
     # c2: no marker → its centre. A marker outside every Gemeinde is ignored.
-    markers = _markers([("Ort Westdorf", 200, 200), ("Haltestelle Mitte", 800, 800), ("Haltestelle Mitte", 840, 800),
-                        ("Ort Nirgendwo", -9000, 0)])
-    out = settlement_origins(_cells(), markers, GEMEINDEN).set_index("origin_id")
+    found = markers([("Ort Westdorf", 200, 200), ("Haltestelle Mitte", 800, 800), ("Haltestelle Mitte", 840, 800),
+                     ("Ort Nirgendwo", -9000, 0)])
+    out = settlement_origins(cells(), found, GEMEINDEN).set_index("origin_id")
     assert list(out.index) == ["c1-1", "c1-2", "c2"]
     assert out.loc[["c1-1", "c1-2"], "einwohner"].tolist() == [51.0, 50.0]  # 101 whole people
     assert out.loc[["c1-1", "c1-2"], "u15"].sum() == 10 and out.loc[["c1-1", "c1-2"], "ue65"].sum() == 21
@@ -60,15 +44,15 @@ def test_cell_population_is_split_in_equal_whole_shares_over_merged_markers() ->
 
 def test_a_share_belongs_to_the_gemeinde_its_marker_lies_in() -> None:
     # c2's centre is in B; put its only marker in B too, and a marker of c1 on the A side
-    cells = _cells()
-    cells.loc[0, "geometry"] = box(X0 + 500, Y0, X0 + 1500, Y0 + 1000)  # c1 straddles the border at 1000 m
-    out = settlement_origins(cells, _markers([("Ort Ost", 1400, 500), ("Ort West", 600, 500)]), GEMEINDEN)
+    grid = cells()
+    grid.loc[0, "geometry"] = box(X0 + 500, Y0, X0 + 1500, Y0 + 1000)  # c1 straddles the border at 1000 m
+    out = settlement_origins(grid, markers([("Ort Ost", 1400, 500), ("Ort West", 600, 500)]), GEMEINDEN)
     by_marker = out.set_index("marker")
     assert by_marker.loc["Ort Ost", "ags"] == "B" and by_marker.loc["Ort West", "ags"] == "A"
 
 
 def test_origins_from_layer_measure_from_the_settlement_point() -> None:
-    layer = settlement_origins(_cells(), _markers([("Ort Westdorf", 200, 200)]), GEMEINDEN)
+    layer = settlement_origins(cells(), markers([("Ort Westdorf", 200, 200)]), GEMEINDEN)
     origins = origins_from_layer(layer)
     assert origins.modell == "siedlungen" and list(origins.index) == ["c1-1", "c2"]
     np.testing.assert_allclose(origins.xy[0], [X0 + 200, Y0 + 200])
@@ -76,27 +60,15 @@ def test_origins_from_layer_measure_from_the_settlement_point() -> None:
     assert "Siedlungspunkte" in origins_note(origins.modell) and "geschätzt" in origins_note(origins.modell)
 
 
-def _zensus_csv(tmp_path, rows: list[str]) -> str:
-    path = tmp_path / "Zensus2022_Bevoelkerungszahl_100m-Gitter.csv"
-    path.write_text("GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return str(path)
-
-
-def _laea(x: float, y: float) -> tuple[float, float]:
-    """EPSG:3035 coordinates of a synthetic offset (x, y) in EPSG:25832."""
-    p = gpd.GeoSeries([pt(x, y)], crs=CRS).to_crs("EPSG:3035").iloc[0]
-    return p.x, p.y
-
-
 def test_zensus_100m_grid_gives_one_origin_per_populated_cell(tmp_path) -> None:
-    (ax, ay), (bx, by), (fx, fy) = _laea(500, 500), _laea(2500, 500), _laea(60_000, 0)
-    path = _zensus_csv(tmp_path, [
+    (ax, ay), (bx, by), (fx, fy) = laea(500, 500), laea(2500, 500), laea(60_000, 0)
+    path = zensus_csv(tmp_path, [
         f"CRS3035RES100mN1E1;{ax:.0f};{ay:.0f};40",
         f"CRS3035RES100mN1E2;{bx:.0f};{by:.0f};12",
         f"CRS3035RES100mN1E3;{bx + 100:.0f};{by:.0f};–",   # secrecy mark: dropped
         f"CRS3035RES100mN1E4;{fx:.0f};{fy:.0f};99",          # outside the Gemeinden: dropped
     ])
-    out = zensus100m_origins(path, _cells(), GEMEINDEN).set_index("origin_id")
+    out = zensus100m_origins(path, cells(), GEMEINDEN).set_index("origin_id")
     assert list(out.index) == ["CRS3035RES100mN1E1", "CRS3035RES100mN1E2"]
     assert out["einwohner"].tolist() == [40.0, 12.0]
     assert out["ags"].tolist() == ["A", "B"] and out["grd_id"].tolist() == ["c1", "c2"]
@@ -108,26 +80,26 @@ def test_zensus_100m_grid_gives_one_origin_per_populated_cell(tmp_path) -> None:
 
 
 def test_zensus_100m_from_the_official_zip_and_errors(tmp_path) -> None:
-    ax, ay = _laea(500, 500)
-    csv = _zensus_csv(tmp_path, [f"CRS3035RES100mN1E1;{ax:.0f};{ay:.0f};7"])
+    ax, ay = laea(500, 500)
+    csv = zensus_csv(tmp_path, [f"CRS3035RES100mN1E1;{ax:.0f};{ay:.0f};7"])
     zpath = tmp_path / "Zensus2022_Bevoelkerungszahl.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
         zf.write(csv, "Zensus2022_Bevoelkerungszahl_100m-Gitter.csv")
-    assert zensus100m_origins(zpath, _cells(), GEMEINDEN)["einwohner"].tolist() == [7.0]
+    assert zensus100m_origins(zpath, cells(), GEMEINDEN)["einwohner"].tolist() == [7.0]
     with pytest.raises(OriginsError, match="nicht gefunden"):
-        zensus100m_origins(tmp_path / "fehlt.csv", _cells(), GEMEINDEN)
+        zensus100m_origins(tmp_path / "fehlt.csv", cells(), GEMEINDEN)
     bad = tmp_path / "bad.csv"
     bad.write_text("id;wert\n1;2\n", encoding="utf-8")
     with pytest.raises(OriginsError, match="erwartete Spalten GITTER_ID_100m"):
-        zensus100m_origins(bad, _cells(), GEMEINDEN)
+        zensus100m_origins(bad, cells(), GEMEINDEN)
 
 
 def test_build_layer_uses_the_100m_grid_when_given(tmp_path) -> None:
-    ax, ay = _laea(500, 500)
-    path = _zensus_csv(tmp_path, [f"CRS3035RES100mN1E1;{ax:.0f};{ay:.0f};5"])
-    orte = _markers([("Westdorf", 200, 200)]).rename(columns={"marker": "name"})
-    with_grid = build_wohnorte(_cells(), GEMEINDEN, orte, None, path)
+    ax, ay = laea(500, 500)
+    path = zensus_csv(tmp_path, [f"CRS3035RES100mN1E1;{ax:.0f};{ay:.0f};5"])
+    orte = markers([("Westdorf", 200, 200)]).rename(columns={"marker": "name"})
+    with_grid = build_wohnorte(cells(), GEMEINDEN, orte, None, path)
     assert set(with_grid["modell"]) == {"zensus_100m"}
-    without = build_wohnorte(_cells(), GEMEINDEN, orte, None, None)
+    without = build_wohnorte(cells(), GEMEINDEN, orte, None, None)
     assert set(without["modell"]) == {"siedlungen"}
     assert without.set_index("origin_id").loc["c1-1", "marker"] == "Ort Westdorf"

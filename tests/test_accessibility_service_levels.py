@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from atlas.accessibility.county import site_records
 from atlas.accessibility.errors import StandardsError
 from atlas.accessibility.service_levels import added_by_rules, load_rules, parse_rules, serving_mask
-
-RULES = parse_rules({"zaehlt_auch_fuer": [{
-    "kategorie": "Gemeinschaftsschule", "zaehlt_fuer": "Grundschule",
-    "wenn": r"Klassen?(stufen?)?\s*1\s*[-–]|Grundschul", "felder": ["name", "zielgruppe"],
-    "quelle": "Testregel"}]})
-
-#: SYNTHETIC offers.
-OFFERS = pd.DataFrame({
-    "id": ["G1", "T1", "T2", "T3", "R1"],
-    "kategorie": ["Grundschule", "Gemeinschaftsschule", "Gemeinschaftsschule", "Gemeinschaftsschule", "Regelschule"],
-    "name": ["Grundschule A", "TGS B", "TGS C", "TGS D mit Grundschulteil", "Regelschule E"],
-    "zielgruppe": ["Kinder Klasse 1–4", "Schüler:innen Klasse 1–10", "ab Klasse 5", "", "Klasse 1-10"],
-})
-
+from tests.fixtures.synthetic_service_levels import OFFERS, RULES
 
 def test_rule_adds_only_matching_offers_of_the_rule_category() -> None:
     mask = serving_mask(OFFERS, "Grundschule", RULES)
