@@ -126,3 +126,38 @@ def test_only_settings_reads_the_environment() -> None:
             if attribute or imported:
                 readers.append(f"{path.relative_to(root)}:{node.lineno}")
     assert readers == [], "Umgebungsvariablen nur über atlas.settings lesen: " + ", ".join(readers)
+
+
+def test_no_page_file_above_200_lines() -> None:
+    """Pages only read widgets and draw; computation lives in the atlas package (view-model functions)."""
+    root = settings.PROJECT_ROOT
+    long = {p.name: n for p in sorted((root / "pages").glob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 200}
+    assert long == {}, f"Seiten über 200 Zeilen: {long}"
+
+
+#: The foundation: imports nothing above itself (settings, errors, layer schema, data-file loader, text safety).
+FOUNDATION = {"atlas", "atlas.settings", "atlas.errors", "atlas.schema", "atlas.datafile", "atlas.safe_text",
+              "atlas._helpers"}
+
+
+def test_layers_import_one_way() -> None:
+    """sources → build → data → features → pages: the foundation imports only the foundation, the data
+    loader only the foundation, and only the command line starts a build (pages may via their button)."""
+    graph = import_graph()
+    for module in sorted(FOUNDATION):
+        assert graph[module] <= FOUNDATION, f"{module} importiert {sorted(graph[module] - FOUNDATION)}"
+    assert graph["atlas.atlasdata"] <= FOUNDATION
+    starts_build = sorted(m for m, targets in graph.items() if "atlas.build" in targets)
+    assert starts_build == ["atlas.cli"]
+
+
+def test_no_streamlit_in_the_atlas_package() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n == "streamlit" or n.startswith("streamlit.") or n.startswith("streamlit_folium") for n in names):
+                found.append(f"{path.relative_to(settings.PROJECT_ROOT)}:{node.lineno}")
+    assert found == [], "Streamlit nur in pages/ und app.py: " + ", ".join(found)
