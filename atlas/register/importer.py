@@ -199,10 +199,13 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    damaged = f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx) oder beschädigt."
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RegisterError(f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx).") from exc
+        raise RegisterError(damaged) from exc
+    except Exception as exc:  # noqa: BLE001 - hostile files make openpyxl/zlib/XML raise anything (fuzz test)
+        raise RegisterError(damaged) from exc
 
     try:
         sheet = book.worksheets[0]
@@ -220,8 +223,10 @@ def _read_xlsx(data: bytes, name: str) -> Table:
                 continue
             rows.append({h: ("" if c is None else (c.isoformat() if isinstance(c, date) else restore_cell(c)))
                          for h, c in zip(header, cells, strict=True)})
-    except zipfile.BadZipFile as exc:
-        raise RegisterError(f"Die Datei {name} ist keine gültige Excel-Datei (.xlsx).") from exc
+    except RegisterError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet (zlib, XML, cell types) is read lazily here
+        raise RegisterError(damaged) from exc
     finally:
         book.close()
     return Table(columns=header, rows=rows, datei=name)
