@@ -65,6 +65,10 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     html_header(m).add_child(folium.Element(css), name=css_name)
     m.fit_bounds([[south, west], [north, east]])
+    # streamlit-folium asks every map for its bounds on every rerun; folium would walk all GeoJSON
+    # coordinates in Python (≈0.1–0.3 s for the Gemeinde layers). The bounds are known: answer directly.
+    known: list[list[float | None]] = [[south, west], [north, east]]
+    m.get_bounds = lambda: known  # type: ignore[method-assign]
     return m
 
 
@@ -149,3 +153,49 @@ def page_legend(legend_html: str) -> str:
     """*legend_html* (already escaped) as a block for the page, beside the map – so a legend never
     covers the county. Pages draw it with ``st.html``."""
     return f'{PAGE_LEGEND_CSS}<div class="atlas-legend" role="region" aria-label="Legende">{legend_html}</div>'
+
+
+class PlaceLabels(MacroElement):
+    """Permanent name labels (e.g. the Gemeinden) at given points: plain Leaflet ``divIcon`` markers that
+    take no clicks, so they work offline and never block the map. Texts are escaped here."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var labels = {{ this.labels|tojson }};
+            labels.forEach(function(l) {
+                L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: 'atlas-ortsname', html: '<span>' + l[2] + '</span>', iconSize: null})})
+                 .addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: Sequence[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.labels = [[round(lat, 5), round(lon, 5), html.escape(name)] for lat, lon, name in points]
+
+
+#: Style of the place labels: dark text with a white halo, centred on the point.
+PLACE_LABEL_CSS = """
+<style>
+.atlas-ortsname{background:none;border:none}
+.atlas-ortsname span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;
+  font:600 12px/1.1 system-ui,sans-serif;color:#1a1a1a;pointer-events:none;
+  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff,0 0 1px #fff}
+</style>
+"""
+
+
+def label_points(frame: gpd.GeoDataFrame, name_column: str = "name") -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of a point inside each polygon of *frame* (EPSG:4326), for :class:`PlaceLabels`."""
+    points = frame.geometry.representative_point()
+    return [(float(p.y), float(p.x), str(n)) for p, n in zip(points, frame[name_column], strict=True)]
+
+
+def add_place_labels(m: folium.Map, frame: gpd.GeoDataFrame, name_column: str = "name") -> None:
+    """Name labels for every polygon of *frame* on *m* (with their CSS)."""
+    html_header(m).add_child(folium.Element(PLACE_LABEL_CSS), name="atlas_label_css")
+    PlaceLabels(label_points(frame, name_column)).add_to(m)

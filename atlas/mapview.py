@@ -306,6 +306,23 @@ def _choropleth_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, opti
     return classification
 
 
+def choropleth_layer(target: folium.Map | folium.FeatureGroup, base: MapBase, layer: LayerDefinition,
+                     options: MapOptions) -> Classification | None:
+    """The Gemeinden of *layer* coloured by ``options.indicator`` added to *target* (a map or a feature
+    group that streamlit-folium exchanges without reloading the map)."""
+    return _choropleth_layer(target, base, layer, options)  # type: ignore[arg-type]
+
+
+def area_layer(target: folium.Map | folium.FeatureGroup, base: MapBase, layer: LayerDefinition) -> int:
+    """An area or outline layer added to *target*; returns the number of features."""
+    return _area_layer(target, base, layer)  # type: ignore[arg-type]
+
+
+def attribution_texts(source_keys: Sequence[str]) -> list[str]:
+    """The attribution of each source key (``geodata/sources.yaml``), without repeats."""
+    return _attribution_texts(source_keys)
+
+
 def _point_colours(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
     """Fill colour of each point: by the grouping field's value, else the layer's colour."""
     if layer.gruppierung is None:

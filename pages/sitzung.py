@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from atlas.choropleth import METHOD_LABELS
 from atlas.council.errors import CouncilError, SlidesError
-from atlas.council.indicator_maps import MapChoice, indicator_map, map_caption
+from atlas.council.indicator_maps import MapChoice, map_caption, slide_attributions, slide_base, slide_layer
 from atlas.council.slides import (
     Slide,
     SlideDeck,
@@ -23,6 +23,7 @@ from atlas.council.slides import (
     load_named_deck,
 )
 from atlas.indicator_choice import indicator_option_label, map_indicators
+from atlas.leaflet import page_legend
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 
 PRESENTATION_CSS = """
@@ -34,17 +35,26 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .atlas-slide-sub {font-size: 1.35rem; color: #333;}
 .atlas-slide-source {font-size: 1.1rem; color: #333;}
 div[data-testid="stButton"] button p {font-size: 1.3rem; font-weight: 600;}
+.atlas-sitzung-ende {display: inline-block; padding: 0.45rem 0.9rem; border: 1px solid #888; border-radius: 0.5rem;
+  font-size: 1.15rem; font-weight: 600; color: inherit; text-decoration: none; min-height: 44px; line-height: 1.6;}
+/* the map fills the projector below the title row (no fixed pixel height) */
+iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 200px) !important; min-height: 360px;}
+.atlas-legend {font-size: 1.25rem !important;}
+.atlas-legend h4 {font-size: 1.3rem !important;}
+.atlas-legend .sw {width: 26px !important; height: 18px !important;}
 </style>
 """
 
-# Arrow keys / Page keys click the Weiter/Zurück buttons of the parent page (no CDN, runs locally).
+# Arrow keys / Page keys click the Weiter/Zurück buttons of the page (no CDN, runs locally) – also when the
+# focus is inside the map's frame (same origin): the listener is attached to every frame's window too.
 KEYBOARD_JS = """
 <script>
 (function () {
   const doc = window.parent.document;
   if (doc.__atlasSitzungKeys) { return; }
   doc.__atlasSitzungKeys = true;
-  doc.addEventListener('keydown', function (event) {
+  function onKey(event) {
+    if (!doc.querySelector('[data-testid="atlas-slide-title"]')) { return; }  // only in the Sitzungsmodus
     const tag = (event.target && event.target.tagName) || '';
     if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || event.altKey || event.ctrlKey || event.metaKey) { return; }
     let label = null;
@@ -52,8 +62,21 @@ KEYBOARD_JS = """
     if (event.key === 'ArrowLeft' || event.key === 'PageUp') { label = 'Zurück'; }
     if (!label) { return; }
     const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.trim().includes(label));
-    if (button && !button.disabled) { event.preventDefault(); button.click(); }
-  });
+    event.preventDefault();
+    event.stopPropagation();
+    if (button && !button.disabled) { button.click(); }
+  }
+  doc.addEventListener('keydown', onKey, true);
+  function attachFrames() {
+    doc.querySelectorAll('iframe').forEach(function (frame) {
+      try {
+        const win = frame.contentWindow;
+        if (win && !win.__atlasSitzungKeys) { win.__atlasSitzungKeys = true; win.addEventListener('keydown', onKey, true); }
+      } catch (e) { /* another origin: not ours */ }
+    });
+  }
+  attachFrames();
+  setInterval(attachFrames, 500);
 })();
 </script>
 """
@@ -90,7 +113,7 @@ if deck is None:
         except SlidesError as exc:
             st.warning(str(exc))
             continue
-        if st.button(f"{titel} ({name}.yaml)", icon=":material/slideshow:", key=f"sz_deck_{name}"):
+        if st.button(titel, icon=":material/slideshow:", key=f"sz_deck_{name}"):
             st.query_params.clear()
             st.query_params.update({"sitzung": name, "nr": "1"})
             st.rerun()
@@ -110,8 +133,9 @@ with st.expander("Folienfolge zusammenstellen", expanded=deck is None):
         st.query_params.clear()
         st.query_params.update({"folien": encode_slides(current), "nr": str(len(current))})
         st.rerun()
-    code = st.text_input("Folien in Adressform (indikator~methode~klassen~gemeinde~grenzen~titel, durch Komma "
-                         "getrennt)", value=encode_slides(current) if current else "", key="sz_code")
+    code = st.text_input("Folien in Adressform (je Folie Indikator, Methode, Klassen, Gemeinde, Grenzen, Titel durch "
+                         "\\~ getrennt; Folien durch Komma)", value=encode_slides(current) if current else "",
+                         key="sz_code")
     if st.button("Übernehmen", key="sz_apply") and code.strip():
         st.query_params.clear()
         st.query_params.update({"folien": code.strip(), "nr": "1"})
@@ -135,22 +159,28 @@ def _go(target: int) -> None:
     st.query_params["nr"] = str(target)
 
 
-nav_prev, nav_title, nav_next = st.columns([1, 8, 1], vertical_alignment="center")
+nav_prev, nav_title, nav_next, nav_end = st.columns([1, 7, 1, 1], vertical_alignment="center")
 nav_prev.button("◀ Zurück", key="sz_prev", disabled=nr <= 1, on_click=_go, args=(nr - 1,), width="stretch")
 nav_next.button("Weiter ▶", key="sz_next", disabled=nr >= count, on_click=_go, args=(nr + 1,), width="stretch")
+nav_end.html('<a class="atlas-sitzung-ende" href="indikatoren" target="_self">✕ Sitzung beenden</a>')
 title = slide.titel or indicator.label
 where = f" – {names[slide.gemeinde]}" if slide.gemeinde else ""
 nav_title.html(f'<div class="atlas-slide-title" data-testid="atlas-slide-title">{html.escape(title + where)}</div>'
                f'<div class="atlas-slide-sub">Folie {nr} von {count} · {html.escape(deck.titel)}</div>')
 
 try:
-    result = indicator_map(base, layers, choice, large=True, height=700)
+    layer = slide_layer(base, layers, choice)
 except CouncilError as exc:
     st.error(f"Folie {nr}: {exc}")
     st.stop()
-st_folium(result.map, height=700, width="stretch", returned_objects=[], key="sz_karte")
-st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, result.classification))}</div>')
+attributions = slide_attributions(layers, [indicators[s.indikator] for s in deck.folien])
+map_col, legend_col = st.columns([5, 1])
+with map_col:  # one base map for the whole session; a slide change only exchanges the coloured Gemeinden
+    st_folium(slide_base(base, layers, attributions), feature_group_to_add=layer.group, height=700, width="stretch",
+              returned_objects=[], key="sz_karte")
+legend_col.html(page_legend(layer.legend))
+st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, layer.classification))}</div>')
 map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                      indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)
 st.html(KEYBOARD_JS, unsafe_allow_javascript=True)  # no frame: runs in the page itself
-attribution_footer(result.attributions)
+attribution_footer(attributions)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
 
 from atlas.choropleth import METHOD_LABELS, Classification, classify
 from atlas.council._helpers import numeric, parse_german_number, source_text
@@ -24,8 +27,17 @@ from atlas.council.errors import CouncilError
 from atlas.indicator_choice import map_indicators
 from atlas.indicators import Indicator, load_handlungsfelder
 from atlas.layers import LayerDefinition
-from atlas.leaflet import html_header
-from atlas.mapview import MapBase, MapOptions, MapResult, build_map
+from atlas.leaflet import Attribution, add_place_labels, features, html_header, offline_map
+from atlas.mapview import (
+    MapBase,
+    MapOptions,
+    MapResult,
+    attribution_texts,
+    build_map,
+    choropleth_layer,
+    legend_html,
+)
+from atlas.sources import load_sources
 
 #: Layers drawn under an indicator map (areas only: the council looks at the Gemeinden).
 AREA_LAYERS: tuple[str, ...] = ("nachbar_kreise", "nachbar_gemeinden", "gemeinden", "kreis")
@@ -165,3 +177,107 @@ def map_caption(choice: MapChoice, classification: Classification | None) -> str
     k = classification.k if classification is not None else choice.k
     return (f"{ind.label} – {METHOD_LABELS.get(choice.method, choice.method)}, {k} Klassen; "
             f"Einheit: {ind.unit_label}. {source_text(ind)}.")
+
+
+# --------------------------------------------------------------------------- slides: base + layer
+
+#: Pane of the county outline: above the exchanged choropleth, below labels, transparent for clicks.
+OUTLINE_PANE = "atlas-umrisse"
+#: The map fills its frame; the page sizes the frame to the screen (no fixed pixel height).
+FILL_FRAME_CSS = "<style>html,body{height:100%;margin:0}#map_div{height:100vh !important}</style>"
+
+
+class FitBounds(MacroElement):
+    """Zoom the map to *bounds* when this element's layer group is added (also when streamlit-folium
+    exchanges the group on a running map)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        setTimeout(function() {
+            var group = {{ this._parent.get_name() }};
+            if (group._map) { group._map.fitBounds({{ this.bounds|tojson }}, {padding: [16, 16], animate: false}); }
+        }, 0);
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "FitBounds"
+        south, west, north, east = bounds
+        self.bounds = [[south, west], [north, east]]
+
+
+def slide_attributions(layers: Sequence[LayerDefinition], indicators: Sequence[Indicator]) -> list[str]:
+    """Attributions of the area layers and of every indicator of a deck (shown once on the fixed map)."""
+    keys = [k for layer in area_layers(layers) for k in layer.quellen]
+    sources = load_sources()
+    for ind in indicators:
+        keys.extend(key for key, src in sources.items() if ind.datei and src.datei == ind.datei)
+    return attribution_texts(list(dict.fromkeys(keys)))
+
+
+_PLAIN_FEATURES: dict[tuple[str, str, int], dict] = {}
+
+
+def _plain_features(base: MapBase, name: str) -> dict:
+    """GeoJSON of one prepared frame without properties, computed once per prepared base."""
+    key = (base.version, name, id(base.frames[name]))
+    if key not in _PLAIN_FEATURES:
+        if len(_PLAIN_FEATURES) > 32:
+            _PLAIN_FEATURES.clear()
+        _PLAIN_FEATURES[key] = features(base.frames[name], {})
+    return _PLAIN_FEATURES[key]
+
+
+def slide_base(base: MapBase, layers: Sequence[LayerDefinition], attributions: Sequence[str], *,
+               large: bool = True) -> folium.Map:
+    """The part of a slide map that stays for the whole session: neighbours, county outline, Gemeinde
+    names, attribution. Arrow keys do not pan it (they change slides); it fills its frame."""
+    m = offline_map(base.bounds)
+    m.options["keyboard"] = False
+    folium.map.CustomPane(OUTLINE_PANE, z_index=450, pointer_events=False).add_to(m)
+    for layer in area_layers(layers):  # plain shapes without popups: small and drawn once
+        if layer.gpkg_ebene not in base.frames or layer.art == "choropleth":
+            continue
+        outline = layer.art == "umriss" and not layer.interaktiv
+        style = {"color": layer.stil.farbe, "weight": layer.stil.linienbreite, "className": f"atlas-{layer.id}",
+                 "fill": not outline and layer.stil.fuelldeckkraft > 0,
+                 "fillColor": layer.stil.fuellfarbe or layer.stil.farbe, "fillOpacity": layer.stil.fuelldeckkraft}
+        kwargs: dict[str, Any] = {"pane": OUTLINE_PANE} if outline else {}
+        folium.GeoJson(_plain_features(base, layer.gpkg_ebene), name=layer.titel, interactive=False,
+                       control=False, style_function=lambda _f, st=style: st, **kwargs).add_to(m)
+    add_place_labels(m, base.frames["gemeinden"])
+    Attribution(list(attributions)).add_to(m)
+    html_header(m).add_child(folium.Element(FILL_FRAME_CSS), name="atlas_fill_css")
+    if large:
+        html_header(m).add_child(folium.Element(LARGE_MAP_CSS), name="atlas_large_css")
+    return m
+
+
+@dataclass(frozen=True)
+class SlideLayer:
+    """The exchanged part of a slide: the coloured Gemeinden (and focus outline) and the legend."""
+
+    group: folium.FeatureGroup
+    classification: Classification | None
+    legend: str
+
+
+def slide_layer(base: MapBase, layers: Sequence[LayerDefinition], choice: MapChoice) -> SlideLayer:
+    """The Gemeinden coloured for *choice*, the focus outline and the zoom, as one feature group."""
+    if choice.method == "manuell" and not choice.manual_breaks:
+        raise CouncilError("Für eigene Grenzen bitte mindestens eine Klassengrenze angeben.")
+    layer = next((lay for lay in area_layers(layers) if lay.art == "choropleth"), None)
+    if layer is None or layer.gpkg_ebene not in base.frames:
+        raise CouncilError("Die Gemeindeebene fehlt in den aufbereiteten Daten.")
+    group = folium.FeatureGroup(name="Folie", control=False)
+    options = MapOptions(indicator=choice.indicator, method=choice.method, k=choice.k,
+                         manual_breaks=tuple(choice.manual_breaks))
+    try:
+        classification = choropleth_layer(group, base, layer, options)
+    except ValueError as exc:
+        raise CouncilError(f"{choice.indicator.label}: {exc}") from exc
+    if choice.focus_ags:
+        outline_gemeinde(group, base, choice.focus_ags, fit=False)  # type: ignore[arg-type]
+    FitBounds(gemeinde_bounds(base, choice.focus_ags) if choice.focus_ags else base.bounds).add_to(group)
+    return SlideLayer(group, classification, legend_html(classification, choice.indicator, []))

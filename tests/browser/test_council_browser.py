@@ -72,16 +72,37 @@ def _slide_title(page) -> str:
     return page.locator(".atlas-slide-title").first.inner_text()
 
 
-def test_sitzungsmodus_with_the_keyboard(app_url, desktop_page):
-    page = desktop_page.page
+def test_sitzungsmodus_with_the_keyboard(app_url, browser):
+    from tests.browser.conftest import _offline_page
+
+    for projector in _offline_page(browser, viewport={"width": 1920, "height": 1080}):
+        _projector_session(app_url, projector)
+
+
+def _projector_session(app_url, projector):
+    page = projector.page
     page.goto(f"{app_url}/sitzung?sitzung=beispiel")
-    desktop_page.wait_for_app()
-    page.frame_locator(MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    projector.wait_for_app()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
     assert _slide_title(page) == "Wie weit ist es zur Hausarztpraxis?"
     assert not page.locator("section[data-testid='stSidebar']").is_visible()  # no sidebar
     size = page.locator(".atlas-slide-title").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 32  # large type
-    page.wait_for_timeout(500)  # let the keyboard script attach
+    # Gemeinde names on the map; the map fills the screen below the title row (no fixed 700 px)
+    assert frame.locator(".atlas-ortsname").count() == 39
+    assert frame.get_by_text("Brotterode-Trusetal", exact=True).count() == 1
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box["height"] > 700 and box["y"] + box["height"] <= 1080
+    # a visible way back to the app
+    assert page.get_by_role("link", name=re.compile("Sitzung beenden")).is_visible()
+    # click into the map: the arrow keys still change slides (and do not pan the map)
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
+    content.evaluate("() => { window.__atlasProbe = 'same map'; }")
+    centre = content.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map); "
+                              "const c = m.getCenter(); return [c.lat, c.lng]; }")
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.5)
+    page.wait_for_timeout(700)  # let the keyboard script attach to the map frame
     page.keyboard.press("ArrowRight")
     _wait_for_query(page, "nr=2")
     page.wait_for_function("() => document.querySelector('.atlas-slide-title').innerText.includes('Grundschule')",
@@ -90,11 +111,34 @@ def test_sitzungsmodus_with_the_keyboard(app_url, desktop_page):
     _wait_for_query(page, "nr=3")
     page.wait_for_function("() => document.querySelector('.atlas-slide-title').innerText.includes("
                            "'Brotterode-Trusetal')", timeout=30_000)
-    desktop_page.wait_for_app()
-    frame = page.frame_locator(MAP_FRAME)
+    projector.wait_for_app()
     frame.locator("path.atlas-fokus").first.wait_for(timeout=30_000)  # zoomed to the Gemeinde
-    assert "20px" in frame.locator(".atlas-legend").first.evaluate("e => getComputedStyle(e).fontSize")
+    # the map was never reloaded: slide changes only exchange the coloured Gemeinden
+    assert content.evaluate("() => window.__atlasProbe || null") == "same map"
+    zoom = content.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    assert zoom >= 11
+    # the legend is beside the map, in large type
+    assert frame.locator(".atlas-legend").count() == 0
+    assert float(page.locator(".atlas-legend").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 18
     page.keyboard.press("ArrowLeft")
     _wait_for_query(page, "nr=2")
-    assert desktop_page.blocked == []
-    assert desktop_page.errors == []
+    page.wait_for_function("() => document.querySelector('.atlas-slide-title').innerText.includes('Grundschule')",
+                           timeout=30_000)
+    projector.wait_for_app()
+    # back to the whole county (the view of slide 2)
+    new_centre = content.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map); "
+                                  "const c = m.getCenter(); return [c.lat, c.lng]; }")
+    assert abs(new_centre[0] - centre[0]) < 0.02 and abs(new_centre[1] - centre[1]) < 0.02
+    page.get_by_role("link", name=re.compile("Sitzung beenden")).click()
+    page.wait_for_url(re.compile(r"/indikatoren"), timeout=30_000)
+    # the deck chooser: titles, no file names; the slide code is explained without Markdown strike-through
+    page.goto(f"{app_url}/sitzung")
+    projector.wait_for_app()
+    page.get_by_role("button", name=re.compile("Beispiel")).first.wait_for(timeout=30_000)
+    main = page.locator("[data-testid='stMain']")
+    assert ".yaml" not in main.inner_text()
+    assert main.locator("del, s").count() == 0
+    label = main.locator("[data-testid='stWidgetLabel']").filter(has_text="Adressform").first
+    assert "Titel durch ~ getrennt" in label.inner_text()
+    assert projector.blocked == []
+    assert projector.errors == []
