@@ -318,11 +318,6 @@ def area_layer(target: folium.Map | folium.FeatureGroup, base: MapBase, layer: L
     return _area_layer(target, base, layer)  # type: ignore[arg-type]
 
 
-def attribution_texts(source_keys: Sequence[str]) -> list[str]:
-    """The attribution of each source key (``geodata/sources.yaml``), without repeats."""
-    return _attribution_texts(source_keys)
-
-
 def _point_colours(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
     """Fill colour of each point: by the grouping field's value, else the layer's colour."""
     if layer.gruppierung is None:

@@ -32,12 +32,11 @@ from atlas.mapview import (
     MapBase,
     MapOptions,
     MapResult,
-    attribution_texts,
     build_map,
     choropleth_layer,
     legend_html,
 )
-from atlas.sources import load_sources
+from atlas.sources import attribution_texts, load_sources
 
 #: Layers drawn under an indicator map (areas only: the council looks at the Gemeinden).
 AREA_LAYERS: tuple[str, ...] = ("nachbar_kreise", "nachbar_gemeinden", "gemeinden", "kreis")
