@@ -48,10 +48,10 @@ _LOWER_ID = "^[a-z0-9_]+$"
 def german_problem(err: ErrorDetails | Mapping[str, Any]) -> str:
     """One pydantic error detail as German text, e.g. ``Feld 'stil.radius' liegt außerhalb …``."""
     field = ".".join(str(p) for p in err.get("loc", ())) or "(Eintrag)"
-    return f"Feld '{field}' {_german_text(err)}"
+    return f"Feld '{field}' {german_text(err)}"
 
 
-def _german_text(err: ErrorDetails | Mapping[str, Any]) -> str:
+def german_text(err: ErrorDetails | Mapping[str, Any]) -> str:
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
     given = err.get("input")

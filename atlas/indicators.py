@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from atlas import settings
 from atlas._helpers import is_blank
-from atlas.datafile import _german_text, load_entries
+from atlas.datafile import load_entries
 from atlas.errors import CatalogueError
 
 INDICATORS_FILE: Path = settings.GEODATA_DIR / "indicators.yaml"
@@ -66,12 +66,6 @@ class Indicator(BaseModel):
     def unit_label(self) -> str:
         """Unit for legends: '(Einheit nicht geprüft)' when the unit is not verified."""
         return self.einheit if self.einheit_geprueft else f"{self.einheit} (Einheit nicht geprüft)"
-
-
-def german_validation_message(exc: ValidationError) -> tuple[str, str]:
-    """(field path, German description) of the first problem in a pydantic error (see :mod:`atlas.datafile`)."""
-    first = exc.errors()[0]
-    return ".".join(str(p) for p in first["loc"]) or "(Eintrag)", _german_text(first)
 
 
 @lru_cache(maxsize=4)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from atlas.accessibility._helpers import exceeds
 from atlas.accessibility.errors import StandardsError
 from atlas.accessibility.parameters import MODE_LABEL, StandardMode
-from atlas.datafile import _german_text, read_yaml
+from atlas.datafile import german_text, read_yaml
 from atlas.settings import STANDARDS_FILE
 
 #: Default location of the standards file.
@@ -113,7 +113,7 @@ def parse_standards(data: Any, source: str = "standards.yaml") -> dict[str, Stan
             parts = []
             for err in exc.errors():
                 field = ".".join(str(x) for x in err.get("loc", ())) or "?"
-                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {_german_text(err)}")
+                parts.append(f"Feld {_FIELD_LABEL.get(field, field)!r} {german_text(err)}")
             raise StandardsError(f"{where}: " + "; ".join(parts) + ".") from None
         if std.id in result:
             raise StandardsError(f"{where}: Die id {std.id!r} kommt mehrfach vor.")

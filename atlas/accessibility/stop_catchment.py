@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from scipy.spatial import cKDTree
 
 from atlas.accessibility.errors import StandardsError
 from atlas.accessibility.origins import Origins
 from atlas.accessibility.standards import STANDARDS_PATH
-from atlas.datafile import read_yaml
+from atlas.datafile import read_yaml, validate
 
 #: Key of the catchment standard in ``standards.yaml`` (beside ``standards``).
 YAML_KEY = "haltestellen_einzugsbereich"
@@ -98,14 +98,7 @@ def load_catchment(path: str | os.PathLike[str] | None = None, override: dict[st
     if not isinstance(data, dict) or not isinstance(data.get(YAML_KEY), dict):
         raise StandardsError(f"{p.name}: Der Eintrag {YAML_KEY!r} (Einzugsbereich der Haltestellen) fehlt.")
     entry = {**data[YAML_KEY], **(override or {})}
-    try:
-        return Einzugsbereich(**entry)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(x) for x in err.get("loc", ())) or "?"
-        raise StandardsError(
-            f"{p.name}, {YAML_KEY}: Feld {field!r} ist ungültig ({err.get('msg')}; angegeben: {err.get('input')!r})."
-        ) from exc
+    return validate(Einzugsbereich, entry, p, where=YAML_KEY, error=StandardsError)
 
 
 @dataclass(frozen=True)

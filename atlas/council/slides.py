@@ -34,9 +34,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from atlas import settings
 from atlas._helpers import normalise_name
 from atlas.council.errors import SlidesError
-from atlas.datafile import read_yaml
+from atlas.datafile import german_problem, read_yaml
 from atlas.council.indicator_maps import MAX_CLASSES, METHODS, MIN_CLASSES
-from atlas.indicators import german_validation_message
 
 SESSIONS_DIR: Path = settings.GEODATA_DIR / "sitzungen"
 SLIDE_SEP, FIELD_SEP, BREAK_SEP = ",", "~", "_"
@@ -103,12 +102,11 @@ def _slide(entry: object, where: str) -> Slide:
         slide = Slide(**entry)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field_name, text = german_validation_message(exc)
-        if first["type"] == "value_error":
-            text = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            text = "ist unbekannt (erlaubt: indikator, methode, klassen, gemeinde, grenzen, titel)"
-        raise SlidesError(f"{where}: Feld '{field_name}' {text}.") from exc
+            field_name = ".".join(str(p) for p in first["loc"])
+            raise SlidesError(f"{where}: Feld '{field_name}' ist unbekannt (erlaubt: "
+                              f"{', '.join(Slide.model_fields)}).") from exc
+        raise SlidesError(f"{where}: {german_problem(first)}.") from exc
     if slide.methode == "manuell" and not slide.grenzen:
         raise SlidesError(f"{where}: Feld 'grenzen' fehlt – für methode 'manuell' bitte Klassengrenzen angeben.")
     return slide
