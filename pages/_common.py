@@ -18,6 +18,7 @@ from atlas.atlasdata import AtlasData, data_version, load_atlas
 from atlas.errors import AtlasError
 
 if TYPE_CHECKING:  # the map modules (folium, mapclassify) are imported only by pages that draw maps
+    from atlas.offer_search.i18n import Texts
     from atlas.layers import LayerDefinition
     from atlas.mapview import MapBase
 
@@ -114,6 +115,21 @@ def set_page_language(lang: str) -> None:
     from atlas.ui_style import page_script
 
     st.html(page_script(lang), unsafe_allow_javascript=True)
+
+
+def family_texts(lang: str) -> Texts:
+    """The family page's texts: English, German, or – switch "Leichte Sprache" – plain German (issue 15).
+
+    Draws the switch (German only) and sets ``<html lang>``; the plain texts are data
+    (:mod:`atlas.plain_language`).
+    """
+    from atlas.offer_search.i18n import Texts
+    from atlas.plain_language import PlainTexts
+
+    plain = lang == "de" and st.toggle("Leichte Sprache", key="of_leicht",
+                                       help="Kurze Sätze und einfache Wörter für die wichtigsten Texte dieser Seite.")
+    set_page_language(lang)
+    return PlainTexts() if plain else Texts(lang)
 
 
 def map_text_alternative(names: list[str], values: list[object], unit: str = "", *, what: str = "",

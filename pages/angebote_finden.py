@@ -19,13 +19,13 @@ from atlas.errors import AtlasError
 from atlas.offer_search import viewmodel as vm
 from atlas.offer_search._helpers import MAX_QUERY_CHARS
 from atlas.offer_search.cards import CARD_CSS, card_html, details_html, unplaced_html
-from atlas.offer_search.i18n import LANGUAGE_LABELS, LANGUAGES, Texts
+from atlas.offer_search.i18n import LANGUAGE_LABELS, LANGUAGES
 from atlas.offer_search.resultmap import build_result_map
 from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_query
 from atlas.offer_search.targets import unmapped_kategorien
 from atlas.sources import attributions
 from atlas.accessibility.calibration import travel_parameters
-from pages._common import attribution_footer, get_base, get_data, set_page_language
+from pages._common import attribution_footer, family_texts, get_base, get_data
 from pages._report_form import render_report_form
 
 data = get_data()
@@ -60,8 +60,7 @@ if "of_pending_ort" in st.session_state:
 st.markdown(CARD_CSS, unsafe_allow_html=True)
 lang = st.segmented_control("Sprache / Language", list(LANGUAGES), format_func=LANGUAGE_LABELS.get,
                             key="of_lang", label_visibility="collapsed") or "de"
-t = Texts(lang)
-set_page_language(lang)
+t = family_texts(lang)  # German, English or (switch) Leichte Sprache; sets <html lang>
 
 st.title(t("titel"))
 st.write(t("einleitung"))
