@@ -15,6 +15,7 @@ from atlas.accessibility.origins import (
     origins_from_layer,
     origins_note,
     settlement_origins,
+    share_label,
     zensus100m_origins,
 )
 from tests.fixtures.synthetic_accessibility import X0, Y0, pt
@@ -103,3 +104,10 @@ def test_build_layer_uses_the_100m_grid_when_given(tmp_path) -> None:
     without = build_wohnorte(cells(), GEMEINDEN, orte, None, None)
     assert set(without["modell"]) == {"siedlungen"}
     assert without.set_index("origin_id").loc["c1-1", "marker"] == "Ort Westdorf"
+
+
+def test_share_label_names_the_estimate() -> None:
+    assert share_label(1 / 3, "Haltestelle Ernststraße, Meiningen") == (
+        "geschätzt: 1/3 der Rasterzelle, um Haltestelle Ernststraße, Meiningen")
+    assert share_label(1.0, "Zellmitte (kein Siedlungspunkt)") == ""
+    assert share_label(None, "x") == "" and share_label("kaputt", "x") == ""

@@ -104,6 +104,9 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     layers = _geojson_layers(fake.maps[-1])
     n_origins = len(county_cells(atlas_data))
     assert len(layers["Rasterzellen nach Erreichbarkeit"].data["features"]) == n_origins
+    if (county_cells(atlas_data)["anteil"] < 1).any():  # settlement shares are labelled as estimates
+        tips = [f["properties"]["_tooltip"] for f in layers["Rasterzellen nach Erreichbarkeit"].data["features"]]
+        assert any("geschätzt: 1/" in tip for tip in tips)
     assert layers[f"Grundschule ({len(prec)})"].data["features"][0]["geometry"]["type"] == "Point"
     assert "atlas-zelle" in html and "atlas-standort" in html
     # the legend is beside the map, not on it

@@ -302,12 +302,17 @@ def cell_classes(a: Analyse) -> np.ndarray:
     return out
 
 
+def _share_columns(cells: gpd.GeoDataFrame) -> list[str]:
+    """Columns of the origin layer ``wohnorte`` that say which part of a cell an origin stands for."""
+    return [c for c in ("origin_id", "anteil", "marker") if c in cells.columns]
+
+
 def cell_results(a: Analyse, cells: gpd.GeoDataFrame, site_names: dict[str, str] | None = None) -> gpd.GeoDataFrame:
     """Per populated cell (polygon, EPSG:25832): population, distance (m), time (min), value in the
     unit of the standard, nearest site (id and name), beyond or not, the class and – with a
     scenario – the value before. Index ``grd_id``."""
     z = a.aktuell.zellen()
-    out = cells.loc[z.index, ["grd_id", "geometry"]].copy()
+    out = cells.loc[z.index, ["grd_id", *_share_columns(cells), "geometry"]].copy()
     out["ags"] = z["ags"].to_numpy()
     for col in ("einwohner", "u15", "ue65", "distanz_m", "zeit_min", "wert", "einheit", "standort_id", "status",
                 "jenseits", "methode", "verkehrsmittel", "standard_id"):
@@ -325,7 +330,7 @@ def cell_results(a: Analyse, cells: gpd.GeoDataFrame, site_names: dict[str, str]
 def cells_without_sites(origins: Origins, cells: gpd.GeoDataFrame, standard: Standard) -> gpd.GeoDataFrame:
     """Per-cell table like :func:`cell_results` for the case that there is no site at all: no
     distance, class ``kein_standort`` (the map still shows where people live)."""
-    out = cells.loc[origins.index, ["grd_id", "geometry"]].copy()
+    out = cells.loc[origins.index, ["grd_id", *_share_columns(cells), "geometry"]].copy()
     out["ags"] = origins.ags
     out["einwohner"], out["u15"], out["ue65"] = origins.einwohner, origins.u15, origins.ue65
     out["distanz_m"] = np.nan

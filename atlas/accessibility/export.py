@@ -26,6 +26,9 @@ GPKG_LAYER = "erreichbarkeit_zellen"
 #: German headings of the per-cell export.
 ZELLEN_SPALTEN: dict[str, str] = {
     "grd_id": "rasterzelle",
+    "origin_id": "wohnort_id",
+    "anteil": "anteil_der_zelle_geschaetzt",
+    "marker": "siedlungspunkt",
     "ags": "ags",
     "einwohner": "einwohner",
     "u15": "unter_15",

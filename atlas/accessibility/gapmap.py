@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.accessibility.county import KLASSEN, lonlat_from_xy
+from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
 from atlas.leaflet import Attribution, features, offline_map
 from atlas.mapview import MapBase
@@ -76,6 +77,9 @@ def _cell_tooltip(row: dict, unit: str) -> str:
         f"(unter 15: {html.escape(format_number(float(row['u15']), 0))}, "
         f"65+: {html.escape(format_number(float(row['ue65']), 0))})",
     ]
+    share = share_label(row.get("anteil"), row.get("marker"))
+    if share:
+        parts.append(html.escape(share))
     if row.get("standort_name"):
         parts.append(f"nächster Standort: {html.escape(str(row['standort_name']))}")
     parts.append(f"{html.escape(shown)} {html.escape(unit)} – {html.escape(KLASSEN[str(row['klasse'])])}")

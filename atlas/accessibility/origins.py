@@ -229,6 +229,19 @@ def origins_note(modell: str) -> str:
     return MODELL_TEXT.get(modell, MODELL_TEXT["raster_1km"])
 
 
+def share_label(anteil: object, marker: object) -> str:
+    """Tooltip line for a settlement share, e.g. ``"geschätzt: 1/3 der Rasterzelle, um Haltestelle
+    Ernststraße, Meiningen"`` ('' for a whole cell or a 100-m cell)."""
+    try:
+        share = float(anteil)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if not 0 < share < 1 - 1e-9:
+        return ""
+    where = f", um {marker}" if marker else ""
+    return f"geschätzt: 1/{round(1 / share)} der Rasterzelle{where}"
+
+
 def _merge_markers(xy: np.ndarray, names: np.ndarray, merge_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Greedy clustering within *merge_m* (scipy cKDTree pairs + connected components)."""
     from scipy.sparse import coo_matrix
