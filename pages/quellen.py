@@ -7,6 +7,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from atlas._helpers import escape_markdown
+from atlas.accessibility.calibration import model_report
 from atlas.indicators import load_catalogue
 from atlas.sources import load_sources
 from pages._common import get_data
@@ -53,3 +55,7 @@ cat = pd.DataFrame([{"Indikator": i.label, "Handlungsfeld": i.handlungsfeld, "Eb
                      "Quelle": i.quelle, "Beleg": i.beleg} for i in load_catalogue()])
 st.dataframe(cat, hide_index=True, width="stretch")
 st.caption("Einheiten ohne Beleg sind als 'nicht geprüft' markiert. Altersgruppen je Gemeinde sind Schätzungen.")
+
+st.subheader("Reisezeiten und Wohnorte (Erreichbarkeit)")
+for line in model_report(manifest):
+    st.markdown(f"- {escape_markdown(line)}")

@@ -22,6 +22,7 @@ from atlas.accessibility.calibration import (
     fit_line,
     fit_points,
     model_from_manifest,
+    model_report,
     travel_parameters,
     travel_time_note,
 )
@@ -159,3 +160,28 @@ def test_the_build_stores_the_fit(built, atlas_data) -> None:
     assert entry["datum"] == date.today().isoformat()
     params = travel_parameters(atlas_data.manifest)
     assert params.pkw_kalibriert and params.pkw_grundzeit_min == pytest.approx(entry["grundzeit_min"])
+
+
+def test_model_report_for_daten_und_quellen() -> None:
+    m = PkwModell(2.4, 1.45, 39, 0.84, 1.23, 1.1, "2026-12-01", ("p_grunds",), ("Grundschule",), "siedlungen")
+    lines = model_report({MANIFEST_KEY: m.to_manifest()})
+    assert "2,4 min + 1,45 min je km Luftlinie" in lines[0] and "± 1,2 min" in lines[0] and "39 Gemeinden" in lines[0]
+    assert "Umwegfaktor 1,3" in lines[1] and "arXiv" in lines[1]
+    assert lines[2].startswith("Wohnorte:") and "Siedlungspunkte" in lines[2]
+    none = model_report({MANIFEST_KEY: {"grundzeit_min": None, "hinweis": "Zu wenige Vergleichswerte"}})
+    assert "keine Anpassung" in none[0] and "Zu wenige Vergleichswerte" in none[0]
+
+
+def test_daten_und_quellen_states_the_travel_model(built, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import settings
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/quellen.py")
+    at.run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert any("typischer Fehler ±" in t and "p\\_grunds" in t for t in texts)
+    assert any(t.startswith("- Wohnorte:") for t in texts)

@@ -226,3 +226,31 @@ def travel_time_note(params: Verkehrsparameter, *, methode: str = "luftlinie", l
         return (f"Car times: {a.replace(',', '.')} min + {b.replace(',', '.')} min per km as the crow flies, "
                 f"fitted to the Deutschlandatlas; typically ± {err} min.")
     return f"Pkw-Zeiten: {a} min + {b} min je km Luftlinie, {params.pkw_modell_hinweis}."
+
+
+def model_report(manifest: dict | None) -> list[str]:
+    """German lines for *Daten & Quellen*: the car model of the build (or why there is none), the
+    walking/cycling assumptions with their sources and how the origins were placed."""
+    from atlas.accessibility.parameters import load_verkehrsmodell
+
+    entry = (manifest or {}).get(MANIFEST_KEY) or {}
+    model = PkwModell.from_manifest(entry)
+    walk = load_verkehrsmodell()
+    lines = []
+    if model is None:
+        lines.append("Pkw-Zeiten: keine Anpassung an den Deutschlandatlas möglich"
+                     + (f" ({entry['hinweis']})" if entry.get("hinweis") else "")
+                     + f"; es gilt Luftlinie × {_de(walk.umwegfaktor)} bei {_de(walk.speed('car'))} km/h (Annahme).")
+    else:
+        lines.append(
+            f"Pkw-Zeiten ohne Straßennetz: {_de(round(model.grundzeit_min, 2))} min + {_de(round(model.min_pro_km, 3))} "
+            f"min je km Luftlinie, angepasst an Deutschlandatlas {', '.join(model.indikatoren)} "
+            f"({', '.join(model.kategorien)}) in {model.n} Gemeinden am {model.datum}: r = {_de(round(model.r, 2))}, "
+            f"typischer Fehler ± {_de(round(model.fehler_min, 1))} min je Gemeinde (Leave-one-out). {model.methode}.")
+    lines.append(f"Fuß und Rad: Luftlinie × Umwegfaktor {_de(walk.umwegfaktor)}, {_de(walk.speed('walk'))} bzw. "
+                 f"{_de(walk.speed('bike'))} km/h. Quellen: {walk.umweg_quelle}; {walk.tempo_quelle}.")
+    if model is not None and model.ausgangspunkte:
+        from atlas.accessibility.origins import origins_note
+
+        lines.append("Wohnorte: " + origins_note(model.ausgangspunkte))
+    return lines
