@@ -17,7 +17,6 @@ Every text that reaches the map is HTML-escaped here; links are only emitted for
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +43,7 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
     features,
     offline_map,
 )
-from atlas.safe_text import safe_url, text_html  # noqa: F401  (safe_url re-exported for existing imports)
+from atlas.safe_text import field_html, safe_url, text_html  # noqa: F401  (re-exported for existing imports)
 from atlas.sources import attribution_texts, load_sources
 
 
@@ -57,40 +56,7 @@ COORD_DECIMALS = 5
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
-_PHONE = re.compile(r"^[+0-9 ()/\-]{5,}$")
-
-
-# ------------------------------------------------------------------------------------- safe text
-
-def field_html(value: object, kind: str = "text") -> str:
-    """One value as escaped HTML; links only for values that pass the checks."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = str(value).strip()
-    if not text:
-        return ""
-    escaped = text_html(text)  # text only: escaped, no line breaks (see atlas.safe_text)
-    if kind == "zahl":
-        try:
-            return html.escape(format_number(float(text)))
-        except ValueError:
-            return escaped
-    if kind == "telefon" and _PHONE.match(text):
-        number = re.sub(r"[^+0-9]", "", text)
-        return f'<a href="tel:{number}">{escaped}</a>'
-    if kind == "email" and _EMAIL.match(text):
-        return f'<a href="mailto:{html.escape(text, quote=True)}">{escaped}</a>'
-    if kind == "link":
-        parts = [p.strip() for p in text.split(" ; ")]
-        links = []
-        for part in parts:
-            url = safe_url(part)
-            label = text_html(part if len(part) <= 60 else part[:57] + "…")
-            links.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-                         f"{label}</a>" if url else label)
-        return "<br>".join(links)
-    return escaped
+# field_html lives in atlas.safe_text (no map libraries needed for text cards); re-exported here.
 
 
 def popup_html(record: dict, fields: Sequence[PopupField], extra: Iterable[tuple[str, str]] = ()) -> str:

@@ -13,14 +13,12 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.errors import AtlasError
 from atlas.offer_search import viewmodel as vm
 from atlas.offer_search._helpers import MAX_QUERY_CHARS
 from atlas.offer_search.cards import CARD_CSS, card_html, details_html, unplaced_html
 from atlas.offer_search.i18n import LANGUAGE_LABELS, LANGUAGES
-from atlas.offer_search.resultmap import build_result_map
 from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_query
 from atlas.offer_search.targets import unmapped_kategorien
 from atlas.sources import attributions
@@ -29,7 +27,6 @@ from pages._common import attribution_footer, family_texts, get_base, get_data
 from pages._report_form import render_report_form
 
 data = get_data()
-base = get_base(data)
 
 
 @st.cache_resource(show_spinner=False)
@@ -143,7 +140,7 @@ with list_col:
     if rv.dead_end is not None:
         st.warning(f"**{t('sackgasse_titel', thema=rv.dead_end.thema)}.** {t('sackgasse_text')}")
         for title, cards in vm.dead_end_sections(rv.dead_end, t):
-            st.markdown(f"#### {title}")
+            st.markdown(f"**{title}**")
             for card in cards:
                 st.container(border=True).markdown(card, unsafe_allow_html=True)
     for hit in result.hits if result else ():
@@ -161,8 +158,11 @@ with list_col:
         st.session_state["of_scroll_n"] = n = st.session_state.get("of_scroll_n", 0) + 1
         st.html(vm.scroll_script(n), unsafe_allow_javascript=True)
 
-with map_col:
-    fmap = build_result_map(base, place, result.hits if result else (), t, sources, labels)
+with map_col:   # map libraries are imported only now, after the list is drawn (faster first answer)
+    from streamlit_folium import st_folium
+
+    from atlas.offer_search.resultmap import build_result_map
+    fmap = build_result_map(get_base(data), place, result.hits if result else (), t, sources, labels)
     out = st_folium(fmap, height=420, width="stretch", returned_objects=["last_clicked"], key="of_karte")
 signature = vm.clicked_point(out)
 if signature and signature != st.session_state.get("of_last_click"):

@@ -10,8 +10,8 @@ Markers never hide each other: several offers often share one point (an Ortslage
 point often lies there too. After every zoom a few lines of JavaScript place each numbered icon at the
 nearest free spot on rings around its true position (in screen pixels, rank 1 first, the search point
 fixed) – so all numbers stay readable and tappable at any zoom. Place names come from the gazetteer
-(Gemeinde main places always, other localities from zoom 11) as non-interactive labels in their own
-pane below the markers; overlapping labels are dropped, more important places first. All of it works
+(:func:`atlas.offer_search.viewmodel.place_labels`: Gemeinde main places always, other localities from
+zoom 11) as non-interactive labels in their own pane below the markers; overlapping labels are dropped, more important places first. All of it works
 offline. The view fits the search point and the shown offers, at least :data:`MIN_SPAN_DEG` wide.
 """
 
@@ -44,9 +44,9 @@ MAP_CSS = """
   background:#fff;color:#111;text-decoration:none}
 .leaflet-bar a,.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}
 .of-label{background:none;border:none}
-.of-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:12px/1.1 system-ui,sans-serif;
-  color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}
-.of-label.of-major span{font-weight:700;font-size:13px;color:#111}
+.of-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:11px/1.1 system-ui,sans-serif;
+  color:#555;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}
+.of-label.of-major span{font-weight:600;font-size:12.5px;color:#222}
 .leaflet-container{background:#fff}
 .leaflet-control-attribution{font-size:11px;line-height:1.3}
 @media (max-width:600px){.leaflet-control-attribution{font-size:9px;line-height:1.2}}
@@ -207,19 +207,6 @@ class PlaceLabels(MacroElement):
 #: Smallest extent of the result view in degrees (about 3.3 km north–south), so that a search whose
 #: offers all lie at the searched place does not zoom into an empty white area.
 MIN_SPAN_DEG = 0.03
-
-
-def place_labels(gazetteer: object) -> list[dict]:
-    """Labels for the map from the gazetteer: every locality and Gemeinde, most important first
-    (Gemeinde main places by population are ``major``: always shown), names HTML-escaped."""
-    out = []
-    for i, place in enumerate(gazetteer.places):  # type: ignore[attr-defined]
-        lon, lat = place.lonlat
-        weight = gazetteer.weight(i)  # type: ignore[attr-defined]
-        out.append({"lat": round(lat, 5), "lon": round(lon, 5), "name": html.escape(place.name),
-                    "major": bool(weight > 0 or place.art == "gemeinde"), "w": weight})
-    out.sort(key=lambda d: (not d["major"], -d["w"], d["name"]))
-    return [{k: v for k, v in d.items() if k != "w"} for d in out]
 
 
 def _latlon(x: float, y: float) -> tuple[float, float]:

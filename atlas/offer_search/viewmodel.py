@@ -292,7 +292,6 @@ def prepare(data: object) -> tuple[Gazetteer, OfferIndex, tuple[ExternalOffer, .
     nearest-stop index."""
     from atlas.offer_search.extern import load_ausserhalb, place_external
     from atlas.offer_search.gazetteer import gazetteer_from_atlas
-    from atlas.offer_search.resultmap import place_labels
     from atlas.offer_search.search import index_from_atlas
 
     from atlas.offer_search.stops import index_from_atlas as stop_index_from_atlas
@@ -316,3 +315,16 @@ def state_from_widgets(state: SearchState, themen_sel: Sequence[str] | None, gru
                        themen=tuple(i for i in theme_ids if i in (themen_sel or [])),
                        gruppen=tuple(i for i in group_ids if i in (gruppen_sel or [])), mit_allgemeinen=mit_alle,
                        stufenfrei=stufenfrei, heute=heute, anzahl=int(anzahl), lang=lang)
+
+
+def place_labels(gazetteer: object) -> list[dict]:
+    """Labels for the map from the gazetteer: every locality and Gemeinde, most important first
+    (Gemeinde main places by population are ``major``: always shown), names HTML-escaped."""
+    out = []
+    for i, place in enumerate(gazetteer.places):  # type: ignore[attr-defined]
+        lon, lat = place.lonlat
+        weight = gazetteer.weight(i)  # type: ignore[attr-defined]
+        out.append({"lat": round(lat, 5), "lon": round(lon, 5), "name": html.escape(place.name),
+                    "major": bool(weight > 0 or place.art == "gemeinde"), "w": weight})
+    out.sort(key=lambda d: (not d["major"], -d["w"], d["name"]))
+    return [{k: v for k, v in d.items() if k != "w"} for d in out]

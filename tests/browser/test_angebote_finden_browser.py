@@ -165,3 +165,7 @@ def test_phone_start_page_leads_with_families(app_url, phone_page):
     assert "Angebote in meiner Nähe" in first_link.inner_text()
     box = first_link.bounding_box()
     assert box["y"] + box["height"] <= 844 and box["height"] >= 44
+    # Menu links (sidebar navigation and page links) are tap targets of at least 44 px.
+    links = page.locator("[data-testid='stPageLink-NavLink'], [data-testid='stPageLink'] a")
+    heights = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert heights and all(h is None or h["height"] >= 44 for h in heights)
