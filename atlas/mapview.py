@@ -43,7 +43,7 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
     features,
     offline_map,
 )
-from atlas.safe_text import field_html, safe_url, text_html  # noqa: F401  (re-exported for existing imports)
+from atlas.safe_text import contact_html, safe_url, text_html  # noqa: F401  (safe_url re-exported)
 from atlas.sources import attribution_texts, load_sources
 
 
@@ -56,7 +56,16 @@ COORD_DECIMALS = 5
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-# field_html lives in atlas.safe_text (no map libraries needed for text cards); re-exported here.
+def field_html(value: object, kind: str = "text") -> str:
+    """One value as escaped HTML: numbers (``kind="zahl"``) in German notation, everything else through
+    :func:`atlas.safe_text.contact_html` (links only for checked ``tel:``, ``mailto:`` and http(s) values)."""
+    if kind == "zahl" and value is not None and not (isinstance(value, float) and np.isnan(value)):
+        text = str(value).strip()
+        try:
+            return html.escape(format_number(float(text)))
+        except ValueError:
+            return contact_html(text)
+    return contact_html(value, kind)
 
 
 def popup_html(record: dict, fields: Sequence[PopupField], extra: Iterable[tuple[str, str]] = ()) -> str:

@@ -169,32 +169,25 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^[+0-9 ()/\-]{5,}$")
 
 
-def field_html(value: object, kind: str = "text") -> str:
-    """One value as escaped HTML; links only for values that pass the checks (``tel:`` for phone
-    numbers, ``mailto:`` for e-mail addresses, http(s) via :func:`safe_url`). Lives here, not in
-    :mod:`atlas.mapview`, so that text-only pages (family result cards) need no map library."""
+def contact_html(value: object, kind: str = "text") -> str:
+    """One text value as escaped HTML; links only for values that pass the checks: ``tel:`` for
+    ``kind="telefon"``, ``mailto:`` for ``"email"``, http(s) via :func:`safe_url` for ``"link"`` (several
+    separated by " ; "). Here, not in :mod:`atlas.mapview`, so text-only pages (the family result cards)
+    need no map library; :func:`atlas.mapview.field_html` adds number formatting on top."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).strip()
     if not text:
         return ""
-    escaped = text_html(text)  # text only: escaped, no line breaks (see atlas.safe_text)
-    if kind == "zahl":
-        try:
-            from atlas.display import format_number
-
-            return html.escape(format_number(float(text)))
-        except ValueError:
-            return escaped
+    escaped = text_html(text)  # text only: escaped, no line breaks
     if kind == "telefon" and _PHONE.match(text):
         number = re.sub(r"[^+0-9]", "", text)
         return f'<a href="tel:{number}">{escaped}</a>'
     if kind == "email" and _EMAIL.match(text):
         return f'<a href="mailto:{html.escape(text, quote=True)}">{escaped}</a>'
     if kind == "link":
-        parts = [p.strip() for p in text.split(" ; ")]
         links = []
-        for part in parts:
+        for part in (p.strip() for p in text.split(" ; ")):
             url = safe_url(part)
             label = text_html(part if len(part) <= 60 else part[:57] + "…")
             links.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'

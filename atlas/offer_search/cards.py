@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from atlas.accessibility.parameters import DEFAULTS, MODES, Verkehrsparameter
-from atlas.safe_text import field_html
+from atlas.safe_text import contact_html as field_html
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.opening_hours import GESCHLOSSEN, OFFEN, format_intervals
 from atlas.offer_search.search import Hit, Offer

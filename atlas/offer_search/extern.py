@@ -17,7 +17,7 @@ from pathlib import Path
 
 from atlas import settings
 from atlas.errors import CatalogueError
-from atlas.safe_text import field_html
+from atlas.safe_text import contact_html as field_html
 from atlas.offer_search._helpers import load_yaml
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.targets import Thema, thema_for_kategorie

@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
-from atlas.safe_text import field_html
+from atlas.safe_text import contact_html as field_html
 from atlas.offer_search.cards import address_text, approx_text, distance_text, thema_label, today_text
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit, Offer
