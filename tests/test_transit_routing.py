@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.accessibility import STATUS_OK, STATUS_UNREACHABLE, Origins, Sites, compute_reachability
+from atlas.accessibility import STATUS_OK, Origins, Sites, compute_reachability
 from atlas.accessibility.errors import AccessibilityError
 from atlas.transit import TransitError, read_feed
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan, travel_times
@@ -132,7 +132,16 @@ def test_fahrplan_in_the_engine(synthetic) -> None:
     res = compute_reachability(origins, sites, fp)
     z = res.zellen()
     assert z.loc["z0", "zeit_min"] == pytest.approx(20.0) and z.loc["z0", "standort_id"] == "c"
-    assert z.loc["z0", "status"] == STATUS_OK and z.loc["z1", "status"] == STATUS_UNREACHABLE
+    assert z.loc["z0", "status"] == STATUS_OK and z.loc["z1", "status"] == STATUS_OK
+    assert np.isinf(z.loc["z1", "zeit_min"])  # no connection: beyond every standard, not "no result"
+    from atlas.accessibility import evaluate, load_standards
+
+    std = load_standards()["kita-pkw-15min"].model_copy(update={"mode": "pt", "schwelle": 45.0})
+    bew = evaluate(res, std)
+    assert bew.jenseits.tolist() == [False, True]
+    g = bew.gesamt()
+    assert g["einwohner_jenseits"] == 50.0 and g["zeit_min_mittel"] == pytest.approx(20.0)
+    assert g["anteil_einwohner_jenseits"] == pytest.approx(50 / 150)
     assert res.mode == "pt" and "Testbus Synthetisch" in res.methode_beschreibung and "05.01.2026" in res.methode_beschreibung
     with pytest.raises(AccessibilityError, match="Bus und Bahn"):
         fp.coverage(origins, sites, 30, "min", False)
@@ -199,3 +208,27 @@ def test_cairns_fahrplan_weekday(cairns) -> None:
     fp = Fahrplan.for_weekday(cairns, 0)
     assert fp.datum.weekday() == 0 and fp.datum != dt.date(2014, 6, 9)
     assert "gültig 26.05.2014–28.12.2014" in fp.beschreibung
+
+
+def test_what_if_recomputes_the_median(synthetic) -> None:
+    """Window 07:00–07:03 from A to C: 20, 49, 48 minutes → median 48 (beyond 30 min). A new site 100 m from A
+    is walked to in 104 s every minute → 1.73 min. The scenario must equal a fresh computation with both sites
+    (the timetable method recomputes in full: a median over minutes cannot be merged site by site), and
+    removing the new site again gives 48 min."""
+    from atlas.accessibility import evaluate, load_standards, scenario_delta, sites_from_xy
+
+    origins = Origins(index=pd.Index(["z0"]), xy=_xy(syn.STOPS["A"]), einwohner=np.array([10.0]),
+                      u15=np.array([1.0]), ue65=np.array([2.0]), ags=np.array(["1"], dtype=object))
+    fp = Fahrplan(synthetic, MONDAY, _window(7, 0, 3))
+    sites = Sites(ids=np.array(["c"], dtype=object), xy=_xy(syn.STOPS["C"]))
+    std = load_standards()["kita-pkw-15min"].model_copy(update={"mode": "pt", "schwelle": 30.0})
+    bew = evaluate(compute_reachability(origins, sites, fp), std)
+    assert bew.result.costs.zeit_min[0] == pytest.approx(48.0) and bew.jenseits[0]
+    near = sites_from_xy(_xy((100.0, 0.0)))
+    new, d = scenario_delta(bew, fp, add=near)
+    fresh = compute_reachability(origins, sites.concat(near), fp)
+    assert new.result.costs.zeit_min[0] == pytest.approx(fresh.costs.zeit_min[0])
+    assert new.result.costs.zeit_min[0] == pytest.approx(100 * WALK_S_PER_M / 60, abs=1e-3)
+    assert not new.jenseits[0]
+    gone, _ = scenario_delta(new, fp, remove=["neu-1"])
+    assert gone.result.costs.zeit_min[0] == pytest.approx(48.0)

@@ -101,7 +101,9 @@ def _summary_arrays(keys: np.ndarray | None, w: np.ndarray, u15: np.ndarray, ue6
         "einwohner_mit_ergebnis": total(w_ok), "u15_mit_ergebnis": total(np.where(ok, u15, 0.0)),
         "ue65_mit_ergebnis": total(np.where(ok, ue65, 0.0)),
         "_wd": total(np.where(ok, w * np.nan_to_num(dist), 0.0)),
-        "_wt": total(np.where(ok, w * np.nan_to_num(zeit), 0.0)),
+        # infinite times (Bus und Bahn: no connection in the window) count as beyond, not in the mean time
+        "_wt": total(np.where(ok & np.isfinite(zeit), w * np.where(np.isfinite(zeit), zeit, 0.0), 0.0)),
+        "_wz": total(np.where(ok & np.isfinite(zeit), w, 0.0)),
         "einwohner_jenseits": total(np.where(jen, w, 0.0)), "u15_jenseits": total(np.where(jen, u15, 0.0)),
         "ue65_jenseits": total(np.where(jen, ue65, 0.0)),
     }
@@ -113,7 +115,7 @@ def _summary_arrays(keys: np.ndarray | None, w: np.ndarray, u15: np.ndarray, ue6
             "zellen": np.bincount(inv, minlength=n).astype(int),
             "einwohner": sums["einwohner"], "u15": sums["u15"], "ue65": sums["ue65"],
             "distanz_m_mittel": ratio(sums["_wd"], sums["einwohner_mit_ergebnis"]),
-            "zeit_min_mittel": ratio(sums["_wt"], sums["einwohner_mit_ergebnis"]),
+            "zeit_min_mittel": ratio(sums["_wt"], sums["_wz"]),
             "einwohner_jenseits": sums["einwohner_jenseits"], "u15_jenseits": sums["u15_jenseits"],
             "ue65_jenseits": sums["ue65_jenseits"],
             "anteil_einwohner_jenseits": ratio(sums["einwohner_jenseits"], sums["einwohner_mit_ergebnis"]),

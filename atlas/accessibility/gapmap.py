@@ -72,6 +72,8 @@ class GapMapInput:
 def _cell_tooltip(row: dict, unit: str) -> str:
     value = row.get("wert")
     shown = format_number(float(value), 1) if value is not None and not pd.isna(value) else "–"
+    if value is not None and not pd.isna(value) and np.isinf(float(value)):  # Bus und Bahn: no connection
+        shown, unit = "keine Verbindung im Zeitfenster", ""
     parts = [
         f"<b>{html.escape(format_number(float(row['einwohner']), 0))} Einwohner</b> "
         f"(unter 15: {html.escape(format_number(float(row['u15']), 0))}, "

@@ -16,7 +16,7 @@ import pandas as pd
 
 from atlas.accessibility.base import STATUS_OK, NearestCosts, Verfahren
 from atlas.accessibility.errors import AccessibilityError, NoSitesError
-from atlas.accessibility.evaluation import Bewertung, ReachabilityResult, evaluate
+from atlas.accessibility.evaluation import Bewertung, ReachabilityResult, compute_reachability, evaluate
 from atlas.accessibility.sites import Sites
 
 
@@ -87,12 +87,28 @@ def what_if(
 
     Adding first lets a scenario replace all current sites by new ones.
     """
+    if not getattr(verfahren, "inkrementell", True):
+        return _recompute(result, verfahren, add, remove)
     out = result
     if add is not None and len(add):
         out = add_sites(out, verfahren, add)
     if remove is not None:
         out = remove_sites(out, verfahren, remove)
     return out
+
+
+def _recompute(result: ReachabilityResult, verfahren: Verfahren, add: Sites | None,
+               remove: Iterable[str] | None) -> ReachabilityResult:
+    """Full recomputation, for methods whose results cannot be merged site by site (the timetable's
+    median over departure minutes: the median of a minimum is not the minimum of medians)."""
+    _check(result, verfahren)
+    sites = result.sites.concat(add) if add is not None and len(add) else result.sites
+    if remove is not None:
+        gone = set(map(str, remove))
+        sites = sites.subset(np.array([str(i) not in gone for i in sites.ids], dtype=bool))
+    if len(sites) == 0:
+        raise NoSitesError("Im Szenario bleibt kein Standort übrig; die Erreichbarkeit kann nicht berechnet werden.")
+    return compute_reachability(result.origins, sites, verfahren)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from atlas.accessibility.base import STATUS_OK, STATUS_UNREACHABLE, NearestCosts
+from atlas.accessibility.base import STATUS_OK, NearestCosts
 from atlas.accessibility.errors import AccessibilityError, NoSitesError
 from atlas.accessibility.origins import Origins
 from atlas.accessibility.sites import Sites
@@ -205,6 +205,9 @@ class Fahrplan:
     gehen: Gehparameter = GEHEN
     methode: str = "fahrplan"
     mode: str = MODE_PT
+    #: What-if scenarios recompute in full (:func:`atlas.accessibility.whatif.what_if`): the median over
+    #: departure minutes of the nearest of old ∪ new sites is not the minimum of the two medians.
+    inkrementell: bool = False
     _graphs: dict[str, Zeitgraph] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -226,13 +229,16 @@ class Fahrplan:
             f"{self.datum:%d.%m.%Y}, Abfahrt {self.fenster.text} (Median über jede {takt}); Fußwege bis "
             f"{_de(g.max_fussweg_m)} m (Luftlinie × {_de(g.umwegfaktor)}, {_de(g.geschwindigkeit_kmh)} km/h), "
             f"Umstieg ab {_de(g.umstieg_min_s / 60)} min; Lage der Zellen: Mittelpunkt des 1-km-Rasters "
-            f"(Annahmen, keine Messwerte)"
+            f"(Annahmen, keine Messwerte); ohne Verbindung im Zeitfenster gilt ein Wohnort als jenseits jedes "
+            f"Standards"
         )
 
     def nearest(self, origins: Origins, sites: Sites) -> NearestCosts:
-        """Median travel time (minutes) from every origin to the fastest site; origins without a
-        connection in more than half of the window are ``nicht_erreichbar``. Distances are not
-        defined for a timetable trip and are NaN."""
+        """Median travel time (minutes) from every origin to the fastest site. Origins without a
+        connection in more than half of the window get an *infinite* time with status ``ok``: for a
+        person without a car "no bus" is the largest gap, so they count as beyond every standard (the
+        mean times of :mod:`atlas.accessibility.evaluation` leave them out). Distances are not defined
+        for a timetable trip and are NaN."""
         if len(sites) == 0:
             raise NoSitesError("Es gibt keine Standorte; die Erreichbarkeit kann nicht berechnet werden.")
         if sites.crs != origins.crs:
@@ -241,9 +247,9 @@ class Fahrplan:
         ok = np.isfinite(res.median_min)
         return NearestCosts(
             distanz_m=np.full(len(origins), np.nan),
-            zeit_min=res.median_min,
+            zeit_min=np.where(ok, res.median_min, np.inf),
             standort=res.standort.astype(np.int64),
-            status=np.where(ok, STATUS_OK, STATUS_UNREACHABLE).astype(object),
+            status=np.full(len(origins), STATUS_OK, dtype=object),
             sites_not_snapped=np.empty(0, dtype=np.int64),
         )
 

@@ -232,7 +232,7 @@ def pt_gemeinde_table(result: ReachabilityResult, schwelle_min: float, gemeinden
     beyond = ~ok | (z["zeit_min"].to_numpy() > schwelle_min)
     w = z["einwohner"].to_numpy()
     frame = pd.DataFrame({
-        "ags": z["ags"].to_numpy(), "einwohner": w, "_wt": np.where(ok, w * np.nan_to_num(z["zeit_min"]), 0.0),
+        "ags": z["ags"].to_numpy(), "einwohner": w, "_wt": np.where(ok, w * np.where(ok, z["zeit_min"], 0.0), 0.0),
         "_w": np.where(ok, w, 0.0), "jenseits": np.where(beyond, w, 0.0),
         "u15_jenseits": np.where(beyond, z["u15"], 0.0), "ue65_jenseits": np.where(beyond, z["ue65"], 0.0),
         "ohne": np.where(ok, 0.0, w),
