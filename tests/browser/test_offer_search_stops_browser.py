@@ -31,14 +31,14 @@ def test_rosa_first_card_names_the_nearest_stop(app_url, phone_page, built):
     card_name, place_name = _expected(built)
     page = phone_page.page
     page.goto(f"{app_url}/angebote-finden")
-    phone_page.wait_for_app()
+    phone_page.wait_for_app(timeout=120_000)  # the first visit builds the gazetteer and indexes (slow under load)
     dialog = page.locator("[role='dialog']")
     if dialog.count() and "Page not found" in dialog.first.inner_text():
         page.keyboard.press("Escape")
     page.get_by_label("Ort, Ortsteil, Gemeinde oder Postleitzahl").fill("Rosa")
     page.get_by_role("button", name="Suchen").click()
-    page.locator(".of-card .of-rank").first.wait_for(timeout=30_000)
-    phone_page.wait_for_app()
+    page.locator(".of-card .of-rank").first.wait_for(timeout=90_000)
+    phone_page.wait_for_app(timeout=90_000)
     first = page.locator(".of-card").first
     stop_row = first.locator(".of-stop")
     assert stop_row.count() == 1
