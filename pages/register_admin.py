@@ -26,11 +26,17 @@ CONFLICT_KEY = "register_conflict"
 
 
 def _reload(choice: str) -> None:
-    """Forget the loaded version and the form's typed values of *choice* (they are read again)."""
-    for key in [k for k in st.session_state if str(k).startswith(f"edit_{choice}_")]:
-        del st.session_state[key]
+    """Forget the loaded version of *choice* and give its form new widget keys: the browser keeps a widget's
+    typed value under its key, so only new keys show the stored state again."""
+    generation = f"register_form_generation_{choice}"
+    st.session_state[generation] = int(st.session_state.get(generation, 0)) + 1
     st.session_state.pop(f"register_loaded_version_{choice}", None)
     st.session_state.pop(CONFLICT_KEY, None)
+
+
+def _form_key(choice: str) -> str:
+    generation = int(st.session_state.get(f"register_form_generation_{choice}", 0))
+    return f"edit_{choice}" if generation == 0 else f"edit_{choice}_v{generation}"
 
 
 def _offer_tab(store, user: str) -> None:
@@ -55,8 +61,8 @@ def _offer_tab(store, user: str) -> None:
         st.button("Neu laden", key=f"reload_{choice}", on_click=_reload, args=(choice,))
     with st.expander("Ansicht wie für Familien (Texte und Links geprüft)"):
         st.markdown(view.detail_html(offer), unsafe_allow_html=True)
-    with st.form(f"edit_{choice}"):
-        values = {f: st.text_input(FIELD_LABELS[f], value=str(offer[f] or ""), key=f"edit_{choice}_{f}")
+    with st.form(_form_key(choice)):
+        values = {f: st.text_input(FIELD_LABELS[f], value=str(offer[f] or ""), key=f"{_form_key(choice)}_{f}")
                   for f in view.EDIT_FIELDS}
         save = st.form_submit_button("Änderungen speichern")
     col1, col2 = st.columns(2)

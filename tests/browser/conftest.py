@@ -33,18 +33,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _running_app(data_dir: Path) -> Iterator[str]:
-    """Start the app (scripts/serve.py) on a free port with *data_dir* as its data; yield its URL."""
+def _running_app(data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
+                 ) -> Iterator[str]:
+    """Start the app (scripts/serve.py) on a free port with *data_dir* as its data; yield its URL.
+    *extra_args* go to Streamlit (e.g. ``--secrets.files``), *extra_env* to the server's environment."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium fehlt unter {CHROMIUM}: 'apt-get install -y chromium' ausführen.")
     port = _free_port()
-    env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), **(extra_env or {})}
     log_path = data_dir / f"streamlit-{port}.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, str(settings.PROJECT_ROOT / "scripts" / "serve.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args],
         cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
