@@ -365,9 +365,9 @@ def legend_html(classification: Classification | None, indicator: Indicator | No
     if indicator is not None and classification is not None:
         parts.append(f"<h4>{html.escape(indicator.label)}</h4>")
         parts.append(f"<div>Einheit: {html.escape(indicator.unit_label)}</div>")
-        for entry in classification.legend:
+        for number, entry in enumerate(classification.legend, start=1):  # numbers as on the maps' labels
             parts.append(f'<div><span class="sw" style="background:{entry.colour}"></span>'
-                         f"{html.escape(entry.label)} ({entry.count})</div>")
+                         f"<b>{number}</b> · {html.escape(entry.label)} ({entry.count})</div>")
         year = f", Bezugsjahr {indicator.bezugsjahr}" if indicator.bezugsjahr else ""
         stand = f", Gebietsstand {indicator.gebietsstand}" if indicator.gebietsstand else ""
         level = " – Wert des Gemeindeverbands" if indicator.ebene == "gemeindeverband" else ""

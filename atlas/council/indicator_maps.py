@@ -27,6 +27,7 @@ from atlas.council.errors import CouncilError
 from atlas.indicator_choice import map_indicators
 from atlas.indicators import Indicator, load_handlungsfelder
 from atlas.layers import LayerDefinition
+from atlas.class_labels import ClassLabels, class_label_points
 from atlas.leaflet import Attribution, add_place_labels, features, html_header, offline_map
 from atlas.mapview import (
     MapBase,
@@ -276,6 +277,8 @@ def slide_layer(base: MapBase, layers: Sequence[LayerDefinition], choice: MapCho
         classification = choropleth_layer(group, base, layer, options)
     except ValueError as exc:
         raise CouncilError(f"{choice.indicator.label}: {exc}") from exc
+    if classification is not None:  # numbers in the Gemeinden: the projector map is readable without colours
+        ClassLabels(class_label_points(base.frames[layer.gpkg_ebene], classification.classes)).add_to(group)
     if choice.focus_ags:
         outline_gemeinde(group, base, choice.focus_ags, fit=False)  # type: ignore[arg-type]
     FitBounds(gemeinde_bounds(base, choice.focus_ags) if choice.focus_ags else base.bounds).add_to(group)

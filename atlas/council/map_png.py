@@ -29,6 +29,7 @@ from atlas.council._helpers import attribution_for, indicator_source_keys, sourc
 from atlas.council.errors import CouncilError  # noqa: E402
 from atlas.indicators import Indicator  # noqa: E402
 from atlas.layers import load_layers  # noqa: E402
+from atlas.text_alternatives import class_labels  # noqa: E402
 
 DEFAULT_SIZE_PX = (1600, 1200)
 DEFAULT_DPI = 200
@@ -156,8 +157,13 @@ def _draw_gemeinden(ax, gem: gpd.GeoDataFrame, classification: Classification | 
     missing = [c == NO_DATA_COLOUR for c in colours]
     if any(missing):
         gem[missing].plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.8, linestyle="--", zorder=3)
-    return [Patch(facecolor=entry.colour, edgecolor="#777777", label=f"{entry.label} ({entry.count})")
-            for entry in classification.legend]
+    # Class numbers in the Gemeinden and in the legend: the image is readable without colours (WCAG 1.4.1).
+    for point, label in zip(gem.geometry.representative_point(), class_labels(classification.classes), strict=True):
+        ax.annotate(label, (point.x, point.y), xytext=(0, 7), textcoords="offset points", ha="center", va="center",
+                    fontsize=6.5, fontweight="bold", color="#1a1a1a", zorder=7,
+                    bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "#1a1a1a", "linewidth": 0.6})
+    return [Patch(facecolor=entry.colour, edgecolor="#777777", label=f"{number} · {entry.label} ({entry.count})")
+            for number, entry in enumerate(classification.legend, start=1)]
 
 
 def _draw_focus(ax, gem: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, focus_ags: str, radius_m: float | None,

@@ -115,7 +115,7 @@ def test_sitzungsmodus_step_through_with_the_keyboard(app_url, desktop_page):
     page.goto(f"{app_url}/sitzung")
     desktop_page.wait_for_app(timeout=60_000)
     skip_to_main(page)
-    tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('(beispiel.yaml)')")
+    tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.includes({deck.titel!r})")
     page.keyboard.press("Enter")
     title = page.locator("[data-testid='atlas-slide-title']")
     title.wait_for(timeout=60_000)

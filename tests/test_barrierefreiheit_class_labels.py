@@ -1,0 +1,61 @@
+"""Colour never alone: class numbers in the Gemeinden of the Sitzungsmodus map and of the PNG, numbered legend."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from atlas.class_labels import ClassLabels, class_label_points
+from atlas.council.indicator_maps import MapChoice, classify_indicator, slide_layer
+from atlas.council.map_png import render_map_png
+from atlas.indicators import indicator_by_id
+from atlas.text_alternatives import class_labels
+
+
+def test_label_points_lie_inside_their_polygon_and_carry_the_class_number():
+    # SYNTHETIC: two unit squares, the second without a value.
+    frame = gpd.GeoDataFrame(geometry=[box(10, 50, 11, 51), box(11, 50, 12, 51)], crs="EPSG:4326")
+    points = class_label_points(frame, [2, None])
+    assert [p[2] for p in points] == ["3", "–"]
+    assert 50 < points[0][0] < 51 and 10 < points[0][1] < 11
+    with pytest.raises(ValueError):
+        class_label_points(frame, [1])
+    rendered = ClassLabels([(50.5, 10.5, "<b>")]).labels
+    assert rendered[0][2] == "&lt;b&gt;"
+
+
+@pytest.mark.data
+def test_slide_layer_has_a_number_per_gemeinde_and_a_numbered_legend(atlas_data, built):
+    from atlas.layers import load_layers
+    from atlas.mapview import prepare_base
+
+    base = prepare_base(atlas_data)
+    indicator = indicator_by_id("p_harzt")
+    layer = slide_layer(base, load_layers(), MapChoice(indicator=indicator, method="quantile", k=5))
+    labels = [child for child in layer.group._children.values() if isinstance(child, ClassLabels)]
+    assert len(labels) == 1
+    numbers = [label[2] for label in labels[0].labels]
+    assert numbers == class_labels(layer.classification.classes)
+    assert len(numbers) == len(base.frames["gemeinden"])
+    for number in range(1, len(layer.classification.legend) + 1):
+        assert f"<b>{number}</b> · " in layer.legend
+
+
+@pytest.mark.data
+def test_png_legend_and_map_carry_class_numbers(atlas_data, monkeypatch):
+    import matplotlib.axes
+
+    indicator = indicator_by_id("p_harzt")
+    classification = classify_indicator(atlas_data.gemeinden, indicator, "quantile", 5, ())
+    written: list[str] = []
+    original = matplotlib.axes.Axes.annotate
+
+    def spy(self, text, *args, **kwargs):
+        written.append(str(text))
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "annotate", spy)
+    png = render_map_png(atlas_data, indicator=indicator, classification=classification, title=indicator.label)
+    assert png.startswith(b"\x89PNG")
+    assert sorted(written) == sorted(class_labels(classification.classes))
