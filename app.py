@@ -12,6 +12,7 @@ app-wide style, the skip link and ``<html lang="de">`` from :mod:`atlas.ui_style
 
 import streamlit as st
 
+from atlas.display import german_controls_script
 from atlas.ui_style import APP_CSS, page_script
 from pages._guard import run_guarded
 
@@ -50,6 +51,7 @@ PAGES: dict[str, list] = {
 navigation = st.navigation(PAGES, position="hidden")
 st.html(APP_CSS)
 st.html(page_script("de"), unsafe_allow_javascript=True)
+st.html(german_controls_script(), unsafe_allow_javascript=True)  # Streamlit's own English control texts
 with st.sidebar:
     for group, pages in PAGES.items():
         if group:

@@ -7,6 +7,7 @@ metrics. Integer columns such as ranks stay numeric, so tables remain sortable b
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from functools import partial
@@ -61,3 +62,68 @@ def german_frame(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None,
         elif pd.api.types.is_object_dtype(series) and series.map(lambda v: isinstance(v, float)).any():
             out[column] = series.map(partial(german_number, decimals=decimals.get(column)))
     return out
+
+
+#: Streamlit's own control texts (English, built into its frontend) and their German wording.
+STREAMLIT_GERMAN: dict[str, str] = {
+    "Choose options": "Bitte wählen …",
+    "Choose an option": "Bitte wählen …",
+    "No results": "Keine Treffer",
+    "No options to select.": "Keine Auswahl möglich.",
+    "Clear all": "Alle entfernen",
+    "Copy to clipboard": "In die Zwischenablage kopieren",
+    "Copied to clipboard": "In die Zwischenablage kopiert",
+    "Download as CSV": "Als CSV herunterladen",
+    "Search": "Suchen",
+    "Fullscreen": "Vollbild",
+    "Close fullscreen": "Vollbild beenden",
+    "Show/hide columns": "Spalten ein-/ausblenden",
+    "Add row": "Zeile hinzufügen",
+    "Delete row(s)": "Zeile(n) löschen",
+    "Drag and drop file here": "Datei hierher ziehen",
+    "Browse files": "Datei auswählen",
+    "Limit 200MB per file": "höchstens 200 MB je Datei",
+}
+
+
+def german_controls_script(texts: dict[str, str] | None = None) -> str:
+    """A ``<script>`` that puts Streamlit's built-in English control texts (placeholders, tooltips and
+    labels of the table toolbar, the copy button, …) into German while the page is German
+    (``<html lang="de">``). Streamlit offers no locale setting; the script rewrites exactly the listed
+    strings – in text nodes and in ``aria-label``, ``title`` and ``placeholder`` – whenever the page changes."""
+    mapping = json.dumps(texts or STREAMLIT_GERMAN, ensure_ascii=False)
+    return f"""<script>
+(function () {{
+  const doc = window.parent ? window.parent.document : document;
+  const map = {mapping};
+  if (doc.__atlasGermanControls) {{ doc.__atlasGermanControls.map = map; return; }}
+  const state = {{map: map}};
+  doc.__atlasGermanControls = state;
+  function german() {{ return (doc.documentElement.lang || 'de').slice(0, 2) === 'de'; }}
+  function fix(root) {{
+    if (!german()) {{ return; }}
+    const m = state.map;
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {{
+      const t = node.nodeValue.trim();
+      if (t && m[t] !== undefined) {{ node.nodeValue = node.nodeValue.replace(t, m[t]); }}
+    }}
+    root.querySelectorAll && root.querySelectorAll('[aria-label],[title],[placeholder]').forEach(function (el) {{
+      ['aria-label', 'title', 'placeholder'].forEach(function (a) {{
+        const v = el.getAttribute(a);
+        if (v && m[v.trim()] !== undefined) {{ el.setAttribute(a, m[v.trim()]); }}
+      }});
+    }});
+  }}
+  fix(doc.body);
+  new MutationObserver(function (records) {{
+    records.forEach(function (r) {{
+      if (r.type === 'childList') {{ r.addedNodes.forEach(function (n) {{ if (n.nodeType === 1) {{ fix(n); }}
+        else if (n.nodeType === 3 && n.parentNode) {{ fix(n.parentNode); }} }}); }}
+      else if (r.target && r.target.nodeType === 1) {{ fix(r.target.parentNode || r.target); }}
+    }});
+  }}).observe(doc.body, {{childList: true, subtree: true, characterData: true, attributes: true,
+                          attributeFilter: ['aria-label', 'title', 'placeholder']}});
+}})();
+</script>"""

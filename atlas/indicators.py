@@ -65,7 +65,11 @@ class Indicator(BaseModel):
     @property
     def unit_label(self) -> str:
         """Unit for legends: '(Einheit nicht geprüft)' when the unit is not verified."""
-        return self.einheit if self.einheit_geprueft else f"{self.einheit} (Einheit nicht geprüft)"
+        if self.einheit_geprueft:
+            return self.einheit
+        if self.einheit.strip().lower() in ("", "unbekannt"):
+            return "nicht geprüft"  # the source names no unit: no "unbekannt" noise
+        return f"{self.einheit} (Einheit nicht geprüft)"
 
 
 @lru_cache(maxsize=4)

@@ -44,6 +44,10 @@ BASE_CSS = """
 .leaflet-container{background:#ffffff}
 .leaflet-control-attribution{font-size:11px;line-height:1.3}
 .atlas-legend summary{cursor:pointer;font-weight:600}
+/* Offer clusters in neutral grey: the colours of green/yellow/orange belong to the Handlungsfelder */
+.marker-cluster-small,.marker-cluster-medium,.marker-cluster-large{background-color:rgba(66,66,66,.28) !important}
+.marker-cluster-small div,.marker-cluster-medium div,.marker-cluster-large div{background-color:rgba(48,48,48,.88) !important;
+  color:#fff !important;font-weight:600}
 </style>
 """
 

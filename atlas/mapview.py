@@ -155,6 +155,9 @@ class MapOptions:
     handlungsfelder: frozenset[str] | None = None  # shorthand for filters["handlungsfeld"]; None = all
     online_tiles: bool = False
     height: int = 640
+    #: False: the legend is not drawn on the map – the page shows :attr:`MapResult.legend` beside it,
+    #: so it never covers the county.
+    legend_in_map: bool = True
     #: Wanted values per column. A point layer applies the entry for its ``filter_feld`` and for its
     #: ``gruppierung.feld`` (as declared in its layer file); a column not listed is not filtered.
     filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -177,6 +180,7 @@ class MapResult:
     classification: Classification | None
     attributions: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    legend: str = ""  #: the legend's HTML (escaped), for drawing beside the map
 
 
 # ------------------------------------------------------------------------------- custom controls
@@ -420,9 +424,11 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     if options.online_tiles:
         attributions.append(OSM_ATTRIBUTION + " (nur Online-Hintergrund)")
     Attribution(attributions).add_to(m)
-    HtmlControl(legend_html(classification, options.indicator, [], sections)).add_to(m)
+    legend = legend_html(classification, options.indicator, [], sections)
+    if options.legend_in_map:
+        HtmlControl(legend).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    return MapResult(map=m, classification=classification, attributions=attributions, counts=counts)
+    return MapResult(map=m, classification=classification, attributions=attributions, counts=counts, legend=legend)
 
 
 _attribution_texts = attribution_texts  # kept for existing imports; use atlas.sources.attribution_texts

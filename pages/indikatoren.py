@@ -25,6 +25,7 @@ from atlas.council.indicator_maps import (
     parse_breaks,
 )
 from atlas.council.linked_maps import linked_indicator_maps
+from atlas.leaflet import page_legend
 from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
@@ -82,8 +83,11 @@ tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", 
                                                    "Tabelle aller Gemeinden"])
 
 with tab_map:
-    result = indicator_map(base, layers, choice)
-    st_folium(result.map, height=620, width="stretch", returned_objects=[], key="ind_karte")
+    result = indicator_map(base, layers, choice, legend_in_map=False)
+    map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
+    with map_col:
+        st_folium(result.map, height=620, width="stretch", returned_objects=[], key="ind_karte")
+    legend_col.html(page_legend(result.legend))
     st.caption(map_caption(choice, classification))
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                          indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)

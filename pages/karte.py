@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.indicators import load_handlungsfelder
+from atlas.leaflet import page_legend
 from atlas.mapview import MapOptions, build_map
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 
@@ -35,9 +36,11 @@ with st.sidebar:
     k = st.slider("Anzahl Klassen", 3, 7, 5, key="klassen")
     st.header("Angebote")
     all_fields = [h.label for h in load_handlungsfelder()]
-    fields = st.multiselect("Handlungsfelder", all_fields, default=all_fields, key="handlungsfelder")
+    fields = st.multiselect("Handlungsfelder", all_fields, default=all_fields, key="handlungsfelder",
+                            placeholder="Handlungsfelder wählen …")
     categories_all = sorted(offers["kategorie"].unique())
-    categories = st.multiselect("Art des Angebots (leer = alle)", categories_all, key="kategorien")
+    categories = st.multiselect("Art des Angebots (leer = alle)", categories_all, key="kategorien",
+                                placeholder="alle Arten")
     online = st.toggle("Online-Hintergrundkarte anbieten", value=False, key="online",
                        help="Blendet eine OpenStreetMap-Karte als zuschaltbare Ebene ein. "
                             "Braucht Internet; ohne Internet bleibt die Karte wie sie ist.")
@@ -46,10 +49,14 @@ indicator = by_id[chosen_id]
 
 options = MapOptions(indicator=indicator, method=method, k=k,
                      handlungsfelder=frozenset(fields),
-                     categories=frozenset(categories) if categories else None, online_tiles=online)
+                     categories=frozenset(categories) if categories else None, online_tiles=online,
+                     legend_in_map=False)
 result = build_map(base, layers, options)
 
-st_folium(result.map, height=640, width="stretch", returned_objects=[], key="karte")
+map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
+with map_col:
+    st_folium(result.map, height=640, width="stretch", returned_objects=[], key="karte")
+legend_col.html(page_legend(result.legend))
 if result.classification is not None:  # the map in words (the full table is in the expander below)
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                          indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label, table=False)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from atlas._helpers import escape_markdown
 from atlas.accessibility.calibration import model_report
+from atlas.council.page_model import data_date, local_time
+from atlas.display import MISSING, format_number
 from atlas.indicators import load_catalogue
 from atlas.sources import load_sources
 from pages._common import get_data
@@ -17,14 +17,15 @@ data = get_data()
 manifest = data.manifest
 
 st.title("Daten & Quellen")
-built_at = datetime.fromisoformat(manifest["erstellt"]).strftime("%d.%m.%Y, %H:%M UTC")
+sources = load_sources()
+stand = data_date(s.stand for s in sources.values())
 st.markdown(
-    f"Aufbereitet am **{built_at}** für **{manifest['kreis_name']}** "
+    (f"Datenstand: jüngste Quelle vom **{stand}**. " if stand else "")
+    + f"Aufbereitet am {local_time(manifest['erstellt'])} für **{manifest['kreis_name']}** "
     f"(Kreisschlüssel {manifest['kreis_ags']}). Einwohner laut Zensus 2022: "
-    f"**{manifest['einwohner_zensus_2022']:,}**".replace(",", ".")
+    f"**{format_number(manifest['einwohner_zensus_2022'], 0)}**"
 )
 
-sources = load_sources()
 rows = []
 for key, source in sources.items():
     info = manifest["quellen"].get(key, {})
@@ -53,7 +54,7 @@ st.subheader("Indikatoren")
 cat = pd.DataFrame([{"Indikator": i.label, "Handlungsfeld": i.handlungsfeld, "Ebene": i.ebene,
                      "Einheit": i.unit_label, "Bezugsjahr": i.bezugsjahr, "Gebietsstand": i.gebietsstand,
                      "Quelle": i.quelle, "Beleg": i.beleg} for i in load_catalogue()])
-st.dataframe(cat, hide_index=True, width="stretch")
+st.dataframe(cat.astype(object).where(cat.notna(), MISSING), hide_index=True, width="stretch")
 st.caption("Einheiten ohne Beleg sind als 'nicht geprüft' markiert. Altersgruppen je Gemeinde sind Schätzungen.")
 
 st.subheader("Reisezeiten und Wohnorte (Erreichbarkeit)")

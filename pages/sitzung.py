@@ -142,7 +142,7 @@ with st.expander("Folienfolge zusammenstellen", expanded=deck is None):
         st.rerun()
     if current:
         st.caption("Lesezeichen für diese Folge: Adresse der Seite mit ?folien=… speichern.")
-        st.code(f"/sitzung?folien={encode_slides(current)}&nr=1", language=None)
+        st.markdown(f"`/sitzung?folien={encode_slides(current)}&nr=1`")
 
 if deck is None:
     st.stop()

@@ -12,12 +12,13 @@ from streamlit_folium import st_folium
 from atlas.choropleth import format_number
 from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
-from atlas.council.page_model import choose_gemeinde, default_gemeinde
+from atlas.council.page_model import choose_gemeinde, data_date, default_gemeinde
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
 from atlas.council.profile_stops import facts_rows, stop_facts
 from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame
 from atlas.mapview import MapOptions, build_map
+from atlas.sources import load_sources
 from pages._common import attribution_footer, get_base, get_data, get_layers
 
 data = get_data()
@@ -47,7 +48,7 @@ def _png(version: str, ags: str) -> bytes:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _pdf(version: str, ags: str) -> bytes:
     profil = build_profile(data, ags, estimates=_estimates(version), stops=_stops(version))
-    return profile_pdf(profil, _png(version, ags), stand=str(data.manifest.get("erstellt", ""))[:10] or None)
+    return profile_pdf(profil, _png(version, ags), stand=data_date(s.stand for s in load_sources().values()))
 
 
 # The selected Gemeinde lives in the URL (?gemeinde=AGS); map clicks and the list both change it.
@@ -71,7 +72,7 @@ with left:
     ags = st.selectbox("Gemeinde", order, format_func=names.get, key="profil_auswahl", on_change=_chosen,
                        help="Oder auf der Karte eine Gemeinde anklicken.")
     st.query_params["gemeinde"] = ags
-    m = build_map(base, area_layers(layers), MapOptions(indicator=None)).map
+    m = build_map(base, area_layers(layers), MapOptions(indicator=None, legend_in_map=False)).map
     outline_gemeinde(m, base, ags, fit=False)
     clicked = st_folium(m, height=420, width="stretch", returned_objects=["last_object_clicked"],
                         key="profil_karte")

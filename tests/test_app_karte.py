@@ -36,7 +36,8 @@ def test_karte_renders_map_legend_and_sources(app):
     assert len(calls) == 1
     html = calls[0].get_root().render()
     assert html.count("atlas-gemeinden") >= 1
-    assert "Legende" in html
+    assert "Legende" not in html  # the legend stands beside the map
+    assert any("Legende" in h.value and "atlas-legend" in h.value for h in at.html)
     assert any("GeoBasis-DE / BKG" in c.value and "Zensus 2022" in c.value for c in at.caption)
     assert any("178 von 178 Angeboten" in m.value for m in at.markdown)
     assert at.query_params["indikator"] == "einwohner"

@@ -60,7 +60,8 @@ def parse_german_number(text: str) -> float:
 def source_text(indicator: Indicator) -> str:
     """'Quelle: …, Bezugsjahr …, Gebietsstand …' – the line under every indicator map."""
     parts = [f"Quelle: {indicator.quelle}"]
-    parts.append(f"Bezugsjahr {indicator.bezugsjahr}" if indicator.bezugsjahr else "Bezugsjahr nicht angegeben")
+    if indicator.bezugsjahr:
+        parts.append(f"Bezugsjahr {indicator.bezugsjahr}")
     if indicator.gebietsstand:
         parts.append(f"Gebietsstand {indicator.gebietsstand}")
     if indicator.ebene == "gemeindeverband":

@@ -139,13 +139,13 @@ def gemeinde_bounds(base: MapBase, ags: str) -> tuple[float, float, float, float
 
 
 def indicator_map(base: MapBase, layers: Sequence[LayerDefinition], choice: MapChoice, *,
-                  large: bool = False, height: int = 640) -> MapResult:
+                  large: bool = False, height: int = 640, legend_in_map: bool = True) -> MapResult:
     """The folium map of *choice* (built by :func:`atlas.mapview.build_map`), zoomed to
     ``choice.focus_ags`` when given (outlined in black), with large type when *large*."""
     if choice.method == "manuell" and not choice.manual_breaks:
         raise CouncilError("Für eigene Grenzen bitte mindestens eine Klassengrenze angeben.")
     options = MapOptions(indicator=choice.indicator, method=choice.method, k=choice.k,
-                         manual_breaks=tuple(choice.manual_breaks), height=height)
+                         manual_breaks=tuple(choice.manual_breaks), height=height, legend_in_map=legend_in_map)
     try:
         result = build_map(base, area_layers(layers), options)
     except ValueError as exc:
