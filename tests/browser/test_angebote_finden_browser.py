@@ -169,3 +169,20 @@ def test_phone_start_page_leads_with_families(app_url, phone_page):
     links = page.locator("[data-testid='stPageLink-NavLink'], [data-testid='stPageLink'] a")
     heights = [links.nth(i).bounding_box() for i in range(links.count())]
     assert heights and all(h is None or h["height"] >= 44 for h in heights)
+
+
+def test_phone_map_tap_answers_in_view(app_url, phone_page):
+    page = phone_page.page
+    page.goto(f"{app_url}/angebote-finden")
+    phone_page.wait_for_app()
+    _close_first_visit_dialog(page)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").first.wait_for(timeout=30_000)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)   # tap the county's middle
+    page.get_by_text("Angebote in der Nähe von Punkt auf der Karte").wait_for(timeout=30_000)
+    assert "punkt=" in page.url
+    _first_card_in_view(page)
+    assert phone_page.errors == []
