@@ -525,7 +525,7 @@ def _serialised(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
 def _write(layers: dict[str, pd.DataFrame], target: Path) -> None:
     if target.exists():
         target.unlink()
-    for name in LAYER_NAMES:
+    for name in dict.fromkeys([*LAYER_NAMES, *layers]):  # the schema's layers (required), then any further one
         frame = layers[name]
         if isinstance(frame, gpd.GeoDataFrame):
             pyogrio.write_dataframe(frame, target, layer=name, driver="GPKG")
