@@ -590,9 +590,9 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
         "nachbar_kreise": nachbar_kreise, "bevoelkerung_1km": grid_all, "orte": orte,
         "bahnhoefe": stations, "haltestellen": stops, "angebote": placed, "angebote_ohne_lage": unplaced,
     }
-    from atlas.accessibility.origins import build_wohnorte, stop_markers  # origins where people live
+    from atlas.accessibility.origins import build_wohnorte, stop_markers, zensus_100m_source  # where people live
 
-    layers["wohnorte"] = build_wohnorte(grid_all, gem, orte, stop_markers(layers, folder), settings.zensus_100m_env())
+    layers["wohnorte"] = build_wohnorte(grid_all, gem, orte, stop_markers(layers, folder), zensus_100m_source(folder))
     population_total = int(_zensus_population(frames["zensus_gemeinden"], kreis, sources["zensus_gemeinden"]).sum())
     _validate(layers, population_total)
 

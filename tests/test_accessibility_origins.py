@@ -111,3 +111,25 @@ def test_share_label_names_the_estimate() -> None:
         "geschätzt: 1/3 der Rasterzelle, um Haltestelle Ernststraße, Meiningen")
     assert share_label(1.0, "Zellmitte (kein Siedlungspunkt)") == ""
     assert share_label(None, "x") == "" and share_label("kaputt", "x") == ""
+
+
+def test_build_takes_the_cut_100m_grid_from_the_source_folder(source_copy, tmp_path, monkeypatch) -> None:
+    """SYNTHETIC 100-m cells (made-up counts) at two Gemeinde points of the real source folder."""
+    import geopandas as gpd
+
+    from atlas.accessibility.origins import ZENSUS_100M_FILE
+    from atlas.atlasdata import load_atlas
+    from atlas.build import build
+
+    monkeypatch.delenv("ATLAS_ZENSUS_100M", raising=False)
+    gem = gpd.read_file(source_copy / "gemeinden_vg250ew_sm_buffer15km.geojson")
+    own = gem[gem["ags"].astype(str).str.startswith("16066")].head(2)
+    pts = own.to_crs("EPSG:25832").representative_point().to_crs("EPSG:3035")
+    rows = [f"SYN{i};{p.x:.0f};{p.y:.0f};{n}" for i, (p, n) in enumerate(zip(pts, (12, 30), strict=True))]
+    (source_copy / ZENSUS_100M_FILE).write_text("GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner\n" + "\n".join(rows) + "\n",
+                                                encoding="utf-8")
+    build(source=source_copy, data=tmp_path / "data", use_register=False)
+    layer = load_atlas(tmp_path / "data")["wohnorte"]
+    assert set(layer["modell"]) == {"zensus_100m"}
+    assert sorted(layer["einwohner"].tolist()) == [12.0, 30.0]
+    assert set(layer["ags"]) == set(own["ags"].astype(str))

@@ -164,6 +164,29 @@ def test_manually_placed_originals_are_converted(server, tmp_path):
     assert read_table(sources["angebote"], dest)["id"].tolist() == ["SYN-0001"]
 
 
+
+def test_optional_zensus_100m_grid_is_cut_to_the_study_area(server, tmp_path):
+    from pyproj import Transformer
+
+    from atlas.accessibility.origins import ZENSUS_100M_FILE
+
+    to_3035 = Transformer.from_crs("EPSG:25832", "EPSG:3035", always_xy=True)
+    inside = to_3035.transform(605_000, 5_605_000)  # in Synthdorf A (SYNTHETIC)
+    far = to_3035.transform(900_000, 5_900_000)  # far outside the 15-km buffer
+    grid = tmp_path / "Zensus2022_Bevoelkerungszahl_100m-Gitter.csv"
+    grid.write_text("GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner\n"
+                    f"N1E1;{inside[0]:.0f};{inside[1]:.0f};17\nN2E2;{far[0]:.0f};{far[1]:.0f};99\n", encoding="utf-8")
+    dest = tmp_path / "quellen"
+    download(dest, syn.KREIS, urls=_urls(server.base), from_files={"zensus_100m": grid})
+    cut = (dest / ZENSUS_100M_FILE).read_text(encoding="utf-8").splitlines()
+    assert cut[0] == "GITTER_ID_100m;x_mp_100m;y_mp_100m;Einwohner" and len(cut) == 2 and cut[1].startswith("N1E1;")
+    # without the original nothing is written and no note asks for it (it is optional)
+    other = tmp_path / "ohne"
+    result = download(other, syn.KREIS, urls=_urls(server.base))
+    assert not (other / ZENSUS_100M_FILE).exists()
+    assert not any("100-m" in note for note in result.hinweise)
+
+
 def test_wfs_is_read_page_by_page(server):
     features = boundaries.fetch_wfs_layer(f"{server.base}/wfs", "vg250_gem", (0, 0, 1, 1), page=2)
     assert len(features) == len(syn.wfs_gem_features()) == 6

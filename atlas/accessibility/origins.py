@@ -346,28 +346,61 @@ def settlement_origins(
     return out
 
 
-def _read_zensus_100m_table(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """The 100-m table (CSV, ``;``-separated, or the official ZIP holding it), German errors."""
+#: File name of the 100-m grid cut to the study area (written by ``atlas download``, read by the build
+#: when ``ATLAS_ZENSUS_100M`` is not set).
+ZENSUS_100M_FILE = "zensus2022_100m_sm_buffer15km.csv"
+_ZENSUS_COLUMNS = ["GITTER_ID_100m", "x_mp_100m", "y_mp_100m", "Einwohner"]
+
+
+def _zensus_chunks(path: Path, chunksize: int | None):
+    """Chunks of the 100-m table (CSV, or the official ZIP holding it); German errors."""
     import zipfile
 
-    p = Path(path)
-    if not p.is_file():
-        raise OriginsError(f"Zensus-100-m-Gitter: Die Datei {str(p)!r} ({ZENSUS_100M_ENV}) wurde nicht gefunden.")
-    usecols = ["GITTER_ID_100m", "x_mp_100m", "y_mp_100m", "Einwohner"]
+    if not path.is_file():
+        raise OriginsError(f"Zensus-100-m-Gitter: Die Datei {str(path)!r} wurde nicht gefunden.")
+    opts = {"sep": ";", "usecols": _ZENSUS_COLUMNS, "dtype": str, "encoding": "utf-8-sig", "chunksize": chunksize}
     try:
-        if p.suffix.lower() == ".zip":
-            with zipfile.ZipFile(p) as zf:
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as zf:
                 members = [m for m in zf.namelist() if "100m" in m and m.lower().endswith(".csv")]
                 if not members:
-                    raise OriginsError(f"Zensus-100-m-Gitter: In {p.name} gibt es keine CSV-Datei mit '100m' im Namen.")
+                    raise OriginsError(f"Zensus-100-m-Gitter: In {path.name} gibt es keine CSV-Datei mit '100m' im Namen.")
                 with zf.open(members[0]) as fh:
-                    table = pd.read_csv(fh, sep=";", usecols=usecols, dtype=str, encoding="utf-8-sig")
+                    if chunksize is None:
+                        yield pd.read_csv(fh, **opts)
+                    else:
+                        yield from pd.read_csv(fh, **opts)
+        elif chunksize is None:
+            yield pd.read_csv(path, **opts)
         else:
-            table = pd.read_csv(p, sep=";", usecols=usecols, dtype=str, encoding="utf-8-sig")
+            yield from pd.read_csv(path, **opts)
     except ValueError as exc:
-        raise OriginsError(f"Zensus-100-m-Gitter {p.name}: erwartete Spalten {', '.join(usecols)} "
+        raise OriginsError(f"Zensus-100-m-Gitter {path.name}: erwartete Spalten {', '.join(_ZENSUS_COLUMNS)} "
                            f"(Trennzeichen ;) – {exc}") from None
-    return table
+
+
+def cut_zensus_100m(path: str | os.PathLike[str], area_3035: object, chunksize: int = 500_000) -> pd.DataFrame:
+    """The rows of the (national) 100-m table whose cell centre lies in *area_3035* (a shapely polygon in
+    EPSG:3035), read in chunks so that the ≈ 3 million rows never sit in memory at once."""
+    import shapely
+
+    minx, miny, maxx, maxy = shapely.bounds(area_3035)
+    parts = []
+    for chunk in _zensus_chunks(Path(path), chunksize):
+        x = pd.to_numeric(chunk["x_mp_100m"], errors="coerce")
+        y = pd.to_numeric(chunk["y_mp_100m"], errors="coerce")
+        box_hit = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+        if not box_hit.any():
+            continue
+        sub = chunk[box_hit]
+        inside = shapely.contains_xy(area_3035, x[box_hit].to_numpy(), y[box_hit].to_numpy())
+        parts.append(sub[inside])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ZENSUS_COLUMNS)
+
+
+def _read_zensus_100m_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The 100-m table (CSV, ``;``-separated, or the official ZIP holding it), German errors."""
+    return next(iter(_zensus_chunks(Path(path), None)))
 
 
 def zensus100m_origins(
@@ -485,3 +518,15 @@ def stop_markers(layers: dict, folder: str | os.PathLike[str]) -> gpd.GeoDataFra
     import pyogrio
 
     return pyogrio.read_dataframe(path, columns=["name"])
+
+
+def zensus_100m_source(folder: str | os.PathLike[str]) -> str | None:
+    """The Zensus 100-m grid to use: ``ATLAS_ZENSUS_100M``, else :data:`ZENSUS_100M_FILE` in the source
+    folder (written by ``atlas download --from-file zensus_100m=…``), else None."""
+    from atlas import settings
+
+    given = settings.zensus_100m_env()
+    if given:
+        return given
+    cut = Path(folder) / ZENSUS_100M_FILE
+    return str(cut) if cut.is_file() else None

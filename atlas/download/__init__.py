@@ -97,6 +97,9 @@ ORIGINALS: dict[str, Original] = {o.key: o for o in (
              population.ZENSUS_ORIGINAL),
     Original("deutschlandatlas", deutschlandatlas.DA_TITEL, (), deutschlandatlas.DA_PAGE,
              deutschlandatlas.DA_ORIGINAL),
+    # optional: only when given (--from-file zensus_100m=PFAD or placed in originale/); no note otherwise
+    Original("zensus_100m", "Zensus 2022, Gitterdaten Bevölkerungszahl (100-m-Gitter)", (),
+             "https://www.zensus2022.de/ (Ergebnisse, Gitterdaten)", "Zensus2022_Bevoelkerungszahl.zip"),
 )}
 
 #: Source keys of ``sources.yaml`` accepted as aliases in ``--from-file``.
@@ -276,6 +279,22 @@ def _population(run: _Run, sources: dict[str, Source], area: StudyArea) -> None:
             table = population.convert_zensus(path.read_bytes(), area.kreise, area.kreis)
         run.stage.write_csv(zensus.datei, table, sep=zensus.trennzeichen)
         run.record("zensus_gemeinden", zeilen=len(table))
+    _zensus_100m(run, area)
+
+
+def _zensus_100m(run: _Run, area: StudyArea) -> None:
+    """The optional Zensus 100-m grid, cut to the study area (the build then takes origins from it)."""
+    from atlas.accessibility.origins import ZENSUS_100M_FILE, cut_zensus_100m
+
+    original = ORIGINALS["zensus_100m"]
+    path = run.local.get("zensus_100m") or run.dest / MANUAL_FOLDER / original.datei
+    if not path.is_file():
+        return
+    with _converting(original.titel, path.name):
+        table = cut_zensus_100m(path, area.buffer_in("EPSG:3035"))
+    run.stage.write_csv(ZENSUS_100M_FILE, table, sep=";")
+    run.protocol["zensus_100m"] = {"herkunft": "Datei", "pfad": str(path)}
+    run.record("zensus_100m", zellen=len(table))
 
 
 def _deutschlandatlas(run: _Run, sources: dict[str, Source], area: StudyArea) -> None:
