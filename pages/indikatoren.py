@@ -25,6 +25,7 @@ from atlas.council.indicator_maps import (
     parse_breaks,
 )
 from atlas.council.linked_maps import linked_indicator_maps
+from atlas.council.page_model import default_gemeinde
 from atlas.leaflet import page_legend
 from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
@@ -138,7 +139,7 @@ with tab_pair:
 with tab_kreis:
     names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
     order = sorted(names, key=lambda a: names[a])
-    default_ags = st.query_params.get("gemeinde", "16066074")
+    default_ags = st.query_params.get("gemeinde") or default_gemeinde(gem)
     ags = st.selectbox("Gemeinde", order, index=order.index(default_ags) if default_ags in order else 0,
                        format_func=names.get, key="ind_gemeinde")
     kw = kreis_value(gem, data["kreis"], indicator)
