@@ -11,7 +11,7 @@ Layers written (all geometries in the metric CRS EPSG:25832):
 ``orte``                GeoNames localities (gazetteer);
 ``bahnhoefe``           railway stations;
 ``haltestellen``        public transport stops (bus, tram, rail; see :mod:`atlas.stops` for the columns);
-``angebote``            offers of the register placed at Ortsteil or Gemeinde precision;
+``angebote``            offers of the register at the best precision available (see :mod:`atlas.placement`);
 ``angebote_ohne_lage``  offers that could not be placed, with the reason (attribute table).
 
 Age groups per Gemeinde (documented rule, shown as an estimate in the UI): each populated grid cell is
@@ -47,7 +47,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -60,7 +59,7 @@ from atlas import schema, settings
 from atlas._helpers import file_sha256, normalise_name
 from atlas.errors import BuildError, SourceError
 from atlas.indicators import Indicator, load_catalogue
-from atlas.placement import CONFIDENTIAL_REASON, is_confidential, place_offers
+from atlas.placement import PlacementContext, PlacementResult, finish, make_context, place_offers
 from atlas.sources import Source, load_sources, read_table, read_vector
 from atlas.stops import build_stops
 
@@ -367,8 +366,8 @@ def _build_bahnhoefe(raw: gpd.GeoDataFrame, all_gemeinden: gpd.GeoDataFrame, kre
 OFFER_COLUMNS = list(schema.OFFER_COLUMNS)
 
 
-def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataFrame, source: Source
-                    ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, list[dict[str, str]]]:
+def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, context: PlacementContext, source: Source
+                    ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, list[dict[str, str]], PlacementResult]:
     ids = raw["id"]
     if ids.isna().any():
         line = int(ids.isna().to_numpy().argmax()) + 2
@@ -382,8 +381,7 @@ def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataF
         line = int(names.isna().to_numpy().argmax()) + 2
         raise SourceError(f"Quelldatei {source.datei}, Zeile {line}, Feld 'name': der Name fehlt.")
     offers = raw[OFFER_COLUMNS].astype(object).where(raw[OFFER_COLUMNS].notna(), "")
-    result = place_offers(offers, gem[["ags", "name", "geometry"]], orte[["name", "ags", "geometry"]],
-                          confidential=source.vertraulich)
+    result = place_offers(offers, gem, confidential=source.vertraulich, context=context)
     placed = result.placed
     placed["zuletzt_geprueft"] = ""
     unplaced = result.unplaced
@@ -392,15 +390,16 @@ def _build_angebote(raw: pd.DataFrame, gem: gpd.GeoDataFrame, orte: gpd.GeoDataF
     unplaced.insert(len(OFFER_COLUMNS), "zuletzt_geprueft", "")
     if len(placed) + len(unplaced) != len(raw):
         raise BuildError("Beim Verorten der Angebote sind Zeilen verloren gegangen.")
-    return placed, unplaced, result.notes
+    return placed, unplaced, result.notes, result
 
 
-def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source
-                     ) -> tuple[gpd.GeoDataFrame, pd.DataFrame] | None:
+def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source, context: PlacementContext
+                     ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, object] | None:
     """Offers from the register store at *url* (active ones), or None when there is no store with offers.
 
-    Offers with coordinates keep the store's position and precision; offers without coordinates, and
-    offers with a protected address (``vertraulich`` in ``geodata/sources.yaml``), are not placed.
+    Positions set by a person or a geocoder (``punkt``, ``adresse``) are kept; all other offers are placed
+    anew by the cascade of :mod:`atlas.placement` from their address fields, so better source data (e.g. the
+    stop register) improve them at every build. Offers with a protected address are never placed.
     """
     from atlas.register.store import RegisterStore
 
@@ -413,27 +412,18 @@ def _register_offers(url: str, gem: gpd.GeoDataFrame, source: Source
         store.dispose()
     if not records:
         return None
-    placed_rows: list[dict] = []
-    points: list[object] = []
-    unplaced_rows: list[dict] = []
-    for rec in records:
-        base = {col: ("" if rec.get(col) is None else str(rec.get(col))) for col in OFFER_COLUMNS}
-        base["zuletzt_geprueft"] = str(rec.get("zuletzt_geprueft") or "")
-        if is_confidential(base["name"], source.vertraulich):
-            unplaced_rows.append({**base, "grund": CONFIDENTIAL_REASON})
-        elif rec.get("lon") is None or rec.get("lat") is None:
-            unplaced_rows.append({**base, "grund": str(rec.get("lage_hinweis") or "Keine Lage im Register.")})
-        else:
-            placed_rows.append({**base, "ags": str(rec.get("ags") or ""),
-                                "lage_genauigkeit": str(rec.get("lage_genauigkeit") or "punkt"),
-                                "lage_hinweis": str(rec.get("lage_hinweis") or "")})
-            points.append(shapely.Point(float(cast(float, rec["lon"])), float(cast(float, rec["lat"]))))
-    placed = gpd.GeoDataFrame(placed_rows, geometry=points, crs=settings.MAP_CRS).to_crs(settings.METRIC_CRS)
+    rows = [{**{col: ("" if rec.get(col) is None else str(rec.get(col))) for col in OFFER_COLUMNS},
+             "zuletzt_geprueft": str(rec.get("zuletzt_geprueft") or ""), "lon": rec.get("lon"), "lat": rec.get("lat"),
+             "lage_genauigkeit": str(rec.get("lage_genauigkeit") or ""), "lage_hinweis": str(rec.get("lage_hinweis") or "")}
+            for rec in records]
+    frame = pd.DataFrame(rows).drop(columns=["lage_hinweis"]).astype(object)
+    result = place_offers(frame, gem, confidential=source.vertraulich, context=context)
+    placed = result.placed
     if len(placed):
         inside = _assign_ags(placed.geometry, gem)
         placed["ags"] = [a or old for a, old in zip(inside, placed["ags"], strict=True)]
-    unplaced = pd.DataFrame(unplaced_rows, columns=[*OFFER_COLUMNS, "zuletzt_geprueft", "grund"])
-    return placed, unplaced
+    unplaced = result.unplaced.reindex(columns=[*OFFER_COLUMNS, "zuletzt_geprueft", "grund"])
+    return placed, unplaced, result
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -573,17 +563,19 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     orte = _build_orte(frames["orte"], all_gem, kreis)
     stations = _build_bahnhoefe(frames["bahnhoefe"], all_gem, kreis)
     stops = build_stops(frames["haltestellen"], gem[["ags", "geometry"]], settings.METRIC_CRS)
+    context = make_context(gem[["ags", "name", "geometry"]], orte[["name", "ags", "geometry"]], stops)
     from_store = None
     if use_register:
         from atlas.register.store import database_url
 
-        from_store = _register_offers(database_url(register_url, out_dir), gem, sources["angebote"])
+        from_store = _register_offers(database_url(register_url, out_dir), gem, sources["angebote"], context)
     if from_store is not None:
-        notes: list[dict[str, str]] = []
-        (placed, unplaced), offers_from = from_store, "register"
+        placed, unplaced, result = from_store
+        notes, offers_from = result.notes, "register"  # type: ignore[attr-defined]
     else:
-        placed, unplaced, notes = _build_angebote(frames["angebote"], gem, orte, sources["angebote"])
+        placed, unplaced, notes, result = _build_angebote(frames["angebote"], gem, context, sources["angebote"])
         offers_from = "csv"
+    placed, lage_report = finish(result, gem, stations, context)  # type: ignore[arg-type]
 
     layers: dict[str, pd.DataFrame] = {
         "gemeinden": gem, "kreis": kreis_frame, "nachbar_gemeinden": neighbours,
@@ -621,6 +613,7 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
             "ohne_lage": [{"id": str(r["id"]), "name": str(r["name"]), "grund": str(r["grund"])}
                           for r in unplaced.to_dict("records")],
             "hinweise": notes,
+            "lage": lage_report,
         },
         "indikatoren_werte": {**cov_gem, **{f"kreis:{k}": v for k, v in cov_krs.items()}},
         "gemeinden_anzahl": int(len(gem)),

@@ -33,6 +33,7 @@ from atlas.atlasdata import AtlasData
 from atlas.choropleth import Classification, classify, format_number
 from atlas.indicators import Indicator
 from atlas.layers import LayerDefinition, PopupField, load_layers
+from atlas.placement import precision_text
 from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing imports)
     LEAFLET_CSS,
     LEAFLET_JS,
@@ -336,11 +337,10 @@ def filter_points(frame: pd.DataFrame, layer: LayerDefinition, wanted: Mapping[s
 
 
 def _precision_note(record: dict) -> list[tuple[str, str]]:
-    if record.get("lage_genauigkeit") == "gemeinde":
-        return [("Hinweis", "Lage nur ungefähr: Gemeindemitte, keine Adresskoordinate")]
-    if record.get("lage_genauigkeit") == "ortsteil":
-        return [("Hinweis", "Lage ungefähr: Ortslage, keine Adresskoordinate")]
-    return []
+    """The position's precision with its measured typical error (one text for all: placement.precision_text)."""
+    if not record.get("lage_genauigkeit"):
+        return []
+    return [("Genauigkeit", html.escape(precision_text(record)))]
 
 
 def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:

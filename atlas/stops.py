@@ -287,3 +287,23 @@ def ortsteil_prefix(haltestelle: str, known: Iterable[str]) -> str:
         if head in folded and n < len(words) + 1:
             return folded[head]
     return ""
+
+
+#: Source label of the Ortsteile that only stop names reveal (shown with search results).
+ORTSTEIL_SOURCE = "Haltestellennamen (DB InfraGO)"
+
+
+def gazetteer_ortsteile(stops: gpd.GeoDataFrame, orte: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Ortsteile named by stops that the GeoNames localities *orte* (``name``, ``ags``) lack, in the form of the
+    ``orte`` layer (``name``, ``plz`` empty, ``kreis_name`` empty, ``ags``, ``in_kreis``, ``quelle``), CRS of *stops*.
+
+    For the family page's place search: "Asbach" (Schmalkalden) becomes findable. Names equal to a Gemeinde's
+    own name are left out (the Gemeinde is findable already)."""
+    derived = stop_ortsteile(stops)
+    known = {(str(a), normalise_name(str(n))) for a, n in zip(orte["ags"], orte["name"], strict=True)}
+    keep = [(str(a), normalise_name(str(n))) not in known for a, n in zip(derived["ags"], derived["name"], strict=True)]
+    new = derived[np.asarray(keep, dtype=bool)] if len(derived) else derived
+    return gpd.GeoDataFrame({
+        "name": new["name"].astype(str).to_numpy(), "plz": "", "kreis_name": "",
+        "ags": new["ags"].astype(str).to_numpy(), "in_kreis": True, "quelle": ORTSTEIL_SOURCE,
+    }, geometry=new.geometry.to_numpy(), crs=stops.crs)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas.placement import precision_summary
 from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.indicators import load_handlungsfelder
@@ -62,10 +63,9 @@ if result.classification is not None:  # the map in words (the full table is in 
                          indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label, table=False)
 
 shown = result.counts.get("angebote", 0)
-approx = int((offers["lage_genauigkeit"] == "gemeinde").sum())
 st.markdown(
-    f"**{shown} von {len(offers)} Angeboten** auf der Karte. Angebote haben im Register keine Koordinaten: "
-    f"sie stehen an der Ortslage ihres Ortsteils oder Hauptorts, {approx} nur in der Gemeindemitte."
+    f"**{shown} von {len(offers)} Angeboten** auf der Karte. Lage: {precision_summary(offers['lage_genauigkeit'])} "
+    "(typische Fehler je Stufe unter Daten & Quellen)."
 )
 unplaced = data["angebote_ohne_lage"]
 if len(unplaced):

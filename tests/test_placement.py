@@ -61,3 +61,118 @@ def test_confidential_offers_are_never_placed():
                     confidential=["Frauenhaus"])
     assert result.placed.empty
     assert "vertraulich" in result.unplaced.iloc[0]["grund"]
+
+
+# ------------------------------------------------------------------ cascade with stops (synthetic)
+
+from atlas import settings  # noqa: E402
+from atlas.placement import (  # noqa: E402
+    precision_label, precision_text, same_street, street_tokens, to_wgs84, typical_errors,
+)
+from atlas.stops import build_stops  # noqa: E402
+from tests.fixtures import synthetic_stops  # noqa: E402
+
+STOPS = {s[0]: Point(s[4], s[5]) for s in synthetic_stops.STOPS}
+
+
+def _place_with_stops(rows, confidential=()):
+    stops = build_stops(synthetic_stops.stops_source(), fx.gemeinden(), settings.METRIC_CRS)
+    base = {"strasse": "", "kategorie": ""}
+    return place_offers(fx.offers([{**base, **r} for r in rows]), fx.gemeinden(), fx.orte(),
+                        confidential=confidential, stops=stops)
+
+
+def _near(a, b, tol=0.5):
+    return a.distance(b) <= tol
+
+
+def test_street_named_stop_places_the_offer_at_street_precision():
+    result = _place_with_stops([{"id": "A", "name": "Beratung", "ort": "Testdorf/Werra", "strasse": "Ernststr. 5"}])
+    row = result.placed.iloc[0]
+    assert row["lage_genauigkeit"] == "strasse" and "Ernststraße, Testdorf" in row["lage_hinweis"]
+    assert _near(row.geometry, STOPS["9000008"])
+    assert set(result.levels["A"]) == {"strasse", "ortsteil", "gemeinde"}
+
+
+def test_ortsteil_from_stop_names_and_street_inside_the_ortsteil():
+    result = _place_with_stops([
+        {"id": "A", "name": "Kita", "ort": "Testdorf/Werra", "ortsteil": "Asbach"},
+        {"id": "B", "name": "Laden", "ort": "Testdorf/Werra", "ortsteil": "Asbach", "strasse": "Talstraße 3"},
+        # a street of the town 3.5 km away is not the street of an offer in Asbach
+        {"id": "C", "name": "Club", "ort": "Testdorf/Werra", "ortsteil": "Asbach", "strasse": "Ernststraße 1"},
+    ])
+    rows = result.placed.set_index("id")
+    assert rows.loc["A", "lage_genauigkeit"] == "ortsteil" and "Haltestellennamen" in rows.loc["A", "lage_hinweis"]
+    assert _near(rows.loc["A", "geometry"], STOPS["9000001"])          # "Asbach Kirche": the centre
+    assert rows.loc["B", "lage_genauigkeit"] == "strasse" and _near(rows.loc["B", "geometry"], STOPS["9000002"])
+    assert rows.loc["C", "lage_genauigkeit"] == "ortsteil"
+
+
+def test_facility_stop_only_for_the_one_facility_of_its_kind_in_the_locality():
+    one = _place_with_stops([{"id": "A", "name": "GS Asbach", "kategorie": "Grundschule", "ort": "Testdorf/Werra",
+                              "ortsteil": "Asbach"}])
+    row = one.placed.iloc[0]
+    assert row["lage_genauigkeit"] == "einrichtung" and _near(row.geometry, STOPS["9000003"])
+    two = _place_with_stops([
+        {"id": "A", "name": "GS Asbach", "kategorie": "Grundschule", "ort": "Testdorf/Werra", "ortsteil": "Asbach"},
+        {"id": "B", "name": "RS Asbach", "kategorie": "Regelschule", "ort": "Testdorf/Werra", "ortsteil": "Asbach"},
+    ])
+    assert set(two.placed["lage_genauigkeit"]) == {"ortsteil"}     # "Schule" could be either
+
+
+def test_register_point_is_kept_and_confidential_offers_stay_off_the_map():
+    lon, lat = to_wgs84(Point(603_000, 5_603_000))
+    result = _place_with_stops([
+        {"id": "A", "name": "Kita", "ort": "Testdorf/Werra", "strasse": "Ernststraße 2", "lon": lon, "lat": lat,
+         "lage_genauigkeit": "punkt"},
+        {"id": "B", "name": "Frauenhaus", "ort": "Testdorf/Werra", "lon": lon, "lat": lat, "lage_genauigkeit": "punkt"},
+        {"id": "C", "name": "Alt", "ort": "Testdorf/Werra", "strasse": "Ernststraße 2", "lon": lon, "lat": lat,
+         "lage_genauigkeit": "ortsteil"},  # a derived position is derived anew
+    ], confidential=["Frauenhaus"])
+    rows = result.placed.set_index("id")
+    assert rows.loc["A", "lage_genauigkeit"] == "punkt" and _near(rows.loc["A", "geometry"], Point(603_000, 5_603_000))
+    assert rows.loc["C", "lage_genauigkeit"] == "strasse"
+    assert list(result.unplaced["id"]) == ["B"] and "vertraulich" in result.unplaced.iloc[0]["grund"]
+    assert result.levels["A"]["punkt"].distance(result.levels["A"]["strasse"]) > 0
+
+
+def test_typical_errors_are_medians_against_the_best_better_level():
+    cases = [
+        {"punkt": Point(0, 0), "strasse": Point(100, 0), "ortsteil": Point(1000, 0), "gemeinde": Point(3000, 0)},
+        {"strasse": Point(0, 0), "ortsteil": Point(0, 500), "gemeinde": Point(0, 2000)},
+        {"ortsteil": Point(0, 0), "gemeinde": Point(0, 1000)},
+    ]
+    errors = typical_errors(cases)
+    assert errors["strasse"].median_m == 100 and errors["strasse"].n == 1
+    assert errors["ortsteil"].median_m == 750 and errors["ortsteil"].gegen == {"punkt": 1, "strasse": 1}
+    assert errors["gemeinde"].median_m == 2000 and errors["gemeinde"].n == 3
+    assert errors["einrichtung"].median_m is None and errors["punkt"].n == 0
+
+
+def test_street_names_compare_spelling_and_abbreviations():
+    assert same_street(street_tokens("Geschw.-Scholl-Straße"), street_tokens("Geschwister-Scholl-Straße 1 und 10"))
+    assert same_street(street_tokens("Neu-Ulmer Straße"), street_tokens("Neu-Ulmer-Straße 19"))
+    assert not same_street(street_tokens("Alte Straße"), street_tokens("Neue Straße"))
+    assert not same_street(street_tokens("W. Straße"), street_tokens("Weg Straße"))
+
+
+def test_one_precision_text():
+    assert precision_label("strasse", 310) == "Lage: Haltestelle der Straße (typisch ± 300 m)"
+    assert precision_label("ortsteil", 0) == "Lage: Ortsmitte (Fehler nicht gemessen)"
+    assert precision_text({"lage_genauigkeit": "gemeinde", "lage_fehler_m": 2637}) == \
+        "Lage: Gemeindemitte (typisch ± 2,6 km)"
+    assert precision_label("", None) == "Lage: Genauigkeit unbekannt"
+    assert precision_label("strasse", 120, lang="en") == "Location: stop on the street (typically ± 100 m)"
+
+
+def test_too_few_cases_give_no_typical_error_in_popups():
+    from atlas.placement import with_typical_error
+    import geopandas as gpd
+
+    cases = [{"punkt": Point(0, 0), "strasse": Point(120, 0), "ortsteil": Point(900, 0)}] + [
+        {"strasse": Point(0, 0), "ortsteil": Point(0, 400)} for _ in range(5)]
+    errors = typical_errors(cases)
+    assert errors["strasse"].n == 1 and not errors["strasse"].reliable
+    assert errors["ortsteil"].reliable and errors["ortsteil"].median_m == 400
+    placed = gpd.GeoDataFrame({"lage_genauigkeit": ["strasse", "ortsteil"]}, geometry=[Point(0, 0)] * 2)
+    assert list(with_typical_error(placed, errors)["lage_fehler_m"]) == [0, 400]

@@ -95,3 +95,22 @@ def test_stop_layer_file_is_valid_and_drawn_clustered_with_attribution(atlas_dat
     assert load_sources()["haltestellen"].namensnennung in result.attributions
     html = result.map.get_root().render()
     assert "markerClusterGroup" in html and "DB InfraGO AG, CC BY 4.0" in html
+
+
+def test_family_gazetteer_finds_ortsteile_only_stop_names_reveal(atlas_data) -> None:
+    from atlas.offer_search.gazetteer import gazetteer_from_atlas
+    from atlas.stops import ORTSTEIL_SOURCE, gazetteer_ortsteile
+
+    extra = gazetteer_ortsteile(atlas_data["haltestellen"], atlas_data["orte"])
+    geonames = {(a, n) for a, n in zip(atlas_data["orte"]["ags"], atlas_data["orte"]["name"], strict=True)}
+    assert len(extra) > 0 and not any((a, n) in geonames for a, n in zip(extra["ags"], extra["name"], strict=True))
+    gaz = gazetteer_from_atlas(atlas_data, address_sources=[])
+    names = extra["name"]
+    unique = extra[~names.duplicated(keep=False) & ~names.isin(set(atlas_data["orte"]["name"]))
+                   & ~names.isin(set(atlas_data.gemeinden["name"]))]
+    first = unique.iloc[0]
+    place = gaz.lookup(first["name"]).place
+    assert place is not None and place.quelle == ORTSTEIL_SOURCE
+    assert (place.x, place.y) == pytest.approx((first.geometry.x, first.geometry.y))
+    geonames_place = gaz.lookup(str(atlas_data["orte"]["name"].iloc[0])).place
+    assert geonames_place is not None and geonames_place.quelle == "GeoNames"

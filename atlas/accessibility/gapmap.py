@@ -26,6 +26,7 @@ from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
 from atlas.leaflet import Attribution, features, offline_map
 from atlas.mapview import MapBase
+from atlas.placement import LEVELS, is_approximate, precision_label
 from atlas.settings import MAP_CRS
 
 #: Fill colour per cell class (ColorBrewer RdBu ends, colour-blind safe; scenario classes in
@@ -182,8 +183,8 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
 
         def tip(i: int) -> str:
             r = sites.iloc[i]
-            note = {"gemeinde": " – Lage nur Gemeindemitte", "ortsteil": " – Lage ungefähr (Ortslage)"}.get(
-                str(r["lage_genauigkeit"]), "")
+            level = str(r["lage_genauigkeit"])
+            note = f" – {precision_label(level)}" if level in LEVELS and is_approximate(level) else ""
             ort = f", {html.escape(str(r['ort']))}" if str(r["ort"]) else ""
             return f"{html.escape(str(r['name']))}{ort}{html.escape(note)}"
 

@@ -52,6 +52,7 @@ from atlas.display import format_number, german_frame
 from atlas.errors import AtlasError
 from atlas.indicators import load_catalogue
 from atlas.mapview import OSM_ATTRIBUTION
+from atlas.placement import precision_summary
 from atlas.sources import attribution_texts
 
 #: Starting point of the widgets when a destination has no standard at all (the user sets one).
@@ -145,11 +146,9 @@ def sites_caption(ziel: str, records: pd.DataFrame, n_unplaced: int) -> str:
                 "Kreisgrenze – wer an der Grenze wohnt, fährt auch dorthin.")
     if ziel == ZIEL_EIGENE or len(records) == 0:
         return ""
-    n_gem = int((records["lage_genauigkeit"] == "gemeinde").sum())
-    n_ort = int((records["lage_genauigkeit"] == "ortsteil").sum())
-    return (f"{len(records)} Standorte „{md_escape(ziel)}“ aus dem Angebotsregister. Das Register hat keine "
-            f"Koordinaten: Angebote stehen nur ungefähr an der Ortslage ihres Ortsteils ({n_ort}) oder in der "
-            f"Gemeindemitte ({n_gem}); Entfernungen sind entsprechend ungefähr."
+    return (f"{len(records)} Standorte „{md_escape(ziel)}“ aus dem Angebotsregister. Lage der Standorte: "
+            f"{precision_summary(records['lage_genauigkeit'])} (typische Fehler je Stufe: Daten & Quellen); "
+            "Entfernungen sind entsprechend ungefähr."
             + (f" {n_unplaced} Angebot(e) ohne Kartenlage fehlen." if n_unplaced else ""))
 
 

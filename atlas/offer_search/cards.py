@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from atlas.accessibility.parameters import DEFAULTS, MODES, Verkehrsparameter
 from atlas.safe_text import contact_html as field_html
 from atlas.offer_search.i18n import Texts
+from atlas.placement import precision_text
 from atlas.offer_search.opening_hours import GESCHLOSSEN, OFFEN, format_intervals
 from atlas.offer_search.search import Hit, Offer
 from atlas.offer_search.targets import SONSTIGES_LABEL, Thema
@@ -90,14 +91,11 @@ def today_text(hit: Hit, t: Texts) -> tuple[str, str]:
 
 
 def approx_text(offer: Offer, t: Texts) -> str:
-    """The visible note for an offer placed only at an Ortslage / Gemeinde centre ('' when exact)."""
-    precision = offer["lage_genauigkeit"]
-    place = offer["ortsteil"] or offer["ort"]
-    if precision == "gemeinde":
-        return t("ungefaehr_gemeinde", ort=offer["ort"])
-    if precision == "ortsteil":
-        return t("ungefaehr_ortsteil", ort=place)
-    return ""
+    """The visible note for an offer not placed at its address: the one precision text of
+    :func:`atlas.placement.precision_text` with the level's measured typical error ('' when exact)."""
+    if not offer.ungefaehr:
+        return ""
+    return precision_text(offer.record, lang=t.lang)
 
 
 def address_text(offer: Offer) -> str:

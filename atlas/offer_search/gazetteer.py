@@ -273,7 +273,8 @@ class Gazetteer:
             merged[key] = len(places)
             places.append(Place(key=f"ort:{ags}:{norm.replace(' ', '-')}", name=str(rec["name"]), art=ART_ORT,
                                 x=float(geom.x), y=float(geom.y), plz=plz, gemeinde=gname, kreis=kreis_label,
-                                in_kreis=in_kreis, quelle="GeoNames"))
+                                in_kreis=in_kreis,
+                                quelle="GeoNames" if is_blank(rec.get("quelle")) else str(rec["quelle"])))
             aliases.append(_variants(str(rec["name"])))
         # Gemeinden: alias of their main locality, else their own entry at the representative point.
         for rec, geom in zip(all_gem.drop(columns="geometry").to_dict("records"), all_gem.geometry, strict=True):
@@ -479,7 +480,13 @@ def parse_point(value: object) -> tuple[float, float] | None:
 def gazetteer_from_atlas(data: object, address_sources: Sequence[AddressSource] | None = None) -> Gazetteer:
     """The gazetteer for an :class:`atlas.atlasdata.AtlasData` (plus env-configured address sources)."""
     layers = data.layers  # type: ignore[attr-defined]
-    gaz = Gazetteer(layers["orte"], layers["gemeinden"], layers.get("nachbar_gemeinden"), layers.get("kreis"))
+    orte = layers["orte"]
+    if layers.get("haltestellen") is not None:  # Ortsteile only stop names reveal ("Asbach Kirche, Schmalkalden")
+        from atlas.stops import gazetteer_ortsteile
+
+        extra = gazetteer_ortsteile(layers["haltestellen"], orte).to_crs(orte.crs)
+        orte = pd.concat([orte, extra], ignore_index=True) if len(extra) else orte
+    gaz = Gazetteer(orte, layers["gemeinden"], layers.get("nachbar_gemeinden"), layers.get("kreis"))
     gaz.address_sources = list(address_sources) if address_sources is not None \
         else address_sources_from_env(gaz.kreis_polygon)
     return gaz

@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 
 from atlas import settings
 from atlas._helpers import is_blank
+from atlas.placement import is_approximate, precision_rank
 from atlas.accessibility.parameters import DEFAULTS, MODES, Verkehrsparameter
 from atlas.offer_search.opening_hours import OFFEN, UNBEKANNT, DayStatus, status_on
 from atlas.offer_search.targets import (
@@ -76,8 +77,8 @@ class Offer:
 
     @property
     def ungefaehr(self) -> bool:
-        """True: placed at an Ortslage or Gemeinde centre, not at an address."""
-        return self.record.get("lage_genauigkeit", "") in ("ortsteil", "gemeinde", "")
+        """True: placed coarser than a street (facility stop, Ortslage, Gemeinde centre)."""
+        return is_approximate(self.record.get("lage_genauigkeit", ""))
 
     def __getitem__(self, key: str) -> str:
         return str(self.record.get(key, "") or "")
@@ -139,7 +140,7 @@ class OfferIndex:
                 self.groups[i, self._group_col[g]] = True
         self.allgemein_cols = [self._group_col[g.id] for g in self.zielgruppen if g.allgemein]
         self.stufenfrei = np.array([o.stufenfrei for o in self.offers], dtype=object)
-        self.precise = np.array([0 if o.record.get("lage_genauigkeit") == "ortsteil" else 1 for o in self.offers])
+        self.precise = np.array([precision_rank(o.record.get("lage_genauigkeit")) for o in self.offers])
         self.names = np.array([o["name"].casefold() for o in self.offers], dtype=object)
         self.hours_text = [o["oeffnungszeiten"] for o in self.offers]
 

@@ -5,8 +5,9 @@ RFC 4180 quoting – the public-sources register ``angebote_sm_oeffentliche_quel
 and XLSX (first sheet, header in row 1; read with openpyxl, the well-kept pure-Python reader of
 Excel files, in read-only mode). Column names as in ``geodata/angebote_vorlage.csv``.
 
-Rows without coordinates are placed as in the build (:mod:`atlas.placement`: Ortslage of the Ortsteil or
-Gemeinde, else the Gemeinde's middle); rows with ``lon``/``lat`` keep that point (precision ``punkt``).
+Rows without coordinates are placed as in the build (:mod:`atlas.placement`: stop of the street, stop named
+after the facility, Ortslage, else the Gemeinde's middle); rows with ``lon``/``lat`` keep that point
+(precision ``punkt``).
 Offers at a protected address (e.g. Frauenhaus) are never given a position.
 """
 
@@ -72,6 +73,7 @@ class RegisterGeodata:
     orte: gpd.GeoDataFrame
     kreis_wgs84: shapely.Geometry
     vertraulich: tuple[str, ...] = ()
+    haltestellen: gpd.GeoDataFrame | None = None  # stops (street/facility/Ortsteil placement), EPSG:25832
 
     def validation_base(self) -> ValidationContext:
         return ValidationContext(
@@ -270,8 +272,11 @@ def load_geodata(gpkg: str | os.PathLike[str] | None = None) -> RegisterGeodata:
     kreis = pyogrio.read_dataframe(path, layer="kreis", columns=[])
     outline = kreis.to_crs(settings.MAP_CRS).union_all()
     orte = orte[orte["ags"].fillna("") != ""]
+    layers = {name for name, _kind in pyogrio.list_layers(path)}
+    stops = (pyogrio.read_dataframe(path, layer="haltestellen", columns=["name", "haltestelle", "ort", "ags"])
+             if "haltestellen" in layers else None)
     return RegisterGeodata(gemeinden=gem, orte=orte, kreis_wgs84=outline,
-                           vertraulich=tuple(load_sources()["angebote"].vertraulich))
+                           vertraulich=tuple(load_sources()["angebote"].vertraulich), haltestellen=stops)
 
 
 def place_records(records: Sequence[Mapping[str, object]], geo: RegisterGeodata) -> list[dict[str, object]]:
@@ -290,10 +295,10 @@ def place_records(records: Sequence[Mapping[str, object]], geo: RegisterGeodata)
                             lage_hinweis=str(out[pos].get("lage_hinweis") or "Koordinaten angegeben"))
     rest = [i for i in range(len(out)) if i not in set(with_point)]
     if rest:
-        frame = pd.DataFrame([{"_pos": i, "id": out[i].get("id", ""), "name": out[i].get("name", ""),
-                               "ort": out[i].get("ort", ""), "ortsteil": out[i].get("ortsteil", "")} for i in rest])
+        frame = pd.DataFrame([{"_pos": i, **{k: out[i].get(k, "") for k in ("id", "name", "ort", "ortsteil", "strasse",
+                                                                             "kategorie")}} for i in rest])
         result = place_offers(frame, geo.gemeinden[["ags", "name", "geometry"]], geo.orte[["name", "ags", "geometry"]],
-                              confidential=geo.vertraulich)
+                              confidential=geo.vertraulich, stops=geo.haltestellen)
         if len(result.placed):
             x, y = _TO_WGS84.transform(result.placed.geometry.x.to_numpy(), result.placed.geometry.y.to_numpy())
             for pos, ags, prec, hint, lo, la in zip(result.placed["_pos"], result.placed["ags"],

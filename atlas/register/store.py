@@ -28,7 +28,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.register._helpers import clean_text, dedup_key, now_iso
 from atlas.register.errors import ConflictError, RegisterError, ValidationFailed
 from atlas.register.models import (
@@ -351,6 +351,8 @@ class RegisterStore:
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise RegisterError(f"Diese Felder können nicht geändert werden: {', '.join(sorted(unknown))}.")
+        if {"lon", "lat"} & set(changes) and "lage_genauigkeit" not in changes and changes.get("lon") not in (None, ""):
+            changes = {**changes, "lage_genauigkeit": schema.PRECISION_POINT}  # a person set the point
 
         def compute(current: Mapping[str, object]) -> dict[str, object]:
             merged = {**dict(current), **changes}
