@@ -83,3 +83,16 @@ def test_proposals_carry_a_usable_location(atlas_data) -> None:
         lat, lon = row["Breite (°N)"], row["Länge (°O)"]
         assert len(lat.split(",")[1]) == 5 and len(lon.split(",")[1]) == 5
         assert row["Auf der Karte"].startswith("https://www.openstreetmap.org/?mlat=" + lat.replace(",", "."))
+
+
+def test_downloads_are_written_only_when_asked_for() -> None:
+    import geopandas as gpd
+    import pandas as pd
+
+    table = pd.DataFrame({"name": ["A"], "einwohner_jenseits": [3]})  # SYNTHETIC
+    cells = gpd.GeoDataFrame({"grd_id": ["x"]}, geometry=gpd.points_from_xy([0.0], [0.0]), crs="EPSG:25832")
+    dls = pm.downloads("Kita", table, cells, ["Kopfzeile"])
+    assert [d.key for d in dls] == ["dl_gemeinden", "dl_zellen", "dl_gpkg"]
+    assert all(callable(d.data) for d in dls)
+    assert dls[0].data().decode("utf-8-sig").startswith("# Kopfzeile\n")
+    assert dls[0].file_name.startswith("erreichbarkeit-kita-gemeinden-") and dls[0].file_name.endswith(".csv")

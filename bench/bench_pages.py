@@ -1,0 +1,159 @@
+"""Page speed as a user feels it: time until each page's main content is visible, in Chromium (Playwright).
+
+For every page of the app this prints
+
+* **direct, cold**: the page's address opened in a new browser context right after the server started
+  (first visit of that page in this server process);
+* **direct, warm**: the same address opened again in a new context (caches filled);
+* **sidebar**: the page reached by clicking its link in the sidebar from the start page (the usual way).
+
+"Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
+of the family page, the first table, or the start page's heading. Bars (issue 13): direct < 2 s, sidebar < 1 s,
+start page < 1 s. The ratio column compares the warm direct time with the cold one (the obvious alternative:
+no caching).
+
+Run from the repository root with built data (``atlas build``):
+``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3]``. Needs Debian's chromium (``/usr/bin/chromium``).
+The machine's load is printed too: figures on a busy shared machine are upper bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+MAP = "iframe[title='streamlit_folium.st_folium']"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page: its address, sidebar link text and the selector of its main content."""
+
+    path: str
+    link: str
+    ready: str  #: selector in the page; "frame:" prefix = inside the first map frame
+    side_ready: str | None = None  #: what shows first when the page is reached without parameters
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("/", "Start", "h1"),
+    PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", ".of-card",
+             "[data-testid='stMain'] input[type='text']"),
+    PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
+    PageSpec("/erreichbarkeit", "Erreichbarkeit", "frame:path.atlas-zelle"),
+    PageSpec("/indikatoren", "Indikatoren", "frame:path.atlas-gemeinden"),
+    PageSpec("/profil", "Sozialraumprofil", "frame:path.atlas-gemeinden"),
+    PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden"),
+    PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("Der Server startete nicht.")
+
+
+def _wait_ready(page, spec: PageSpec, timeout: float = 60_000, sidebar: bool = False) -> None:
+    ready = spec.side_ready if sidebar and spec.side_ready else spec.ready
+    if ready.startswith("frame:"):
+        page.frame_locator(MAP).first.locator(ready[6:]).first.wait_for(timeout=timeout)
+    else:
+        page.locator(ready).first.wait_for(timeout=timeout)
+
+
+def _direct(browser, base: str, spec: PageSpec) -> float:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(base + spec.path)
+    _wait_ready(page, spec)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(base + "/")
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    link = page.locator("[data-testid='stSidebar'] a").filter(has_text=spec.link).first
+    start = time.perf_counter()
+    link.click()
+    if spec.path != "/":
+        page.wait_for_url(lambda url: spec.path.split("?")[0] in url, timeout=60_000)
+    _wait_ready(page, spec, sidebar=True)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="warm repetitions per page (median is shown)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    proc = _start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
+                                                                         "--disable-gpu"])
+            for spec in PAGES:
+                try:
+                    cold = _direct(browser, base, spec)
+                    warm = statistics.median(_direct(browser, base, spec) for _ in range(args.runs))
+                    side = statistics.median(_via_sidebar(browser, base, spec) for _ in range(args.runs))
+                except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
+                    print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+                    cold = warm = side = float("nan")
+                rows.append((spec, cold, warm, side))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Seiten bis zum sichtbaren Hauptinhalt (Sekunden; Median aus {args.runs}; Last {load:.1f} "
+          f"auf {os.cpu_count()} Kernen)")
+    print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}{'warm/kalt':>10}  Ziel")
+    for spec, cold, warm, side in rows:
+        goal_direct = 1.0 if spec.path == "/" else 2.0
+        ok = "ok" if warm < goal_direct and (spec.path == "/" or side < 1.0) else "verfehlt"
+        print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{side:>13.2f}{warm / cold:>10.2f}  {ok}")
+
+
+if __name__ == "__main__":
+    main()
