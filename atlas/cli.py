@@ -90,6 +90,37 @@ def _cmd_fahrplan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from atlas.geocode import AnswerCache, Geocoder, geocode_register
+    from atlas.register.store import RegisterStore
+
+    gemeinden = _gemeinden_wgs84(args.data)
+    store = RegisterStore.open(args.database, args.data)
+    try:
+        geocoder = Geocoder(args.url, cache=AnswerCache(settings.geocoder_cache_dir(args.data)))
+        from atlas.sources import load_sources
+
+        report = geocode_register(store, gemeinden, geocoder, load_sources()["angebote"].vertraulich,
+                                  dry_run=args.probelauf, again=args.erneut)
+    finally:
+        store.dispose()
+    for line in report.lines():
+        print(line)
+    if report.stored:
+        print("Die Karten zeigen die neuen Lagen nach 'atlas build' (oder „Karten jetzt aktualisieren“).")
+    return 0
+
+
+def _gemeinden_wgs84(data: str | None) -> dict:
+    import pyogrio
+
+    path = settings.gpkg_path(data)
+    if not path.exists():
+        raise AtlasError(f"Es gibt noch keine aufbereiteten Daten ({path}); bitte zuerst 'atlas build' ausführen.")
+    gem = pyogrio.read_dataframe(path, layer="gemeinden", columns=["name"]).to_crs(settings.MAP_CRS)
+    return dict(zip(gem["name"].astype(str), gem.geometry, strict=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlas", description="Standortatlas – Daten aufbereiten und prüfen")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     p_fp.add_argument("--data", help="Ordner der aufbereiteten Daten (für das Gebiet)")
     p_fp.add_argument("--aus-datei", metavar="PFAD", help="GTFS-ZIP von Hand geladen (z. B. Mobilithek): nur zuschneiden")
     p_fp.set_defaults(func=_cmd_fahrplan)
+    p_gc = sub.add_parser("geocode", help="Straßenadressen des Registers über einen Nominatim-Dienst in Lagen "
+                                          "umrechnen (braucht Internet)")
+    p_gc.add_argument("--data", help="Ordner der aufbereiteten Daten und des Registers")
+    p_gc.add_argument("--database", help="Datenbankadresse (Standard: ATLAS_DATABASE_URL oder SQLite im Datenordner)")
+    p_gc.add_argument("--url", help="Suchadresse des Dienstes (Standard: ATLAS_GEOCODER_URL oder nominatim.openstreetmap.org)")
+    p_gc.add_argument("--probelauf", action="store_true", help="nur anfragen und berichten, nichts speichern")
+    p_gc.add_argument("--erneut", action="store_true", help="auch schon geokodierte Angebote erneut anfragen")
+    p_gc.set_defaults(func=_cmd_geocode)
     from atlas.register.cli import add_commands as add_register_commands
 
     add_register_commands(sub)

@@ -146,3 +146,28 @@ def address_csv_env() -> str:
 def zensus_100m_env() -> str:
     """``ATLAS_ZENSUS_100M`` ('' when unset: origins from the 1-km cells split over settlement points)."""
     return _env("ATLAS_ZENSUS_100M")
+
+
+ENV_GEOCODER_URL = "ATLAS_GEOCODER_URL"
+ENV_GEOCODER_AGENT = "ATLAS_GEOCODER_USER_AGENT"
+#: Public Nominatim (usage policy: at most 1 request/s, an identifying User-Agent, results cached).
+DEFAULT_GEOCODER_URL = "https://nominatim.openstreetmap.org/search"
+#: (HTTP headers are Latin-1: keep it ASCII.)
+DEFAULT_GEOCODER_AGENT = "Standortatlas/1.0 (Sozialplanung; set ATLAS_GEOCODER_USER_AGENT to name office and contact)"
+
+
+def geocoder_url(override: str | None = None) -> str:
+    """Search endpoint of a Nominatim-compatible geocoder: *override*, ``ATLAS_GEOCODER_URL``, public Nominatim."""
+    return override or _env(ENV_GEOCODER_URL) or DEFAULT_GEOCODER_URL
+
+
+def geocoder_user_agent() -> str:
+    """User-Agent sent to the geocoder (``ATLAS_GEOCODER_USER_AGENT``; name your office and a contact).
+    Characters outside Latin-1 are replaced (HTTP headers cannot carry them)."""
+    value = _env(ENV_GEOCODER_AGENT) or DEFAULT_GEOCODER_AGENT
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def geocoder_cache_dir(data: str | os.PathLike[str] | None = None) -> Path:
+    """On-disk cache of geocoder answers: ``geocode_cache`` in the data folder."""
+    return data_dir(data) / "geocode_cache"
