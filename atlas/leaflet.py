@@ -18,6 +18,8 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
+from atlas.ui_style import MAP_FOCUS_CSS
+
 #: URLs under which Streamlit serves ``static/`` (``[server] enableStaticServing = true``).
 STATIC_URL = "/app/static"
 LEAFLET_JS = f"{STATIC_URL}/vendor/leaflet-1.9.4/leaflet.js"
@@ -68,6 +70,7 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     html_header(m).add_child(folium.Element(css), name=css_name)
+    html_header(m).add_child(folium.Element(MAP_FOCUS_CSS), name="atlas_focus_css")  # visible keyboard focus
     m.fit_bounds([[south, west], [north, east]])
     # streamlit-folium asks every map for its bounds on every rerun; folium would walk all GeoJSON
     # coordinates in Python (≈0.1–0.3 s for the Gemeinde layers). The bounds are known: answer directly.

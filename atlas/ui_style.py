@@ -62,6 +62,19 @@ summary:focus-visible, [role="button"]:focus-visible, [role="tab"]:focus-visible
 """
 
 
+#: Focus ring inside the map frames (Leaflet draws a 1 px browser default on the map, none of its own):
+#: the map itself (arrow keys pan, +/- zoom), its buttons, markers and the legend's summary.
+MAP_FOCUS_CSS = f"""
+<style>
+.leaflet-container:focus-visible, .leaflet-container a:focus-visible, .leaflet-container button:focus-visible,
+.leaflet-container summary:focus-visible, .leaflet-marker-icon:focus-visible, .leaflet-interactive:focus-visible {{
+  outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: -3px;
+}}
+.leaflet-marker-icon:focus-visible {{ outline-offset: 2px; }}
+</style>
+"""
+
+
 def page_language(lang: str) -> str:
     """The BCP 47 code for the page: 'de' unless *lang* is a supported other language."""
     return lang if lang in LANGUAGES else "de"

@@ -29,13 +29,26 @@ FOCUS_VISIBLE = """() => {
 }"""
 
 
+def focus_is_visible(page) -> bool:
+    """The focused element shows a focus ring – inside a map frame too (its own focused element)."""
+    handle = page.evaluate_handle("document.activeElement")
+    frame = handle.as_element().content_frame() if page.evaluate("document.activeElement.tagName") == "IFRAME" \
+        else None
+    if frame is not None:
+        return bool(frame.evaluate(FOCUS_VISIBLE)) or frame.evaluate("document.activeElement === document.body")
+    return bool(page.evaluate(FOCUS_VISIBLE))
+
+
 def tab_to(page, predicate: str, *, key: str = "Tab", limit: int = 150) -> None:
-    """Press *key* until ``document.activeElement`` (as ``el``) satisfies the JS *predicate*."""
+    """Press *key* until ``document.activeElement`` (as ``el``) satisfies the JS *predicate*; every stop on the
+    way must show its focus (WCAG 2.4.7)."""
     check = f"() => {{ const el = document.activeElement; return !!(el && ({predicate})); }}"
+    describe = "() => { const el = document.activeElement; return el.tagName + ' ' + (el.getAttribute('aria-label') " \
+               "|| el.innerText || '').slice(0, 60); }"
     for _ in range(limit):
         page.keyboard.press(key)
+        assert focus_is_visible(page), f"Fokus nicht sichtbar auf {page.evaluate(describe)}"
         if page.evaluate(check):
-            assert page.evaluate(FOCUS_VISIBLE), f"Fokus nicht sichtbar auf {predicate}"
             return
     raise AssertionError(f"Mit {limit}× {key} nicht erreicht: {predicate}")
 
