@@ -24,7 +24,9 @@ def test_map_shows_39_gemeinden_and_offer_popup_offline(app_url, desktop_page):
     for text in ("GeoBasis-DE / BKG", "Zensus 2022", "Eurostat", "DB Station&Service", "GeoNames",
                  "Angebotsregister"):
         assert text in attribution
-    assert frame.locator(".atlas-legend").inner_text().startswith("Legende")
+    # The legend stands beside the map (it never covers the county), not inside it.
+    assert page.locator(".atlas-legend").first.inner_text().startswith("Legende")
+    assert frame.locator(".atlas-legend").count() == 0
     # Offers: single markers are drawn as paths, the rest sit in clusters. Click one marker.
     markers = frame.locator("path.atlas-angebote")
     if markers.count() == 0:
@@ -65,7 +67,7 @@ def test_first_request_straight_to_a_subpage_uses_our_navigation(fresh_app_url, 
     page = desktop_page.page
     page.goto(f"{fresh_app_url}/quellen")
     desktop_page.wait_for_app()
-    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    nav = page.locator("[data-testid='stSidebar']").inner_text()  # the app's own navigation (app.py)
     assert "Daten & Quellen" in nav and "Karte" in nav
     assert "_common" not in nav and "common" not in nav.split()
     assert page.locator("h1").first.inner_text() == "Daten & Quellen"
