@@ -43,6 +43,10 @@ MAP_CSS = """
 .of-locate a{font-size:20px;line-height:44px;width:44px;height:44px;display:block;text-align:center;
   background:#fff;color:#111;text-decoration:none}
 .leaflet-bar a,.leaflet-touch .leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}
+.of-offer{overflow:visible}
+.of-num{position:relative;z-index:1}
+.of-lead{position:absolute;left:50%;top:50%;height:2px;margin-top:-1px;background:#1f5f8b;transform-origin:0 50%;
+  pointer-events:none;z-index:0}
 .of-label{background:none;border:none}
 .of-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:11px/1.1 system-ui,sans-serif;
   color:#555;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}
@@ -98,10 +102,18 @@ class _DivMarkers(MacroElement):
                         }
                     }
                     placed.push({x: p.x + dx, y: p.y + dy, r: r});
-                    var el = it.mk.getElement();
-                    if (el && el.firstChild) {
-                        el.firstChild.style.transform = 'translate(' + Math.round(dx) + 'px,' + Math.round(dy) + 'px)';
+                    var el = it.mk.getElement(), num = el && (el.querySelector('.of-num, .of-here') || el.firstChild);
+                    if (num) {
+                        num.style.transform = 'translate(' + Math.round(dx) + 'px,' + Math.round(dy) + 'px)';
                         el.setAttribute('data-moved', (dx || dy) ? '1' : '0');
+                        // A thin leader line from the true position to the moved icon.
+                        var lead = el.querySelector('.of-lead');
+                        if (!lead) { lead = document.createElement('span'); lead.className = 'of-lead';
+                                     el.insertBefore(lead, el.firstChild); }
+                        var len = Math.sqrt(dx * dx + dy * dy);
+                        lead.style.display = len ? 'block' : 'none';
+                        lead.style.width = Math.round(len) + 'px';
+                        lead.style.transform = 'rotate(' + Math.atan2(dy, dx) + 'rad)';
                     }
                 });
             }
