@@ -95,7 +95,7 @@ def test_comparison_needs_car_and_unverified_unit_is_flagged(atlas_data, grundsc
     vg = compare_with_deutschlandatlas(compute_reachability(origins, hosp, Luftlinie("car")), atlas_data.gemeinden, notfall)
     notes = differences(vg, n_sites=len(hosp), n_unplaced=0, n_gemeinde_precision=0)
     assert notes[-1] == "Die Einheit des Deutschlandatlas-Werts „Erreichbarkeit der Notfallversorgung“ ist nicht geprüft; der Vergleich ist nur grob."
-    assert "Einheit nicht geprüft" in vg.spalten["da_wert"]
+    assert "nicht geprüft" in vg.spalten["da_wert"]  # unit "unbekannt" reads "nicht geprüft"
 
 
 def test_downloads_read_back(atlas_data, grundschule, tmp_path) -> None:
