@@ -18,7 +18,7 @@ from atlas.errors import AtlasError
 from atlas.transit import WOCHENTAGE
 from atlas.transit import view as tv
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan
-from pages._common import attribution_footer, get_base, get_data
+from pages._common import attribution_footer, get_base, get_data, map_text_alternative
 from pages._transit_controls import feed_state
 
 STATE_NEW = "oepnv_neue_haltestellen"
@@ -100,6 +100,8 @@ with tab_stop:
             st.rerun()
         st.markdown("**Gemeinden** nach der Zahl der Einwohner ohne Haltestelle in Gehweite")
         st.dataframe(german_frame(view.tabelle), hide_index=True, width="stretch")
+        map_text_alternative(view.tabelle["Gemeinde"].tolist(), view.tabelle[tv.GEMEINDE_SPALTEN["einwohner_ausserhalb"]]
+                             .tolist(), "Einwohner", what="Ohne Haltestelle in Gehweite (geschätzt)", table=False)
 
 with tab_pt:
     path = tv.gtfs_path()
