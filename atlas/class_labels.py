@@ -32,6 +32,16 @@ def class_label_points(frame: gpd.GeoDataFrame, classes: Sequence[int | None]) -
     return [(float(p.y), float(p.x), label) for p, label in zip(points, class_labels(classes), strict=True)]
 
 
+#: Marker shapes for point groups in printed maps (matplotlib names), so a group is told apart by its shape
+#: as well as its colour. "^" is left out: it marks railway stations.
+GROUP_MARKERS = ("o", "s", "D", "P", "X", "v", "p", "h", "*", "<", ">", "d")
+
+
+def group_markers(groups: Sequence[str]) -> dict[str, str]:
+    """A marker shape per group, in the given (stable) order; shapes repeat only beyond twelve groups."""
+    return {group: GROUP_MARKERS[i % len(GROUP_MARKERS)] for i, group in enumerate(dict.fromkeys(groups))}
+
+
 class ClassLabels(MacroElement):
     """Non-interactive number labels (plain Leaflet divIcons, no clicks, no keyboard stops).
 

@@ -59,3 +59,23 @@ def test_png_legend_and_map_carry_class_numbers(atlas_data, monkeypatch):
     png = render_map_png(atlas_data, indicator=indicator, classification=classification, title=indicator.label)
     assert png.startswith(b"\x89PNG")
     assert sorted(written) == sorted(class_labels(classification.classes))
+
+
+def test_group_markers_are_stable_distinct_and_leave_the_station_triangle():
+    from atlas.class_labels import group_markers
+
+    shapes = group_markers(["Bildung", "Gesundheit", "Bildung", "Wohnen"])
+    assert list(shapes) == ["Bildung", "Gesundheit", "Wohnen"]
+    assert len(set(shapes.values())) == 3 and "^" not in shapes.values()
+
+
+@pytest.mark.data
+def test_offer_groups_in_the_png_differ_by_shape_not_only_by_colour(atlas_data):
+    from matplotlib.figure import Figure
+
+    from atlas.council.map_png import _draw_offers
+
+    handles = _draw_offers(Figure().add_subplot(), atlas_data.angebote)
+    markers = [h.get_marker() for h in handles]
+    assert len(handles) >= 2
+    assert len(set(markers)) == len(markers) and "^" not in markers

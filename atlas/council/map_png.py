@@ -25,6 +25,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from atlas.atlasdata import AtlasData  # noqa: E402
 from atlas.choropleth import NO_DATA_COLOUR, Classification  # noqa: E402
+from atlas.class_labels import group_markers  # noqa: E402
 from atlas.council._helpers import attribution_for, indicator_source_keys, source_text  # noqa: E402
 from atlas.council.errors import CouncilError  # noqa: E402
 from atlas.indicators import Indicator  # noqa: E402
@@ -190,11 +191,15 @@ def _draw_offers(ax, offers: gpd.GeoDataFrame) -> list:
     if not len(offers):
         return []
     colours_by_field = _offer_colours()
-    offers.plot(ax=ax, color=[colours_by_field.get(str(f), "#666666") for f in offers["handlungsfeld"]],
-                markersize=14, edgecolor="#333333", linewidth=0.4, zorder=8)
-    return [Line2D([], [], marker="o", linestyle="", markerfacecolor=colours_by_field[fld],
+    # Shape and colour per Handlungsfeld: the groups stay apart in grey print and for colour-blind readers.
+    shapes = group_markers([*colours_by_field, *sorted(set(offers["handlungsfeld"].astype(str)))])
+    fields = offers["handlungsfeld"].astype(str)
+    for fld in sorted(set(fields)):
+        offers[fields == fld].plot(ax=ax, color=colours_by_field.get(fld, "#666666"), marker=shapes[fld],
+                                   markersize=16, edgecolor="#333333", linewidth=0.4, zorder=8)
+    return [Line2D([], [], marker=shapes[fld], linestyle="", markerfacecolor=colours_by_field[fld],
                    markeredgecolor="#333333", label=f"Angebot: {fld}")
-            for fld in sorted(set(offers["handlungsfeld"].astype(str))) if fld in colours_by_field]
+            for fld in sorted(set(fields)) if fld in colours_by_field]
 
 
 def _draw_stations(ax, stations: gpd.GeoDataFrame) -> list:
