@@ -10,9 +10,12 @@ Why each part exists (measured with axe-core on the landed app):
 - Streamlit draws a focus ring only on some widgets; WCAG 2.4.7 asks for a visible focus everywhere.
 - A skip link (WCAG 2.4.1) is the first focusable element of the page and moves the focus to the main
   content, past the navigation.
-- Streamlit writes ``<html lang="en">``; the atlas is German (WCAG 3.1.1), the family page can switch
+- Streamlit writes ``<html lang="en">`` into its index.html and has no setting for it (upstream issue
+  streamlit/streamlit#15726, open; the pull request #16024 adding ``st.set_page_config(page_lang=…)`` was
+  closed unmerged; not in Streamlit 1.67). The atlas is German (WCAG 3.1.1), the family page can switch
   to English. :func:`page_script` sets the document language and the skip link with a small script
   (``st.html(..., unsafe_allow_javascript=True)``: it runs in the page's own document, no iframe).
+  Screen readers that read the page before the script has run hear the first moment in English.
 """
 
 from __future__ import annotations
