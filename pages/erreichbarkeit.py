@@ -72,9 +72,10 @@ with st.sidebar:
     fahrplan = pt_controls(mode)
     einheit = "min" if fahrplan else st.selectbox("Einheit des Standards", list(pm.EINHEITEN), index=list(pm.EINHEITEN).index(start[2]),
                            format_func=pm.EINHEITEN.get, key=f"einheit_{ziel}")
-    schwelle = st.number_input("Standard: jenseits ab / über", min_value=0.1, max_value=300.0,
-                               value=float(start[1]), step=0.5 if einheit == "km" else 1.0, key=f"schwelle_{ziel}",
-                               help="Ab diesem Wert gilt ein Wohnort als zu weit entfernt.")
+    schwelle = st.select_slider("Standard: jenseits ab / über", pm.threshold_options(einheit, start[1]),
+                                value=pm.nearest_option(einheit, start[1]), key=f"schwelle_{ziel}",
+                                format_func=lambda v: pm.threshold_label(v, einheit),
+                                help="Ab diesem Wert gilt ein Wohnort als zu weit entfernt.")
     vorgaben[ziel] = (mode, float(schwelle), einheit)
     try:
         standard = stdm.adjusted_standard(base_std, ziel, mode=mode, schwelle=schwelle, einheit=einheit)

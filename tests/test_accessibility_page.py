@@ -78,8 +78,9 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     method = at.info[0].value
     assert method.startswith("**Verfahren: Luftlinie** (Schätzung)") and "Umwegfaktor 1,3" in method
     assert "ATLAS_OSM_PBF" not in method and "Daten & Quellen" in method  # no technical names for people
-    schwelle = at.number_input(key="schwelle_Grundschule")
+    schwelle = at.select_slider(key="schwelle_Grundschule")
     assert schwelle.value == 2.0 and schwelle.label == "Standard: jenseits ab / über"
+    assert "2,5 km" in schwelle.options and "2.5" not in " ".join(schwelle.options)  # German numbers
     assert at.radio(key="mode_Grundschule").value == "walk"
     assert at.selectbox(key="einheit_Grundschule").value == "km"
     assert any("ThürSchFG" in c.value and "Rechtsnorm" in c.value for c in at.sidebar.caption)
@@ -126,7 +127,7 @@ def test_editing_the_standard_recomputes_and_says_so(page) -> None:
     at, _fake = page
     _open(at)
     before = _metric(at, "Einwohner jenseits des Standards").value
-    at.number_input(key="schwelle_Grundschule").set_value(5.0).run()
+    at.select_slider(key="schwelle_Grundschule").set_value(5.0).run()
     assert not at.exception
     after = _metric(at, "Einwohner jenseits des Standards").value
     assert int(after.replace(".", "")) < int(before.replace(".", ""))

@@ -96,3 +96,9 @@ def test_downloads_are_written_only_when_asked_for() -> None:
     assert all(callable(d.data) for d in dls)
     assert dls[0].data().decode("utf-8-sig").startswith("# Kopfzeile\n")
     assert dls[0].file_name.startswith("erreichbarkeit-kita-gemeinden-") and dls[0].file_name.endswith(".csv")
+
+
+def test_thresholds_are_offered_in_german_notation() -> None:
+    assert pm.threshold_options("km")[:3] == [0.5, 1.0, 1.5]
+    assert 2.2 in pm.threshold_options("km", 2.2) and pm.nearest_option("km", 2.2) == 2.2
+    assert pm.threshold_label(2.5, "km") == "2,5 km" and pm.threshold_label(15.0, "min") == "15 min"

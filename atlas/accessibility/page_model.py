@@ -105,6 +105,26 @@ def start_setting(saved: tuple[str, float, str] | None, base: Standard | None) -
     return FALLBACK_SETTING
 
 
+def threshold_options(einheit: str, keep: float | None = None) -> list[float]:
+    """Thresholds the user can choose (German-formatted on the page, unlike a number box that shows 2.00):
+    0.5 km steps up to 30 km, whole minutes up to 120; *keep* (the standard's own value) is always included."""
+    values = [i / 2 for i in range(1, 61)] if einheit == "km" else [float(i) for i in range(1, 121)]
+    if keep is not None and float(keep) not in values and float(keep) > 0:
+        values = sorted({*values, float(keep)})
+    return values
+
+
+def nearest_option(einheit: str, value: float) -> float:
+    """The option of :func:`threshold_options` closest to *value* (value itself is an option)."""
+    options = threshold_options(einheit, value)
+    return min(options, key=lambda v: abs(v - float(value)))
+
+
+def threshold_label(value: float, einheit: str) -> str:
+    """'2,5 km' / '15 min'."""
+    return f"{format_number(value, 1 if value % 1 else 0)} {einheit}"
+
+
 def standard_caption(base: Standard | None, current: Standard) -> str:
     """Where the standard comes from (Markdown, escaped), and a note when the user changed it."""
     parts: list[str] = []
