@@ -49,3 +49,31 @@ def test_barrier_report_lands_in_the_moderation_queue(tmp_path):
     nr = store.add_report(BARRIER_KIND, "Kontrast der Hinweise zu schwach.", "Start", "", "")
     queued = store.reports(status="offen")
     assert [(r["nr"], r["art"], r["name"]) for r in queued] == [(nr, BARRIER_KIND, "Start")]
+
+
+def test_statement_page_sends_a_barrier_report_to_the_moderation_queue(built, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import settings
+    from atlas._helpers import escape_markdown
+
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90)
+    at.switch_page("pages/barrierefreiheit.py")
+    at.run()
+    assert not at.exception
+    statement = load_statement()
+    shown = " ".join(str(m.value) for m in at.markdown)
+    assert f"]({statement.durchsetzung.url})" in shown and escape_markdown(statement.stand) in shown
+    assert [h.value for h in at.header][:2] == ["Wie barrierefrei ist der Standortatlas?",
+                                                 "Was noch nicht barrierefrei ist"]
+    at.selectbox(key="barriere_meldung_seite").set_value("Karte")
+    at.text_area(key="barriere_meldung_text").set_value("Die Legende ist mit der Lupe schwer zu lesen.")
+    next(b for b in at.button if b.label == "Barriere melden").click().run()
+    assert not at.exception
+    assert any("Ihre Meldung ist eingegangen" in s.value for s in at.success)
+    queue = RegisterStore.open(url).reports("offen")
+    assert [(r["art"], r["name"], r["beschreibung"]) for r in queue] == [
+        (BARRIER_KIND, "Karte", "Die Legende ist mit der Lupe schwer zu lesen.")]
