@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas._helpers import escape_markdown as md_escape
 from atlas.accessibility import county as cty, gapmap as gm, page_model as pm, standards as stdm
 from atlas.accessibility.parameters import MODE_LABEL
 from atlas.display import german_frame
@@ -164,8 +163,7 @@ if result is not None:
     tabs = st.tabs(["Gemeinden (Rangfolge)", "Vorschläge", "Vergleich Deutschlandatlas", "Herunterladen"])
     table = cty.gemeinde_table(result, data.gemeinden)
     with tabs[0]:
-        st.markdown("**Größte Versorgungslücken**: Gemeinden nach der Zahl der Einwohner jenseits des Standards "
-                    f"({md_escape(standard.beschreibung)}). Mittelwerte sind nach Einwohnern gewichtet.")
+        st.markdown(pm.ranking_heading(standard))
         st.dataframe(german_frame(table.rename(columns=cty.GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
         map_text_alternative(table["name"].tolist(), table["einwohner_jenseits"].tolist(), "Einwohner",
                              what="Einwohner jenseits des Standards", table=False)  # the map in one sentence
@@ -190,7 +188,7 @@ if result is not None:
             st.dataframe(view.table, hide_index=True, width="stretch")
             st.caption(view.caption)
             st.markdown(view.reasons)
-            attributions.append(view.quelle)
+        attributions.extend(view.quelle for view in views)
     with tabs[3]:
         header = pm.export_header(data.kreis_name, result.aktuell.titel, result.methode_beschreibung, standard,
                                   len(hyp), len(closed), result.delta is not None, attributions)

@@ -255,6 +255,12 @@ CSV_NOTE = ("CSV: Trennzeichen Semikolon, Dezimalkomma, UTF-8; Kopfzeilen mit # 
             "Quellen.")
 
 
+def ranking_heading(standard: Standard) -> str:
+    """The sentence above the Gemeinde ranking (Markdown)."""
+    return ("**Größte Versorgungslücken**: Gemeinden nach der Zahl der Einwohner jenseits des Standards "
+            f"({md_escape(standard.beschreibung)}). Mittelwerte sind nach Einwohnern gewichtet.")
+
+
 def evaluated_caption(result: Analyse) -> str:
     """What was evaluated and how the population is counted (Markdown)."""
     return (f"Bewertet: **{md_escape(result.aktuell.titel)}**. "
