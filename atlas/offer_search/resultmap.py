@@ -31,6 +31,7 @@ from atlas.mapview import MapBase
 from atlas.offer_search.gazetteer import Place
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit
+from atlas.safe_text import text_html
 
 _TO_MAP = Transformer.from_crs(settings.METRIC_CRS, settings.MAP_CRS, always_xy=True)
 
@@ -256,10 +257,10 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
                 folium.CircleMarker([slat, slon], radius=6, color="#000000", weight=2.5, fill=True,
                                     fill_color="#ffffff", fill_opacity=1.0, class_name="of-bahnhof",
                                     tooltip=html.escape(f"{t('karte_bahnhof')}: {o.bahnhof.name}")).add_to(m)
-        popup = (f'<div class="of-popup"><strong>{hit.rang}. {html.escape(o["name"])}</strong><br>'
+        popup = (f'<div class="of-popup"><strong>{hit.rang}. {text_html(o["name"])}</strong><br>'
                  f"{html.escape(t.km(hit.weg_m))}</div>")
         markers.append({"lat": lat, "lon": lon, "icon": f'<div class="of-num">{hit.rang}</div>', "size": 26,
-                        "cls": "of-offer", "popup": popup, "tooltip": html.escape(f"{hit.rang}. {o['name']}"),
+                        "cls": "of-offer", "popup": popup, "tooltip": text_html(f"{hit.rang}. {o['name']}"),
                         "rank": hit.rang, "label": f"{hit.rang}. {o['name']}, {t.km(hit.weg_m)}"})
     if place is not None:
         lat, lon = _latlon(place.x, place.y)
