@@ -133,3 +133,14 @@ def test_password_hash_reads_stdin_not_the_command_line(monkeypatch, capsys) -> 
     assert verify_password(PASSWORD, out) and PASSWORD not in out
     monkeypatch.setattr("sys.stdin", io.StringIO("kurz\n"))
     assert cli_main(["passwort-hash"]) == 1
+
+
+def test_default_site_wide_limit_stops_the_twenty_name_spray_of_the_attack() -> None:
+    throttle = LoginThrottle()
+    checked = 0
+    for i in range(20):
+        keys = (f"user:name{i}", f"session:s{i}")
+        if throttle.attempt(keys, now=50.0 + i * 0.05) == 0.0:
+            checked += 1
+            throttle.failed(keys, now=50.0 + i * 0.05)
+    assert checked < 20 and checked == throttle.global_limit + 1
