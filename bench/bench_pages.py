@@ -53,7 +53,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/erreichbarkeit", "Erreichbarkeit", "frame:path.atlas-zelle"),
     PageSpec("/indikatoren", "Indikatoren", "frame:path.atlas-gemeinden"),
     PageSpec("/profil", "Sozialraumprofil", "frame:path.atlas-gemeinden"),
-    PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden"),
+    PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden",
+             "[data-testid='stMain'] [data-testid='stButton'] button"),
     PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
 )
 
@@ -82,7 +83,7 @@ def _start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("Der Server startete nicht.")
 
 
-def _wait_ready(page, spec: PageSpec, timeout: float = 60_000, sidebar: bool = False) -> None:
+def _wait_ready(page, spec: PageSpec, timeout: float = 120_000, sidebar: bool = False) -> None:
     ready = spec.side_ready if sidebar and spec.side_ready else spec.ready
     if ready.startswith("frame:"):
         page.frame_locator(MAP).first.locator(ready[6:]).first.wait_for(timeout=timeout)
@@ -141,10 +142,14 @@ def main() -> None:
                     print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
                     cold = warm = side = float("nan")
                 rows.append((spec, cold, warm, side))
+                print(f"… {spec.path}: {cold:.2f} / {warm:.2f} / {side:.2f}", file=sys.stderr, flush=True)
             browser.close()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Seiten bis zum sichtbaren Hauptinhalt (Sekunden; Median aus {args.runs}; Last {load:.1f} "
           f"auf {os.cpu_count()} Kernen)")

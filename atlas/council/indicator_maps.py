@@ -53,6 +53,7 @@ LARGE_MAP_CSS = """
 .atlas-legend .note{font-size:16px !important}
 .leaflet-control-attribution{font-size:14px !important}
 .leaflet-tooltip{font-size:18px !important}
+.atlas-ortsname span{font-size:16px !important}
 </style>
 """
 
