@@ -13,6 +13,7 @@ from atlas.errors import AtlasError
 from atlas.register import admin_view as view
 from atlas.register.exporter import geopackage_bytes, to_csv, to_geojson, to_xlsx
 from atlas.register.importer import MAX_UPLOAD_BYTES
+from atlas.register.position import candidate_overrides, match_changes, osm_import_with_matches, pick
 from atlas.register.reports import CONTACT_RETENTION_DAYS
 from atlas.register.validation import ValidationContext
 from atlas.safe_text import markdown_text
@@ -45,9 +46,12 @@ def osm_tab(store, user: str, context: Callable[[], ValidationContext]) -> None:
         try:
             if upload.size > 50 * MAX_UPLOAD_BYTES:
                 raise AtlasError("Die Datei ist zu groß (höchstens 250 MB).")
-            st.success(view.osm_import(store, get_geodata(), upload.getvalue(), upload.name, str(settings.data_dir())))
+            text, st.session_state["register_osm_matches"] = osm_import_with_matches(
+                store, get_geodata(), upload.getvalue(), upload.name, str(settings.data_dir()))
+            st.success(text)
         except AtlasError as exc:
             show_error(exc)
+    _osm_matches(store, user)
     queue = store.candidates("offen")
     if not queue:
         st.info("Keine offenen Vorschläge.")
@@ -58,12 +62,31 @@ def osm_tab(store, user: str, context: Callable[[], ValidationContext]) -> None:
     col1, col2 = st.columns(2)
     try:
         if col1.button("Ins Register übernehmen"):
-            st.success(f"Übernommen als {store.accept_candidate(int(nr), user, ctx=context())['id']}.")
+            row = next(c for c in queue if int(c["nr"]) == int(nr))
+            taken = store.accept_candidate(int(nr), user, overrides=candidate_overrides(row, get_geodata()), ctx=context())
+            st.success(f"Übernommen als {taken['id']}.")
         if col2.button("Verwerfen"):
             store.reject_candidate(int(nr), user)
             st.success("Verworfen.")
     except AtlasError as exc:
         show_error(exc)
+
+
+def _osm_matches(store, user: str) -> None:
+    """OSM objects that are offers of the register already: move the offer to the OSM point (punkt, AGS)."""
+    matches = st.session_state.get("register_osm_matches") or []
+    if not matches:
+        return
+    label = st.selectbox("Passt zu einem Angebot im Register", [m.label for m in matches], key="register_osm_match")
+    if st.button("Lage des Angebots auf den OSM-Punkt setzen"):
+        match = pick(matches, label)
+        try:
+            offer = store.offer(match.offer_id)
+            moved = store.update_offer(match.offer_id, match_changes(match, get_geodata()), offer["version"], user)
+        except AtlasError as exc:
+            show_error(exc)
+        else:
+            st.success(f"{match.offer_id}: Lage aus OpenStreetMap übernommen (Version {moved['version']}).")
 
 
 def reports_tab(store, user: str) -> None:

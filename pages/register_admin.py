@@ -19,6 +19,7 @@ from atlas.safe_text import markdown_text
 from pages._admin_login import login, logout
 from pages._common import attribution_footer
 from pages._guard import run_guarded
+from pages._position_editor import position_editor
 from pages._register_tabs import export_tab, maps_tab, osm_tab, reports_tab, show_error
 from pages._report_form import get_geodata, get_store
 
@@ -75,6 +76,8 @@ def _offer_tab(store, user: str) -> None:
     elif not offer["geloescht"] and col2.button("Angebot löschen", key=f"delete_{choice}"):
         action = ("Gelöscht (wiederherstellbar über den Verlauf)",
                   lambda: store.delete_offer(choice, base_version, user))
+    if (position := position_editor(offer, get_geodata(), _form_key(choice))) is not None and action is None:
+        action = ("Lage gesetzt", lambda: store.update_offer(choice, position, base_version, user))
     history = store.history(choice)
     st.markdown("**Verlauf**")
     st.dataframe(view.history_frame(history), hide_index=True, width="stretch")

@@ -155,3 +155,20 @@ def test_streamlit_never_shows_error_details_to_users() -> None:
 
     config = tomllib.loads((settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_position_editor_sets_a_point_with_history_and_refuses_outside(env: RegisterStore) -> None:
+    at = _logged_in(env)
+    key = "edit_SM-0001_pos_text"
+    at.text_input(key=key).set_value("https://www.openstreetmap.org/#map=18/50.6923/10.3558").run()  # Schwallungen
+    assert not at.exception
+    save = next(b for b in at.button if b.label == "Lage speichern")
+    save.click().run()
+    assert any(s.value.startswith("Lage gesetzt (Version 2)") for s in at.success)
+    offer = env.offer("SM-0001")
+    assert offer["lage_genauigkeit"] == "punkt" and offer["lage_hinweis"] == "Punkt gesetzt (Link)"
+    assert (offer["lon"], offer["lat"]) == (pytest.approx(10.3558), pytest.approx(50.6923))
+    assert str(offer["ags"]).startswith("16066") and env.history("SM-0001")[0]["wer"] == "anna"
+    at.text_input(key=key).set_value("48.137, 11.575").run()   # München
+    assert any("außerhalb des Landkreises" in e.value for e in at.error)
+    assert not any(b.label == "Lage speichern" for b in at.button)
