@@ -39,6 +39,11 @@ def _stops(version: str):
     return stop_facts(data)[0]
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _profile(version: str, ags: str):
+    return build_profile(data, ags, estimates=_estimates(version), stops=_stops(version))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _png(version: str, ags: str) -> bytes:
     return render_map_png(data, focus_ags=ags, show_offers=True, show_stations=True, radius_m=DEFAULT_RADIUS_M,
@@ -47,7 +52,7 @@ def _png(version: str, ags: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _pdf(version: str, ags: str) -> bytes:
-    profil = build_profile(data, ags, estimates=_estimates(version), stops=_stops(version))
+    profil = _profile(version, ags)
     return profile_pdf(profil, _png(version, ags), stand=data_date(s.stand for s in load_sources().values()))
 
 
@@ -89,7 +94,7 @@ if click and click.get("lat") is not None and click != st.session_state.get("_pr
         st.query_params["gemeinde"] = new
         st.rerun()
 
-profil = build_profile(data, ags, estimates=_estimates(data.version), stops=_stops(data.version))
+profil = _profile(data.version, ags)
 with right:
     st.header(profil.name)
     st.caption(f"{profil.kreis_name} · Gemeindeschlüssel {profil.ags}")
@@ -116,9 +121,9 @@ with right:
     if profil.haltestellen is not None:
         st.caption(profil.haltestellen.hinweis)
     d1, d2 = st.columns(2)
-    d1.download_button("Profil als PDF", _pdf(data.version, ags), file_name=f"sozialraumprofil_{ags}.pdf",
+    d1.download_button("Profil als PDF", lambda: _pdf(data.version, ags), file_name=f"sozialraumprofil_{ags}.pdf",
                        mime="application/pdf", key="profil_pdf", icon=":material/picture_as_pdf:")
-    d2.download_button("Karte als PNG", _png(data.version, ags), file_name=f"karte_{ags}.png", mime="image/png",
+    d2.download_button("Karte als PNG", lambda: _png(data.version, ags), file_name=f"karte_{ags}.png", mime="image/png",
                        key="profil_png", icon=":material/image:")
 
 radius = format_number(profil.radius_m / 1000)
@@ -143,8 +148,9 @@ with tab_rank:
     st.dataframe(german_frame(profil.raenge.drop(columns=["id"])), hide_index=True, width="stretch", height=520)
     st.caption("Rang 1 = günstigster Wert, wenn die Richtung bekannt ist; sonst höchster Wert. Gleiche Werte "
                "teilen sich den Rang. Kreiswert \"berechnet\" = bevölkerungsgewichtetes Mittel der Gemeinden.")
-with tab_img:
-    st.image(_png(data.version, ags), caption="Kartenbild für Druck und Präsentation (wird auf dem Server "
-             "erzeugt, Quellenangabe im Bild).")
+with tab_img:  # drawn on request: the image takes seconds and most visits do not need it
+    if st.toggle("Kartenbild zeigen", key="profil_bild"):
+        st.image(_png(data.version, ags), caption="Kartenbild für Druck und Präsentation (wird auf dem Server "
+                 "erzeugt, Quellenangabe im Bild).")
 
 attribution_footer(profil.quellen)
