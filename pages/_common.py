@@ -18,6 +18,8 @@ from atlas.atlasdata import AtlasData, data_version, load_atlas
 from atlas.errors import AtlasError
 
 if TYPE_CHECKING:  # the map modules (folium, mapclassify) are imported only by pages that draw maps
+    import pandas as pd
+
     from atlas.offer_search.i18n import Texts
     from atlas.layers import LayerDefinition
     from atlas.mapview import MapBase
@@ -130,6 +132,12 @@ def family_texts(lang: str) -> Texts:
                                        help="Kurze Sätze und einfache Wörter für die wichtigsten Texte dieser Seite.")
     set_page_language(lang)
     return PlainTexts() if plain else Texts(lang)
+
+
+def gap_map_sentence(table: pd.DataFrame) -> None:
+    """The Erreichbarkeit gap map in one sentence (its ranked Gemeinde table is on the page already)."""
+    map_text_alternative(table["name"].tolist(), table["einwohner_jenseits"].tolist(), "Einwohner",
+                         what="Einwohner jenseits des Standards", table=False)
 
 
 def map_text_alternative(names: list[str], values: list[object], unit: str = "", *, what: str = "",

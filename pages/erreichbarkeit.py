@@ -10,7 +10,7 @@ from atlas.accessibility.parameters import MODE_LABEL
 from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
-from pages._common import attribution_footer, get_base, get_data, map_text_alternative
+from pages._common import attribution_footer, gap_map_sentence, get_base, get_data
 from pages._transit_controls import pt_controls, pt_modes
 
 #: Session keys (not widget keys: they survive reruns and hold the scenario per destination).
@@ -165,8 +165,7 @@ if result is not None:
     with tabs[0]:
         st.markdown(pm.ranking_heading(standard))
         st.dataframe(german_frame(table.rename(columns=cty.GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
-        map_text_alternative(table["name"].tolist(), table["einwohner_jenseits"].tolist(), "Einwohner",
-                             what="Einwohner jenseits des Standards", table=False)  # the map in one sentence
+        gap_map_sentence(table)  # the map in one sentence
     with tabs[1]:
         if best is None:
             st.info(pm.PROPOSALS_HINT)
