@@ -39,7 +39,7 @@ def test_map_shows_39_gemeinden_and_offer_popup_offline(app_url, desktop_page):
     popup.wait_for(timeout=10_000)
     text = popup.inner_text()
     assert "Name" in text and "Handlungsfeld" in text
-    assert re.search(r"Lage (nur )?ungefähr", text)
+    assert re.search(r"Genauigkeit\s+Lage: .+", text)  # every position says how precise it is (placement.precision_text)
     assert desktop_page.blocked == []
     assert desktop_page.errors == []
 
