@@ -43,7 +43,7 @@ def test_card_shows_contact_distance_and_approximate_note(rosa_result):
     # an offer placed coarser than its street carries the one precision text (with its measured typical error)
     approx = next(h for h in result.hits if h.offer.ungefaehr)
     assert precision_text(approx.offer.record) in card_html(approx, index.themen, Texts("de"))
-    assert ("Lage:" in html) == hit.offer.ungefaehr
+    assert precision_text(hit.offer.record) in html     # street level too: every card says how precise
     assert "Heute: <span class=\"of-unknown\">Öffnungszeiten unbekannt</span>" in html
     details = details_html(hit.offer, Texts("de"), hit)
     assert "Stand der Angabe" in details and "Nächster Bahnhof" in details and "Quelle" in details

@@ -91,9 +91,9 @@ def today_text(hit: Hit, t: Texts) -> tuple[str, str]:
 
 
 def approx_text(offer: Offer, t: Texts) -> str:
-    """The visible note for an offer not placed at its address: the one precision text of
-    :func:`atlas.placement.precision_text` with the level's measured typical error ('' when exact)."""
-    if not offer.ungefaehr:
+    """How precisely the offer is placed – every card says it: the one precision text of
+    :func:`atlas.placement.precision_text` with the level's measured typical error ('' without a level)."""
+    if not offer["lage_genauigkeit"]:
         return ""
     return precision_text(offer.record, lang=t.lang)
 
