@@ -57,6 +57,7 @@ def tab_to(page, predicate: str, *, key: str = "Tab", limit: int = 150) -> None:
 
 def skip_to_main(page) -> None:
     """The first Tab lands on the visible skip link; Enter moves the focus into the main content."""
+    page.wait_for_selector("#atlas-skip-link", state="attached", timeout=30_000)  # inserted by the page script
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "atlas-skip-link"
     assert page.evaluate(FOCUS_VISIBLE)
