@@ -43,7 +43,9 @@ APP_CSS = f"""
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible,
 summary:focus-visible, [role="button"]:focus-visible, [role="tab"]:focus-visible, [role="option"]:focus-visible,
 [role="radio"]:focus-visible, [role="checkbox"]:focus-visible, [role="switch"]:focus-visible,
-[role="slider"]:focus-visible, [role="combobox"]:focus-visible, [tabindex]:focus-visible {{
+[role="slider"]:focus-visible, [role="combobox"]:focus-visible, [tabindex]:focus-visible,
+/* Chromium makes scrollable containers (e.g. the sidebar) keyboard-focusable without a tabindex */
+div:focus-visible, section:focus-visible, main:focus-visible {{
   outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px !important;
 }}
 [data-baseweb="input"]:focus-within, [data-baseweb="select"] > div:focus-within,
