@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,14 +41,7 @@ from atlas.accessibility.origins import Origins  # noqa: E402
 from atlas.settings import METRIC_CRS, source_dir  # noqa: E402
 
 
-def best_of(fn: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
-    """Fastest wall time (s) of *repeat* runs and the last result."""
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+from _timing import best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
 
 
 def random_origins(rng: np.random.Generator, xy: np.ndarray) -> Origins:

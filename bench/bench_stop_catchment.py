@@ -18,7 +18,6 @@ difference in people beyond the catchment between the two methods.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -38,13 +37,11 @@ from atlas.accessibility.stop_catchment import (
 )
 
 
+from _timing import best_of as _best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+
+
 def best_of(fn, repeat: int = 5) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+    return _best_of(fn, repeat)
 
 
 def main() -> None:

@@ -91,13 +91,7 @@ def synthetic_feed(path: Path, rng: np.random.Generator, n_stops: int = 600, n_l
     return n_stops, n_trips
 
 
-def best_of(fn, repeat: int = 3) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+from _timing import best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
 
 
 def main() -> None:
