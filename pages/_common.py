@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import importlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -99,11 +100,15 @@ def warm_up_map_modules() -> None:
     threading.Thread(target=_import, name="atlas-warm-up", daemon=True).start()
 
 
-def attribution_footer(texts: list[str]) -> None:
-    """Show the attribution of every source on the page and the link to the accessibility statement."""
-    st.caption("Quellen: " + " · ".join(html.escape(t) for t in texts))
+def attribution_footer(texts: list[str], words: Callable[[str], str] | None = None) -> None:
+    """Show the attribution of every source on the page and the link to the accessibility statement.
+
+    *words* translates the footer's own words (the family page passes its :class:`Texts`); default German."""
+    label = words("quellen") if words else "Quellen"
+    st.caption(f"{label}: " + " · ".join(html.escape(t) for t in texts))
     try:
-        st.page_link("pages/barrierefreiheit.py", label="Erklärung zur Barrierefreiheit – Barriere melden",
+        st.page_link("pages/barrierefreiheit.py",
+                     label=words("barrierefreiheit_link") if words else "Erklärung zur Barrierefreiheit – Barriere melden",
                      icon=":material/accessibility_new:")
     except StreamlitAPIException:  # a page run on its own (AppTest of one page file) has no navigation
         pass

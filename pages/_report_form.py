@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import streamlit as st
@@ -71,28 +72,43 @@ def _session_key() -> str:
     return str(st.session_state["_meldung_sitzung"])
 
 
-def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name: str = "") -> None:
-    """Draw the report form; on sending, check, rate-limit and queue the report."""
-    st.subheader("Angebot fehlt oder Angaben falsch?")
-    st.caption("Ihre Meldung wird von der Sozialplanung geprüft, bevor etwas im Register geändert wird. "
-               "Bitte keine Gesundheits- oder anderen persönlichen Daten eintragen.")
+#: German wording of the offer report form; the family page passes its translation table (same keys).
+_FORM_DE: dict[str, str] = {
+    "melden_titel": "Angebot fehlt oder Angaben falsch?",
+    "melden_hinweis": "Ihre Meldung wird von der Sozialplanung geprüft, bevor etwas im Register geändert wird. "
+                      "Bitte keine Gesundheits- oder anderen persönlichen Daten eintragen.",
+    "melden_was": "Was möchten Sie melden?", "melden_fehlt": REPORT_KINDS["fehlt"],
+    "melden_falsch": REPORT_KINDS["falsch"], "melden_name": "Name des Angebots",
+    "melden_ort": "Ort (Gemeinde oder Ortsteil)", "melden_beschreibung": "Was fehlt oder was ist falsch?",
+    "melden_kontakt": "E-Mail oder Telefon für Rückfragen (freiwillig)", "melden_senden": "Meldung senden",
+    "melden_nicht_gesendet": "Die Meldung wurde nicht gesendet:",
+    "melden_danke": "Danke! Ihre Meldung ist eingegangen und wird geprüft.",
+}
+
+
+def render_report_form(key: str = "meldung", angebot_id: str = "", angebot_name: str = "",
+                       words: Callable[[str], str] | None = None) -> None:
+    """Draw the report form; on sending, check, rate-limit and queue the report (*words*: translation, default German)."""
+    w: Callable[[str], str] = words or _FORM_DE.__getitem__
+    st.subheader(w("melden_titel"))
+    st.caption(w("melden_hinweis"))
     with st.form(key, clear_on_submit=False):
-        art = st.radio("Was möchten Sie melden?", list(REPORT_KINDS), format_func=REPORT_KINDS.get,
+        art = st.radio(w("melden_was"), list(REPORT_KINDS), format_func=lambda kind: w(f"melden_{kind}"),
                        horizontal=True, key=f"{key}_art")
-        name = st.text_input("Name des Angebots", value=angebot_name, max_chars=300, key=f"{key}_name")
-        ort = st.text_input("Ort (Gemeinde oder Ortsteil)", max_chars=300, key=f"{key}_ort")
-        beschreibung = st.text_area("Was fehlt oder was ist falsch?", max_chars=2000, key=f"{key}_text")
-        kontakt = st.text_input("E-Mail oder Telefon für Rückfragen (freiwillig)", max_chars=300, key=f"{key}_kontakt")
-        sent = st.form_submit_button("Meldung senden")
+        name = st.text_input(w("melden_name"), value=angebot_name, max_chars=300, key=f"{key}_name")
+        ort = st.text_input(w("melden_ort"), max_chars=300, key=f"{key}_ort")
+        beschreibung = st.text_area(w("melden_beschreibung"), max_chars=2000, key=f"{key}_text")
+        kontakt = st.text_input(w("melden_kontakt"), max_chars=300, key=f"{key}_kontakt")
+        sent = st.form_submit_button(w("melden_senden"))
     if not sent:
         return
     report = ReportInput(art=str(art), beschreibung=beschreibung.strip(), name=name.strip(), ort=ort.strip(),
                          kontakt=kontakt.strip(), angebot_id=angebot_id)
     problems = check_report(report)
     if problems:
-        st.error("Die Meldung wurde nicht gesendet:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error(w("melden_nicht_gesendet") + "\n\n" + "\n".join(f"- {p}" for p in problems))
         return
-    _queue(report, "Danke! Ihre Meldung ist eingegangen und wird geprüft.")
+    _queue(report, w("melden_danke"))
 
 
 def _queue(report: ReportInput, thanks: str) -> None:

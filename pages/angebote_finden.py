@@ -192,7 +192,7 @@ if unmapped := unmapped_kategorien({o["kategorie"] for o in index.offers}, index
     st.caption(t("unbekannte_kategorien", kat=", ".join(unmapped)))
 
 # Public report form (issue 6): reports go to the moderation queue, never straight into the register.
-with st.expander("Angebot fehlt oder Angaben falsch? Hier melden"):
-    render_report_form(key="meldung_familien")
+with st.expander(t("melden_aufklappen")):
+    render_report_form(key="meldung_familien", words=t)
 
-attribution_footer(sources)
+attribution_footer(sources, t)

@@ -196,3 +196,19 @@ def test_low_cost_shops_topic_points_to_the_debt_topic(run_page):
     start, _, _ = run_page
     at = start({"ort": "Rosa", "themen": "geld"})
     assert "Schuldnerberatung finden Sie unter dem Thema „Schulden & Verbraucherinsolvenz“" in texts(at)
+
+
+def test_english_mode_has_no_german_left_in_report_form_and_footer(run_page):
+    """Issue 13 point 9: the report form and the footer speak English in English mode (German stays the default)."""
+    start, _, _ = run_page
+    english = start({"ort": "Rosa", "lang": "en"})
+    expanders = [e.label for e in english.expander]
+    assert "Service missing or details wrong? Tell us here" in expanders
+    assert not any("Hier melden" in label for label in expanders)
+    assert "Send report" in [b.label for b in english.button]
+    captions = [c.value for c in english.caption]
+    assert any(c.startswith("Sources: ") for c in captions)
+    assert not any(c.startswith("Quellen:") for c in captions)
+    german = start({"ort": "Rosa"})
+    assert "Angebot fehlt oder Angaben falsch? Hier melden" in [e.label for e in german.expander]
+    assert any(c.value.startswith("Quellen: ") for c in german.caption)
