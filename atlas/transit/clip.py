@@ -19,21 +19,12 @@ import numpy as np
 import pandas as pd
 
 from atlas.transit.errors import GtfsError
-from atlas.transit.feed import read_feed
+from atlas.transit.feed import read_feed, zip_members
 
 #: Tables copied (filtered) into the clipped feed.
 _KEEP = ("agency.txt", "feed_info.txt", "routes.txt", "trips.txt", "stops.txt", "stop_times.txt", "calendar.txt",
          "calendar_dates.txt", "frequencies.txt", "transfers.txt")
 CHUNK_ROWS = 2_000_000
-
-
-def _members(zf: zipfile.ZipFile) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for m in zf.namelist():
-        base = m.rsplit("/", 1)[-1]
-        if base.endswith(".txt") and base not in out:
-            out[base] = m
-    return out
 
 
 def _read(zf: zipfile.ZipFile, members: dict[str, str], name: str) -> pd.DataFrame | None:
@@ -79,7 +70,7 @@ def clip_feed(source: str | Path, target: str | Path, bbox: Sequence[float], *, 
     except (zipfile.BadZipFile, OSError) as exc:
         raise GtfsError(f"GTFS-Datei {source.name}: Das ist kein lesbares ZIP-Archiv ({exc}).") from exc
     with zf:
-        members = _members(zf)
+        members = zip_members(zf)
         for need in ("stops.txt", "trips.txt", "stop_times.txt"):
             if need not in members:
                 raise GtfsError(f"GTFS-Datei {source.name}: Es fehlt {need}.")

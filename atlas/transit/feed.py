@@ -152,7 +152,7 @@ def _where(path: Path, table: str, line: int | None = None) -> str:
     return f"{text}, Zeile {line}" if line is not None else text
 
 
-def _members(zf: zipfile.ZipFile) -> dict[str, str]:
+def zip_members(zf: zipfile.ZipFile) -> dict[str, str]:
     """Table name → member name (feeds zipped with a top folder are accepted)."""
     out: dict[str, str] = {}
     for member in zf.namelist():
@@ -517,7 +517,7 @@ def read_feed(path: str | Path) -> Feed:
             f"heruntergeladen?): {exc}"
         ) from exc
     with zf:
-        members = _members(zf)
+        members = zip_members(zf)
         missing = [t for t in REQUIRED_TABLES if t not in members]
         if missing or not any(t in members for t in CALENDAR_TABLES):
             need = missing + ([] if any(t in members for t in CALENDAR_TABLES) else ["calendar.txt oder calendar_dates.txt"])
