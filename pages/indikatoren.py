@@ -124,10 +124,8 @@ with tab_pair:
                    "oder zoomt die andere mit.")
         for column, side_choice, side in zip(st.columns(2), (choice, second_choice), (pair.left, pair.right),
                                              strict=True):
+            column.html(page_legend(side.legend))  # under its map, never on the county
             column.caption(map_caption(side_choice, side.classification))
-            if side.classification is not None:
-                column.markdown("**Klassen:** " + " · ".join(f"{e.label} ({e.count})"
-                                                             for e in side.classification.legend))
     rho, n = rank_correlation(gem, indicator, second)
     if rho is None:
         st.markdown(f"Zu wenige Gemeinden mit beiden Werten für eine Rangkorrelation ({n}).")

@@ -131,4 +131,8 @@ def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Die beiden Karten sind gekoppelt") for c in captions)
     assert any(c.startswith("Pkw-Fahrzeit zur nächsten Grundschule – Quantile") for c in captions)
-    assert sum(m.startswith("**Klassen:** ") for m in markdown) == 3  # Karte tab + one per side
+    assert sum(m.startswith("**Klassen:** ") for m in markdown) == 1  # Karte tab
+    # The legends stand beside (Karte) and under the maps (one per side of the pair), never inside them.
+    legends = [h.proto.body for h in at.get("html") if 'class="atlas-legend"' in h.proto.body]
+    assert len(legends) == 3
+    assert "<h4>Pkw-Fahrzeit zur nächsten Grundschule</h4>" in legends[2]

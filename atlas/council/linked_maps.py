@@ -9,9 +9,11 @@ apart the way two separate iframes did. Folium's default loads Leaflet.Sync from
 other asset of the atlas it is served by the app itself (``default_js`` overridden per instance).
 
 Each side is built by :func:`atlas.council.indicator_maps.indicator_map` (that is
-:func:`atlas.mapview.build_map`), so both keep everything the single map has – colours, legend with
-classes and unit, no-data hatching, tooltips and popups, attribution and layer control – and their
-content is then moved onto ``DualMap.m1`` (left) and ``DualMap.m2`` (right).
+:func:`atlas.mapview.build_map`), so both keep everything the single map has – colours, no-data hatching,
+tooltips and popups, attribution and layer control – and their content is then moved onto ``DualMap.m1``
+(left) and ``DualMap.m2`` (right). As on the single maps, the legends are not drawn inside the maps (at
+half width a legend would cover a third of the county): the page shows ``LinkedMaps.left.legend`` and
+``.right.legend`` under each map (:func:`atlas.leaflet.page_legend`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ _MAP_SETTINGS = ("location", "crs", "options", "control_scale", "zoom_control", 
 #: own page styles, so the body keeps the browser's 8 px margin (the maps would be cut off at the
 #: bottom) unless it is reset here; a line separates the two maps (``map_div2`` is streamlit-folium's
 #: container of the right map). On a phone each map is under 200 px wide: the attribution (listed in full
-#: under the page as well) scrolls within four lines and the legend and scale sit above it.
+#: under the page as well) scrolls within four lines and the scale sits above it.
 DUAL_CSS = """
 <style>
 html,body{width:100%;height:100%;margin:0;padding:0}
@@ -53,11 +55,6 @@ html,body{width:100%;height:100%;margin:0;padding:0}
 </style>
 """
 
-#: Below this map width (px) the legend starts folded (a half-width map at 1400 px is ~470 px wide: the
-#: open legend would cover the Kreis; the classes are listed under the maps as well).
-LEGEND_OPEN_MIN_WIDTH = 560
-
-
 class RefitUntilTouched(MacroElement):
     """Fit the map to *bounds* again whenever its size changes, until the user first touches it.
 
@@ -65,25 +62,16 @@ class RefitUntilTouched(MacroElement):
     width 0, or first a small default size); Leaflet's ``fitBounds`` then falls back to the smallest
     zoom. When the tab is opened the iframe grows (possibly in several steps) and Leaflet fires
     ``resize``: until the user first touches the page (pointer, wheel or key – on either map of the
-    pair), every such resize fits the map to *bounds* again. The legend is unfolded only when the
-    map itself is at least *min_width* px wide (the shared legend control decides by the window
-    width, which here holds two maps).
+    pair), every such resize fits the map to *bounds* again.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function(map) {
-            var container = map.getContainer();
             function hidden() { var size = map.getSize(); return size.x === 0 || size.y === 0; }
-            function legend() {
-                var details = container.querySelector('.atlas-legend details');
-                if (details) { details.open = map.getSize().x >= {{ this.min_width }}; }
-            }
-            if (!hidden()) { legend(); }
             function shown() {
                 if (hidden()) { return; }
                 map.fitBounds({{ this.bounds|tojson }}, {animate: false});
-                legend();
             }
             // Any touch anywhere in the document (either map of a pair) ends the refitting of all.
             function touched() {
@@ -100,17 +88,16 @@ class RefitUntilTouched(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: tuple[float, float, float, float], min_width: int = LEGEND_OPEN_MIN_WIDTH):
+    def __init__(self, bounds: tuple[float, float, float, float]):
         super().__init__()
         self._name = "RefitUntilTouched"
         south, west, north, east = bounds
         self.bounds = [[south, west], [north, east]]
-        self.min_width = int(min_width)
 
 
 @dataclass
 class LinkedMaps:
-    """The linked pair plus what the page shows under each map."""
+    """The linked pair plus what the page shows under each map (``left.legend``, ``right.legend``)."""
 
     map: DualMap
     left: MapResult
@@ -124,12 +111,13 @@ class LinkedMaps:
 
 def linked_indicator_maps(base: MapBase, layers: Sequence[LayerDefinition], left: MapChoice,
                           right: MapChoice) -> LinkedMaps:
-    """Two indicator maps in one :class:`DualMap` (left *left*, right *right*), pan and zoom linked.
+    """Two indicator maps in one :class:`DualMap` (left *left*, right *right*), pan and zoom linked; their
+    legends are not in the maps but in ``.left.legend`` / ``.right.legend`` for the page.
 
     Raises :class:`atlas.council.errors.CouncilError` like :func:`indicator_map` for an unusable choice.
     """
-    left_result = indicator_map(base, layers, left)
-    right_result = indicator_map(base, layers, right)
+    left_result = indicator_map(base, layers, left, legend_in_map=False)
+    right_result = indicator_map(base, layers, right, legend_in_map=False)
     dual = DualMap(location=left_result.map.location, tiles=None)
     dual.default_js = LEAFLET_SYNC_JS
     dual.default_css = []

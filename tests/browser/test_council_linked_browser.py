@@ -40,12 +40,62 @@ def _click_zoom(frame, button: str, zoom: int) -> None:
                 raise
 
 
+def _legend_titles(page) -> list[str]:
+    """Titles of the legends the 'Zwei Indikatoren' tab shows in the page (outside the map)."""
+    panel = page.get_by_role("tabpanel", name="Zwei Indikatoren")
+    return [t.strip() for t in panel.locator(".atlas-legend h4").all_inner_texts()]
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_the_legends_of_the_pair_never_cover_the_county(browser, app_url, atlas_data, width, height):
+    """Issue 13 (7): at laptop and phone width no legend of the linked pair lies on a Gemeinde polygon –
+    the legends are outside the map frame, one under each map, foldable."""
+    from tests.browser.conftest import _offline_page
+
+    for wrapper in _offline_page(browser, viewport={"width": width, "height": height}):
+        page = wrapper.page
+        page.goto(f"{app_url}/indikatoren?indikator=p_harzt")
+        wrapper.wait_for_app()
+        page.get_by_role("tab", name="Zwei Indikatoren").click()
+        panel = page.get_by_role("tabpanel", name="Zwei Indikatoren")
+        iframe = panel.locator(MAP_FRAME)
+        iframe.content_frame.locator("#map_div2 path.atlas-gemeinden").first.wait_for(timeout=30_000)
+        frame = iframe.element_handle().content_frame()
+        assert frame.locator(".atlas-legend").count() == 0  # nothing of a legend inside the maps
+        legends = panel.locator(".atlas-legend")
+        legends.first.wait_for(timeout=30_000)
+        assert legends.count() == 2
+        frame_box = iframe.bounding_box()
+        # Every Gemeinde polygon of both maps, in page coordinates (the frame's offset added).
+        polygons = [{**box, "x": box["x"] + frame_box["x"], "y": box["y"] + frame_box["y"]} for box in frame.evaluate(
+            "() => [...document.querySelectorAll('path.atlas-gemeinden')].map(p => {"
+            "const r = p.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })")]
+        assert len(polygons) == 2 * len(atlas_data.gemeinden)
+        for index in range(2):  # boxes read without scrolling in between: one coordinate system
+            box = legends.nth(index).bounding_box()
+            assert box["height"] > 0 and not _overlaps(box, frame_box)
+            assert [p for p in polygons if _overlaps(box, p)] == []
+        for index in range(2):  # foldable: the summary closes it
+            legend = legends.nth(index)
+            details = legend.locator("details")
+            assert details.evaluate("d => d.open")
+            legend.locator("summary").click()
+            assert not details.evaluate("d => d.open")
+        assert wrapper.errors == []
+        assert wrapper.blocked == []
+
+
 def _same_view(views: list[dict]) -> bool:
     left, right = views
     return left["zoom"] == right["zoom"] and left["gap"] <= 1.0
 
 
-def test_zoom_and_pan_on_one_map_moves_the_other(app_url, desktop_page):
+def test_zoom_and_pan_on_one_map_moves_the_other(app_url, desktop_page, atlas_data):
     page = desktop_page.page
     page.goto(f"{app_url}/indikatoren?indikator=p_harzt")
     desktop_page.wait_for_app()
@@ -57,20 +107,16 @@ def test_zoom_and_pan_on_one_map_moves_the_other(app_url, desktop_page):
     element = iframe.element_handle()
     frame = element.content_frame()
     assert frame.evaluate("() => map_div instanceof L.Map && map_div2 instanceof L.Map")
-    # Both maps are drawn side by side, each with its own Gemeinden and its own legend.
-    assert frame.locator("#map_div path.atlas-gemeinden").count() == 39
-    assert frame.locator("#map_div2 path.atlas-gemeinden").count() == 39
-    assert frame.locator("#map_div .atlas-legend h4").text_content() == "Pkw-Fahrzeit zur nächsten Hausarztpraxis"
+    # Both maps are drawn side by side, each with its own Gemeinden; each legend stands under its map.
+    assert frame.locator("#map_div path.atlas-gemeinden").count() == len(atlas_data.gemeinden)
+    assert frame.locator("#map_div2 path.atlas-gemeinden").count() == len(atlas_data.gemeinden)
     right_title = page.locator("p", has_text="Rechts: ").first.inner_text().removeprefix("Rechts: ")
-    assert frame.locator("#map_div2 .atlas-legend h4").text_content() == right_title
-    # Opening the tab fitted both maps to the Kreis (they were built in a hidden tab of height 0);
-    # at about 470 px per map the legends start folded (the classes are listed under the maps).
+    assert _legend_titles(page) == ["Pkw-Fahrzeit zur nächsten Hausarztpraxis", right_title]
+    # Opening the tab fitted both maps to the Kreis (they were built in a hidden tab of height 0).
     frame.wait_for_function("() => map_div.getSize().x > 300 && map_div.getZoom() >= 9 "
                             "&& map_div.getZoom() === map_div2.getZoom()", polling=100, timeout=30_000)
     start = frame.evaluate(VIEW_JS)
     assert _same_view(start) and abs(start[0]["width"] - start[1]["width"]) <= 2  # 2 px dividing line
-    assert frame.evaluate("() => [...document.querySelectorAll('.atlas-legend details')].map(d => d.open)") == [
-        False, False]
 
     # Zoom in on the left map: the right one follows.
     _click_zoom(frame, "#map_div .leaflet-control-zoom-in", start[0]["zoom"] + 1)
