@@ -28,7 +28,13 @@ from scipy import stats
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from atlas.accessibility import evaluate, load_standards, prepare_origins, sites_from_xy  # noqa: E402
-from atlas.accessibility.calibration import fit_line, fit_points, model_from_manifest  # noqa: E402
+from atlas.accessibility.calibration import (  # noqa: E402
+    fit_line,
+    fit_points,
+    lad_line,
+    leave_one_out_mae,
+    model_from_manifest,
+)
 from atlas.accessibility.comparison import weighted_median  # noqa: E402
 from atlas.accessibility.county import (  # noqa: E402
     analyse,
@@ -140,6 +146,34 @@ def disagreements(data, origins: Origins, sites: Sites, params: Verkehrsparamete
     return t.reindex(t["diff"].abs().sort_values(ascending=False).index)
 
 
+def estimators(points: pd.DataFrame) -> None:
+    """The estimator of the build (LAD = median regression, minimises the mean absolute error) against
+    Theil–Sen (used until 2026-12) and least squares, on the same points: in-sample and leave-one-out MAE."""
+    x = points["median_km"].to_numpy(dtype=float)
+    y = points["da_wert"].to_numpy(dtype=float)
+
+    def loo(fit) -> float:
+        idx = np.arange(len(x))
+        return float(np.mean([abs(y[i] - sum(c * v for c, v in zip(fit(x[idx != i], y[idx != i]), (1.0, x[i]),
+                                                                       strict=True))) for i in idx]))
+
+    def theil_sen(xs, ys):
+        r = stats.theilslopes(ys, xs)
+        return float(r.intercept), float(r.slope)
+
+    def ols(xs, ys):
+        b, a = np.polyfit(xs, ys, 1)
+        return float(a), float(b)
+
+    print("   Schätzer auf denselben Punkten (Engine-Ursprünge, Regel wie gebaut):")
+    for label, fit, loo_fn in (("LAD/Median-Regression (Build)", lad_line, lambda: leave_one_out_mae(x, y)),
+                               ("Theil-Sen (bis 2026-12)", theil_sen, lambda: loo(theil_sen)),
+                               ("Kleinste Quadrate", ols, lambda: loo(ols))):
+        a, b = fit(x, y)
+        print(f"     {label:30s} {a:5.2f} + {b:5.3f}·km: MAE in-sample {np.mean(np.abs(y - a - b * x)):.2f} min, "
+              f"Leave-one-out {loo_fn():.2f} min")
+
+
 def main() -> None:
     data = _data()
     da = pd.to_numeric(data.gemeinden.set_index("ags")["p_grunds"], errors="coerce")
@@ -176,6 +210,7 @@ def main() -> None:
                   f"MAE angepasst {mae_fit:.2f} min {'✓' if mae_fit <= 1.5 else '✗'} (Leave-one-out {loo} min)"
                   + (f"; Fit {refit.grundzeit_min:.2f} + {refit.min_pro_km:.3f}·km, r {refit.r:.3f}" if refit else ""))
     engine_origins = county_origins(data)
+    estimators(fit_points(engine_origins, [(ind, sites)], data.gemeinden))
     rho, mae, n = scores(per_gemeinde_minutes(engine_origins, sites, params), da)
     print(f"   ENGINE as built (Ursprünge '{engine_origins.modell}', Modell des Manifests): Spearman {rho:.3f}, "
           f"MAE {mae:.2f} min über {n} Gemeinden")

@@ -21,6 +21,8 @@ from atlas.accessibility.calibration import (
     calibration_indicators,
     fit_line,
     fit_points,
+    lad_line,
+    leave_one_out_mae,
     model_from_manifest,
     model_report,
     travel_parameters,
@@ -59,6 +61,48 @@ def test_one_outlier_does_not_pull_the_line() -> None:
     # in-sample error: only the outlier misses, by 10 min
     assert m.mae_min == pytest.approx(10.0 / 11)
     assert m.fehler_min >= m.mae_min  # leave-one-out is never kinder than in-sample here
+
+
+def test_lad_line_on_five_hand_checked_points() -> None:
+    # SYNTHETIC: four points on y = 1 + 2x (x = 0..3) and one at x = 4 that is 11 min above the line.
+    # Hand check: for any other line g = (a-1) + (b-2)x the four exact points add |g(0)|+|g(1)|+|g(2)|+|g(3)|,
+    # the fifth saves at most g(4) = g(3) + g(1) - g(0) <= |g(3)|+|g(1)|+|g(0)| (equality only for g = 0):
+    # the LAD line is exactly 1 + 2x, its mean absolute error 11 / 5 = 2.2 min.
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    y = np.array([1.0, 3.0, 5.0, 7.0, 9.0 + 11.0])
+    a, b = lad_line(x, y)
+    assert (a, b) == (pytest.approx(1.0), pytest.approx(2.0))
+    m = fit_line(_points(list(x), list(y)), min_gemeinden=5)
+    assert m is not None and m.mae_min == pytest.approx(2.2)
+    # least squares would be pulled towards the outlier (slope 4.2): LAD is not
+    assert np.polyfit(x, y, 1)[0] == pytest.approx(4.2)
+
+
+def test_leave_one_out_error_by_hand() -> None:
+    # SYNTHETIC: six points on y = 1 + 2x (x = 0..5), the one at x = 2 six minutes too high. Leaving out the
+    # outlier, the exact line predicts it 6 min off; leaving out any other point, the remaining exact points
+    # lie on both sides of x = 2 (|g(l)| + |g(r)| >= 2 |g(2)| for a linear g), so the line stays 1 + 2x and
+    # predicts the left-out point exactly. Leave-one-out MAE = 6 / 6 = 1.0; in-sample MAE also 1.0.
+    x = np.arange(6, dtype=float)
+    y = 1.0 + 2.0 * x
+    y[2] += 6.0
+    assert leave_one_out_mae(x, y) == pytest.approx(1.0)
+    m = fit_line(_points(list(x), list(y)), min_gemeinden=6)
+    assert m is not None
+    assert (m.grundzeit_min, m.min_pro_km) == (pytest.approx(1.0), pytest.approx(2.0))
+    assert m.mae_min == pytest.approx(1.0) and m.fehler_min == pytest.approx(1.0)
+
+
+def test_lad_minimises_the_mean_absolute_error() -> None:
+    # SYNTHETIC scatter: no line on a fine grid around the LAD solution has a smaller mean absolute error.
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 8, 40)
+    y = 2.5 + 1.3 * x + rng.laplace(0, 1.0, 40)
+    a, b = lad_line(x, y)
+    best = np.mean(np.abs(y - a - b * x))
+    for da in np.linspace(-0.5, 0.5, 21):
+        for db in np.linspace(-0.2, 0.2, 21):
+            assert np.mean(np.abs(y - (a + da) - (b + db) * x)) >= best - 1e-9
 
 
 def test_no_fit_with_too_few_points_or_a_useless_slope() -> None:
