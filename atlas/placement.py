@@ -14,10 +14,12 @@ The cascade, best first (``lage_genauigkeit``):
     Grundschule in Wasungen; the words per category are data: ``geodata/lage_einrichtungen.yaml``);
 ``ortsteil``
     the locality point of the named Ortsteil – GeoNames, else the Ortsteil as stop names reveal it
-    (:func:`atlas.stops.stop_ortsteile`: "Asbach Kirche, Schmalkalden") – or, without an Ortsteil, of the
-    Gemeinde's main locality, found *inside* the Gemeinde;
+    (:func:`atlas.stops.stop_ortsteile`: "Asbach Kirche, Schmalkalden") – or, without an Ortsteil or with
+    one no gazetteer knows (a town quarter such as "Jerusalem" in Meiningen), of the Gemeinde's main
+    locality, found *inside* the Gemeinde (the hint says the Ortsteil was not found);
 ``gemeinde``
-    the Gemeinde polygon's representative point.
+    the Gemeinde polygon's representative point (only where no locality of the Gemeinde's name exists,
+    e.g. Grabfeld).
 
 A stop level is used only when its matching stops agree (all within :data:`STREET_SPREAD_M` or
 :data:`FACILITY_SPREAD_M` of their medoid); otherwise the offer falls to the next level (a long street
@@ -436,12 +438,15 @@ def candidates_for(record: Mapping[str, object], ags: str, polygon: object, cont
         if found is not None:
             out[PRECISION_ORTSTEIL] = Candidate(PRECISION_ORTSTEIL, found[0],
                                                 f"Ortslage {ortsteil_raw} ({found[1]})")
-    else:
+    if PRECISION_ORTSTEIL not in out:
+        # no Ortsteil, or one no gazetteer knows (a town quarter such as "Jerusalem" in Meiningen): the
+        # Gemeinde's main locality, as for an offer without an Ortsteil – never worse than that offer
+        unknown = f"; Ortsteil '{ortsteil_raw}' nicht im Ortsverzeichnis" if ortsteil else ""
         for variant in _name_variants(ort):
             found = _ortsteil_point(context, ags, variant)
             if found is not None:
                 out[PRECISION_ORTSTEIL] = Candidate(PRECISION_ORTSTEIL, found[0],
-                                                    f"Ortslage {ort} (Hauptort, {found[1]})")
+                                                    f"Ortslage {ort} (Hauptort, {found[1]}){unknown}")
                 break
     out[PRECISION_GEMEINDE] = Candidate(
         PRECISION_GEMEINDE, polygon.representative_point(),  # type: ignore[attr-defined]

@@ -143,16 +143,17 @@ def test_offers_placed_with_precision_and_nothing_dropped(atlas_data, built):
     # Every derived position lies inside the offer's own Gemeinde.
     polygons = atlas_data.gemeinden.set_index("ags").geometry
     assert all(polygons[a].contains(g) for a, g in zip(placed["ags"], placed.geometry, strict=True))
-    # An Ortsteil GeoNames lacks is placed by stop names when a stop names it, else at the Gemeinde's middle.
+    # An Ortsteil GeoNames lacks is placed by stop names when a stop names it, else at the Gemeinde's main
+    # locality (hint: Ortsteil not found), else at the Gemeinde's middle.
     geonames = set(atlas_data["orte"]["name"])
     missing = placed[(placed["ortsteil"] != "") & ~placed["ortsteil"].isin(geonames)]
     assert len(missing) > 0
-    for _, row in missing.iterrows():
+    unknown = placed["lage_hinweis"].str.contains("nicht im Ortsverzeichnis", regex=False)
+    for oid, row in missing.iterrows():
         assert ("Haltestellennamen" in row["lage_hinweis"] or row["lage_genauigkeit"] in ("strasse", "einrichtung")
-                or row["lage_genauigkeit"] == "gemeinde")
+                or (unknown[oid] and ("Hauptort" in row["lage_hinweis"] or row["lage_genauigkeit"] == "gemeinde")))
     manifest = built.manifest_data["angebote"]
-    assert {h["id"] for h in manifest["hinweise"]} == set(placed.index[
-        (placed["lage_genauigkeit"] == "gemeinde") & (placed["ortsteil"] != "")])
+    assert {h["id"] for h in manifest["hinweise"]} == set(placed.index[unknown & (placed["ortsteil"] != "")])
     assert {r["id"] for r in manifest["ohne_lage"]} == no_ort | shelter
 
 

@@ -28,12 +28,17 @@ def test_ortsteil_matching_is_case_and_umlaut_tolerant():
 
 def test_ortsteil_of_another_gemeinde_is_not_used():
     # Grenzhausen lies in Nachbarstadt; an offer in Testdorf/Werra must not jump there.
+    # An Ortsteil no gazetteer knows in this Gemeinde falls back to the Gemeinde's main locality (as an offer
+    # without an Ortsteil), not to the polygon's middle; the hint and the build notes say the Ortsteil is unknown.
     result = _place([{"id": "A", "name": "X", "ort": "Testdorf/Werra", "ortsteil": "Grenzhausen"}])
     row = result.placed.iloc[0]
-    assert row["lage_genauigkeit"] == "gemeinde"
+    assert row["lage_genauigkeit"] == "ortsteil"
+    assert row.geometry.equals(Point(605_000, 5_605_000))  # Testdorf's own locality point (fixture)
     assert fx.gemeinden().geometry.iloc[0].contains(row.geometry)
+    assert "Hauptort" in row["lage_hinweis"] and "'Grenzhausen' nicht im Ortsverzeichnis" in row["lage_hinweis"]
     assert result.notes[0]["id"] == "A"
     assert "Grenzhausen" in result.notes[0]["hinweis"]
+    assert set(result.levels["A"]) == {"ortsteil", "gemeinde"}
 
 
 def test_no_ortsteil_uses_main_locality_of_same_name_also_before_slash():
