@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+bash scripts/system_packages.sh   # Pango and fonts for the tagged PDFs (WeasyPrint)
 bash scripts/setup.sh
 .venv/bin/atlas build
 exec .venv/bin/python scripts/serve.py --server.port "${ATLAS_PORT:-8501}" "$@"

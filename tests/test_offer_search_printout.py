@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from atlas.offer_search import Filter, Texts, index_from_atlas, search
 from atlas.offer_search.cards import WALK_LIMIT_MIN, card_html, details_html, print_html
 from atlas.offer_search.gazetteer import gazetteer_from_atlas
-from atlas.offer_search.printout import build_pdf, pdf_text
+from atlas.offer_search.printout import build_pdf
 from atlas.offer_search.share import SearchState, state_from_query
 from atlas.placement import precision_text
 
@@ -95,8 +95,13 @@ def test_pdf_has_selectable_text_with_contacts_and_method(rosa_result):
     assert any(str(u).startswith("tel:") or str(u).startswith("http") for u in links)
 
 
-def test_pdf_text_replaces_unsupported_characters():
-    assert pdf_text("Größe ≈ 3 km – „gut“ ✓") == "Größe ca. 3 km – „gut“ ?"
+def test_pdf_keeps_characters_beyond_windows_1252(rosa_result):
+    index, place, result = rosa_result
+    t = Texts("de")
+    method = "Größe ≈ 3 km – „gut“ → Bus"  # ≈ and → were replaced in the former reportlab PDF
+    pdf = build_pdf("Titel", place.label, "", method, result.hits[:1], [], index.themen, t, "", [], "")
+    flat = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert method in flat
 
 
 def test_print_html_is_standalone_and_escaped(rosa_result):

@@ -8,6 +8,6 @@ Modules (no Streamlit here; pages in ``pages/indikatoren.py``, ``pages/sozialrau
 * :mod:`.compare` – ranks among the Gemeinden, the Kreis value (from the data or computed), tables;
 * :mod:`.profile` – the Sozialraumprofil of one Gemeinde;
 * :mod:`.map_png` – server-side map images (matplotlib + geopandas, no browser);
-* :mod:`.profile_pdf` – the profile as an A4 PDF (reportlab);
+* :mod:`.profile_pdf` – the profile as a tagged A4 PDF (WeasyPrint);
 * :mod:`.slides` – prepared slide lists for the Sitzungsmodus (YAML files and the URL form).
 """

@@ -11,7 +11,7 @@ Modules, by what users do:
 * :mod:`.search` – filter and rank by estimated distance and travel time (straight line × detour
   factor, speeds from :mod:`atlas.accessibility.parameters`), nearest railway station per offer;
 * :mod:`.cards`, :mod:`.resultmap`, :mod:`.printout` – result cards (escaped HTML), the offline map,
-  the PDF (reportlab);
+  the tagged PDF (WeasyPrint);
 * :mod:`.i18n` – German/English texts from ``geodata/angebote_finden_texte.yaml``;
 * :mod:`.share` – the search as URL query parameters (share links) and back.
 

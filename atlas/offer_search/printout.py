@@ -1,22 +1,17 @@
-"""PDF download of a search (reportlab: well-kept, pure Python, real selectable text, no browser).
+"""PDF download of a search: a tagged PDF (WeasyPrint, see :mod:`atlas.pdf_tags`) built in memory.
 
-The PDF is built in memory (``bytes``) and never written to disk. The standard Helvetica font covers
-German (Windows-1252); characters outside it are replaced by a close equivalent or "?" so that no text
-silently vanishes.
+The template ``atlas/pdf_templates/family.html`` gives the structure a screen reader follows: the title as
+``H1``, each offer as a heading (``H2``; offers without a location ``H3`` under their own ``H2``), its details
+as a table of row headers and values, links for phone, e-mail and web. The PDF is built in memory
+(``bytes``) and never written to disk. Fonts cover all of Unicode that the register uses (Liberation Sans,
+DejaVu Sans), so no character is replaced.
 """
 
 from __future__ import annotations
 
-import html
-import io
-import re
 from collections.abc import Sequence
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from markupsafe import Markup
 
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.safe_text import contact_html as field_html
@@ -24,110 +19,62 @@ from atlas.offer_search.cards import address_text, approx_text, distance_text, t
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.search import Hit, Offer
 from atlas.offer_search.targets import Thema
-from atlas.pdf_tags import build_accessible, pdf_language
+from atlas.pdf_tags import pdf_language, render_html, render_pdf
 from atlas.safe_text import plain_text
 
-_REPLACE = {"\u2009": " ", "\u202f": " ", "\u00a0": " ", "≈": "ca.", "→": "->", "\u2011": "-", "\u2212": "-"}
+
+def _text(value: object) -> str:
+    """Register text as one plain line (escaped later by the template)."""
+    return plain_text(str(value or ""), single_line=True)
 
 
-def pdf_text(text: str) -> str:
-    """*text* restricted to Windows-1252 (what the standard PDF fonts can show)."""
-    out = []
-    for ch in text:
-        ch = _REPLACE.get(ch, ch)
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            out.append("?")
-    return "".join(out)
-
-
-def _p(text: str) -> str:
-    """Plain text as reportlab paragraph markup (escaped)."""
-    return html.escape(pdf_text(plain_text(text, single_line=True)), quote=False)
-
-
-def _link(value: str, kind: str) -> str:
-    """A reportlab link for a checked tel/mail/web value, else escaped text."""
+def _link(value: str, kind: str) -> Markup | str:
+    """A checked tel/mail/web link (escaped HTML from :func:`atlas.safe_text.contact_html`), else ''."""
     rendered = field_html(value, kind)
     if not rendered:
         return ""
-    if "<a " not in rendered:
-        return _p(value)
-    # field_html produced <a href="...">label</a> (possibly several joined by <br>): keep href + label.
-    return pdf_text(rendered.replace(' target="_blank" rel="noopener noreferrer"', "")
-                    .replace(' class="of-tel"', "").replace("<br>", "<br/>"))
+    return Markup(rendered.replace(' target="_blank" rel="noopener noreferrer"', "").replace(' class="of-tel"', ""))
 
 
-def _para(markup: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph; should the markup ever be rejected by reportlab, its text is shown plainly instead."""
-    try:
-        return Paragraph(markup, style)
-    except ValueError:
-        plain = re.sub(r"<[^>]+>", " ", markup)
-        return Paragraph(html.escape(html.unescape(plain), quote=False), style)
+def _block(offer: Offer, heading: str, hit: Hit | None, themen: Sequence[Thema], t: Texts) -> dict:
+    pairs: list[tuple[str, object]] = [(t("adresse"), _text(address_text(offer))),
+                                       (t("telefon"), _link(offer["telefon"], "telefon")),
+                                       (t("email"), _link(offer["email"], "email")),
+                                       (t("webseite"), _link(offer["website"], "link"))]
+    if hit is not None:
+        pairs.append((t("heute"), _text(today_text(hit, t)[1])))
+    pairs += [(t("oeffnungszeiten"), _text(offer["oeffnungszeiten"] or t("zeiten_unbekannt"))),
+              (t("zielgruppe"), _text(offer["zielgruppe"]))]
+    if offer.bahnhof is not None:
+        b = offer.bahnhof
+        dist = t.km(b.distanz_m) if b.distanz_m >= 1000 else t("unter_km")
+        pairs.append((t("bahnhof"), t("bahnhof_text", name=b.name, dist=dist, stufenfrei=t.yes_no(b.stufenfrei))))
+    if offer["grund"]:
+        pairs.append(("", _text(offer["grund"])))
+    pairs += [(t("stand"), _text(offer["quelle_stand"] or t("stand_unbekannt"))),
+              (t("quelle"), _link(offer["quelle_url"], "link"))]
+    return {"heading": _text(heading), "level": "h2" if hit is not None else "h3", "section": "",
+            "meta": _text(f"{thema_label(offer.thema, themen, t)} · {offer['kategorie']}"),
+            "distance": distance_text(hit, t, DEFAULTS) if hit is not None else "",
+            "approx": approx_text(offer, t), "pairs": [(label, value) for label, value in pairs if value]}
 
 
 def build_pdf(title: str, place_label: str, filter_text: str, method: str, hits: Sequence[Hit],
               unplaced: Sequence[Offer], themen: Sequence[Thema], t: Texts, created: str,
               attributions: Sequence[str], privacy: str, params: Verkehrsparameter = DEFAULTS) -> bytes:
-    """The result list as an A4 PDF (bytes, in memory)."""
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("of-body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("of-small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-    head = ParagraphStyle("of-head", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
-                          spaceBefore=6)
-    note = ParagraphStyle("of-note", parent=body, backColor=colors.HexColor("#fff4d6"), borderPadding=2)
-    story: list = [Paragraph(_p(title), styles["Title"]),
-                   Paragraph(f"<b>{_p(place_label)}</b>", body), Paragraph(_p(filter_text), body),
-                   Paragraph(_p(created), small), Spacer(1, 4), Paragraph(_p(method), small), Spacer(1, 6)]
-
-    def offer_block(offer: Offer, heading: str, hit: Hit | None) -> list:
-        rows = [Paragraph(_p(heading), head),
-                Paragraph(_p(f"{thema_label(offer.thema, themen, t)} · {offer['kategorie']}"), small)]
-        if hit is not None:
-            rows.append(Paragraph(f"<b>{_p(distance_text(hit, t, params))}</b>", body))
-        approx = approx_text(offer, t)
-        if approx:
-            rows.append(Paragraph(_p(approx), note))
-        address = address_text(offer)
-        pairs = [(t("adresse"), _p(address)), (t("telefon"), _link(offer["telefon"], "telefon")),
-                 (t("email"), _link(offer["email"], "email")), (t("webseite"), _link(offer["website"], "link"))]
-        if hit is not None:
-            pairs.append((t("heute"), _p(today_text(hit, t)[1])))
-        pairs += [(t("oeffnungszeiten"), _p(offer["oeffnungszeiten"] or t("zeiten_unbekannt"))),
-                  (t("zielgruppe"), _p(offer["zielgruppe"]))]
-        if offer.bahnhof is not None:
-            b = offer.bahnhof
-            dist = t.km(b.distanz_m) if b.distanz_m >= 1000 else t("unter_km")
-            pairs.append((t("bahnhof"), _p(t("bahnhof_text", name=b.name, dist=dist, stufenfrei=t.yes_no(b.stufenfrei)))))
-        if offer["grund"]:
-            pairs.append(("", _p(offer["grund"])))
-        pairs += [(t("stand"), _p(offer["quelle_stand"] or t("stand_unbekannt"))),
-                  (t("quelle"), _link(offer["quelle_url"], "link"))]
-        for label, value in pairs:
-            if value:
-                rows.append(_para(f"<b>{_p(label)}:</b> {value}" if label else value, body))
-        return [KeepTogether(rows)]
-
+    """The result list as a tagged A4 PDF (bytes, in memory), in the language of *t*."""
+    blocks = []
     for hit in hits:
-        story += offer_block(hit.offer, f"{hit.rang}. {hit.offer['name']}", hit)
-    if unplaced:
-        story.append(Paragraph(_p(t("ohne_lage_titel")), styles["Heading2"]))
-        for offer in unplaced:
-            story += offer_block(offer, offer["name"], None)
-    story += [Spacer(1, 8), Paragraph(_p(privacy), small), Paragraph(_p(" · ".join(attributions)), small)]
-
-    def footer(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(15 * mm, 10 * mm, pdf_text(f"{title} – {t('seite', n=doc.page)}"))
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=18 * mm, title=pdf_text(title), author="Standortatlas",
-                            lang=pdf_language(t.lang))
-    build_accessible(doc, story, footer)  # title shown, /Lang, footer after the body (reading order)
-    return buffer.getvalue()
+        block = _block(hit.offer, f"{hit.rang}. {hit.offer['name']}", hit, themen, t)
+        block["distance"] = distance_text(hit, t, params)
+        blocks.append(block)
+    for i, offer in enumerate(unplaced):
+        block = _block(offer, offer["name"], None, themen, t)
+        block["section"] = t("ohne_lage_titel") if i == 0 else ""
+        blocks.append(block)
+    before, _, after = t("seite", n="\x00").partition("\x00")
+    html = render_html("family.html", lang=pdf_language(t.lang), title=_text(title), place=_text(place_label),
+                       filter_text=_text(filter_text), created=_text(created), method=_text(method), blocks=blocks,
+                       privacy=_text(privacy), attributions=" · ".join(_text(a) for a in attributions),
+                       footer_left=_text(title), page_before=before, page_after=after)
+    return render_pdf(html)

@@ -257,10 +257,10 @@ def clicked_point(out: object) -> str:
 
 def export_file(kind: str, state: SearchState, place_label: str, view: ResultView, index: OfferIndex, t: Texts,
                 sources: Sequence[str], group_labels: dict, now_text: str) -> bytes | str:
-    """The PDF (``kind="pdf"``, reportlab) or the printable HTML (``"html"``) of the results of *view*.
+    """The tagged PDF (``kind="pdf"``, WeasyPrint) or the printable HTML (``"html"``) of the results of *view*.
 
     The page hands this to ``st.download_button`` as a callable, so a file is only built when it is
-    downloaded – not on every rerun (about 0.3 s for the PDF on a small machine).
+    downloaded – not on every rerun (about 1 s for the PDF on a small machine).
     """
     from atlas.offer_search.cards import filter_summary, print_html
     from atlas.offer_search.printout import build_pdf
