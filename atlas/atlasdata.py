@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.schema import LAYER_NAMES
 from atlas.errors import DataNotBuiltError
 
@@ -34,11 +34,11 @@ class AtlasData:
 
     @property
     def gemeinden(self) -> gpd.GeoDataFrame:
-        return self.layers["gemeinden"]  # type: ignore[return-value]
+        return self.layers[schema.GEMEINDEN_LAYER]  # type: ignore[return-value]
 
     @property
     def angebote(self) -> gpd.GeoDataFrame:
-        return self.layers["angebote"]  # type: ignore[return-value]
+        return self.layers[schema.OFFERS_LAYER]  # type: ignore[return-value]
 
     @property
     def kreis_name(self) -> str:
@@ -75,7 +75,7 @@ def load_atlas(data: str | os.PathLike[str] | None = None) -> AtlasData:
         if not isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame)
         layers[name] = frame
-    for name in ("angebote", "angebote_ohne_lage"):
+    for name in (schema.OFFERS_LAYER, schema.UNPLACED_OFFERS_LAYER):
         layers[name] = layers[name].fillna("")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     return AtlasData(layers=layers, manifest=manifest, path=gpkg, version=data_version(data))

@@ -436,7 +436,7 @@ def _validate(layers: dict[str, pd.DataFrame], population_total: int) -> None:
             bad = ~frame.geometry.is_valid
             if bad.any():
                 raise BuildError(f"Ebene {name}: Objekt {int(bad.to_numpy().argmax()) + 1} hat eine ungültige Geometrie.")
-    gem = layers["gemeinden"]
+    gem = layers[schema.GEMEINDEN_LAYER]
     if gem["ags"].duplicated().any():
         raise BuildError(f"Ebene gemeinden: AGS {gem.loc[gem['ags'].duplicated(), 'ags'].iloc[0]} ist doppelt.")
     if int(gem["einwohner"].sum()) != population_total:
@@ -578,13 +578,14 @@ def build(source: str | os.PathLike[str] | None = None, data: str | os.PathLike[
     placed, lage_report = finish(result, gem, stations, context)  # type: ignore[arg-type]
 
     layers: dict[str, pd.DataFrame] = {
-        "gemeinden": gem, "kreis": kreis_frame, "nachbar_gemeinden": neighbours,
-        "nachbar_kreise": nachbar_kreise, "bevoelkerung_1km": grid_all, "orte": orte,
-        "bahnhoefe": stations, "haltestellen": stops, "angebote": placed, "angebote_ohne_lage": unplaced,
+        schema.GEMEINDEN_LAYER: gem, schema.KREIS_LAYER: kreis_frame, schema.NEIGHBOUR_GEMEINDEN_LAYER: neighbours,
+        schema.NEIGHBOUR_KREISE_LAYER: nachbar_kreise, schema.GRID_LAYER: grid_all, schema.PLACES_LAYER: orte,
+        schema.STATIONS_LAYER: stations, schema.STOPS_LAYER: stops, schema.OFFERS_LAYER: placed,
+        schema.UNPLACED_OFFERS_LAYER: unplaced,
     }
     from atlas.accessibility.origins import build_wohnorte, stop_markers, zensus_100m_source  # where people live
 
-    layers["wohnorte"] = build_wohnorte(grid_all, gem, orte, stop_markers(layers, folder), zensus_100m_source(folder))
+    layers[schema.RESIDENCES_LAYER] = build_wohnorte(grid_all, gem, orte, stop_markers(layers, folder), zensus_100m_source(folder))
     population_total = int(_zensus_population(frames["zensus_gemeinden"], kreis, sources["zensus_gemeinden"]).sum())
     _validate(layers, population_total)
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.errors import AtlasError
 
 
@@ -117,7 +117,7 @@ def _gemeinden_wgs84(data: str | None) -> dict:
     path = settings.gpkg_path(data)
     if not path.exists():
         raise AtlasError(f"Es gibt noch keine aufbereiteten Daten ({path}); bitte zuerst 'atlas build' ausführen.")
-    gem = pyogrio.read_dataframe(path, layer="gemeinden", columns=["name"]).to_crs(settings.MAP_CRS)
+    gem = pyogrio.read_dataframe(path, layer=schema.GEMEINDEN_LAYER, columns=["name"]).to_crs(settings.MAP_CRS)
     return dict(zip(gem["name"].astype(str), gem.geometry, strict=True))
 
 

@@ -28,7 +28,7 @@ import shapely
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.atlasdata import AtlasData
 from atlas.choropleth import Classification, classify, format_number
 from atlas.indicators import Indicator
@@ -49,7 +49,7 @@ from atlas.sources import attribution_texts, load_sources
 
 
 #: Layers prepared even without a layer file (the gap map of the Erreichbarkeit page draws the grid).
-_BASE_EXTRA_LAYERS = ("bevoelkerung_1km",)
+_BASE_EXTRA_LAYERS = (schema.GRID_LAYER,)
 
 #: Simplification tolerance for polygons (metres, EPSG:25832) and coordinate rounding (degrees).
 SIMPLIFY_TOLERANCE_M = 40.0
@@ -110,8 +110,8 @@ def prepare_base(data: AtlasData, layers: Sequence[LayerDefinition] | None = Non
     """Simplify and reproject the layers for drawing: the Gemeinde coverage (``gemeinden``, ``kreis``,
     ``nachbar_gemeinden``, ``nachbar_kreise``) simplified together, plus every layer of the registry
     (*layers*, default all files in ``layers/``) whose GeoPackage layer was built."""
-    gem = data["gemeinden"]
-    neighbours = data["nachbar_gemeinden"]
+    gem = data[schema.GEMEINDEN_LAYER]
+    neighbours = data[schema.NEIGHBOUR_GEMEINDEN_LAYER]
     # VG250 Gemeinden inside and around the Kreis are one coverage; simplify them together.
     vg250 = neighbours["grenzen_quelle"] == "VG250-EW"
     joint = pd.concat([gem[["ags", "geometry"]], neighbours.loc[vg250, ["ags", "geometry"]]], ignore_index=True)
@@ -123,21 +123,21 @@ def prepare_base(data: AtlasData, layers: Sequence[LayerDefinition] | None = Non
     nb_s.loc[vg250, "geometry"] = nb_s.loc[vg250, "ags"].map(simple)
     nb_s.loc[~vg250, "geometry"] = shapely.coverage_simplify(
         nb_s.loc[~vg250].geometry.to_numpy(), SIMPLIFY_TOLERANCE_M) if (~vg250).any() else nb_s.loc[~vg250].geometry
-    kreis = data["kreis"].copy()
+    kreis = data[schema.KREIS_LAYER].copy()
     kreis["geometry"] = [shapely.coverage_union_all(gem_s.geometry.to_numpy())]
-    nk = _simplified_coverage(data["nachbar_kreise"])
+    nk = _simplified_coverage(data[schema.NEIGHBOUR_KREISE_LAYER])
     frames = {
-        "gemeinden": _round(gpd.GeoDataFrame(gem_s, crs=gem.crs)),
-        "nachbar_gemeinden": _round(gpd.GeoDataFrame(nb_s, crs=gem.crs)),
-        "kreis": _round(gpd.GeoDataFrame(kreis, crs=gem.crs)),
-        "nachbar_kreise": _round(nk),
+        schema.GEMEINDEN_LAYER: _round(gpd.GeoDataFrame(gem_s, crs=gem.crs)),
+        schema.NEIGHBOUR_GEMEINDEN_LAYER: _round(gpd.GeoDataFrame(nb_s, crs=gem.crs)),
+        schema.KREIS_LAYER: _round(gpd.GeoDataFrame(kreis, crs=gem.crs)),
+        schema.NEIGHBOUR_KREISE_LAYER: _round(nk),
     }
     wanted = [layer.gpkg_ebene for layer in (load_layers() if layers is None else layers)]
     for name in dict.fromkeys([*wanted, *_BASE_EXTRA_LAYERS]):
         frame = data.layers.get(name)
         if name not in frames and isinstance(frame, gpd.GeoDataFrame):
             frames[name] = _round(frame)
-    west, south, east, north = frames["kreis"].total_bounds
+    west, south, east, north = frames[schema.KREIS_LAYER].total_bounds
     return MapBase(frames=frames, bounds=(float(south), float(west), float(north), float(east)),
                    version=data.version)
 

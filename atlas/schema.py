@@ -8,10 +8,23 @@ the project.
 
 from __future__ import annotations
 
+#: Layer names in the GeoPackage. Readers and the build use these constants, never the string literals.
+GEMEINDEN_LAYER = "gemeinden"  #: the county's Gemeinden with population and indicators
+KREIS_LAYER = "kreis"  #: the county outline with the Kreis indicators
+NEIGHBOUR_GEMEINDEN_LAYER = "nachbar_gemeinden"  #: Gemeinden around the county (context)
+NEIGHBOUR_KREISE_LAYER = "nachbar_kreise"  #: Kreise around the county (context)
+GRID_LAYER = "bevoelkerung_1km"  #: Census 1 km population grid
+PLACES_LAYER = "orte"  #: localities (GeoNames)
+STATIONS_LAYER = "bahnhoefe"  #: railway stations (DB)
+STOPS_LAYER = "haltestellen"  #: every public transport stop of the study area
+OFFERS_LAYER = "angebote"  #: the placed offers of the register
+UNPLACED_OFFERS_LAYER = "angebote_ohne_lage"  #: offers that could not be placed, with the reason
+RESIDENCES_LAYER = "wohnorte"  #: settlement points where people live (origins of the accessibility analysis)
+
 #: Layer names in the GeoPackage, in write order.
 LAYER_NAMES: tuple[str, ...] = (
-    "gemeinden", "kreis", "nachbar_gemeinden", "nachbar_kreise", "bevoelkerung_1km",
-    "orte", "bahnhoefe", "haltestellen", "angebote", "angebote_ohne_lage", "wohnorte",
+    GEMEINDEN_LAYER, KREIS_LAYER, NEIGHBOUR_GEMEINDEN_LAYER, NEIGHBOUR_KREISE_LAYER, GRID_LAYER,
+    PLACES_LAYER, STATIONS_LAYER, STOPS_LAYER, OFFERS_LAYER, UNPLACED_OFFERS_LAYER, RESIDENCES_LAYER,
 )
 
 #: Offer fields, in the order of the public-sources CSV, the import template and the register.

@@ -27,7 +27,7 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from atlas import settings  # noqa: E402
+from atlas import schema, settings  # noqa: E402
 from atlas.atlasdata import load_atlas  # noqa: E402
 from atlas.build import build  # noqa: E402
 from atlas.offer_search import Filter, OfferIndex, gazetteer_from_atlas, index_from_atlas, search  # noqa: E402
@@ -72,7 +72,7 @@ def main() -> None:
         build(source=settings.source_dir(), data=tmp)
         data = load_atlas(tmp)
     offers = data.angebote
-    print(f"Register: {len(offers)} Angebote mit Lage, {len(data['angebote_ohne_lage'])} ohne Lage")
+    print(f"Register: {len(offers)} Angebote mit Lage, {len(data[schema.UNPLACED_OFFERS_LAYER])} ohne Lage")
     t0 = time.perf_counter()
     gaz = gazetteer_from_atlas(data, address_sources=[])
     index = index_from_atlas(data)
@@ -112,7 +112,7 @@ def main() -> None:
     # Scaling: SYNTHETIC ×50 register (copies of the real rows at the same points).
     big = gpd.GeoDataFrame(pd.concat([offers] * 50, ignore_index=True), crs=offers.crs)
     t0 = time.perf_counter()
-    big_index = OfferIndex.build(big, data["bahnhoefe"])
+    big_index = OfferIndex.build(big, data[schema.STATIONS_LAYER])
     t_build = time.perf_counter() - t0
     t_big = best_of(lambda: search(big_index, place.x, place.y, Filter(themen=frozenset({"kita"})), day=DAY), 10)
     t_big_naive = best_of(lambda: naive(big, pt, Filter(themen=frozenset({"kita"})), by_kat, groups), 2)

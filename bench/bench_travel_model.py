@@ -27,6 +27,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from atlas import schema
 from atlas.accessibility import evaluate, load_standards, prepare_origins, sites_from_xy  # noqa: E402
 from atlas.accessibility.calibration import (  # noqa: E402
     fit_line,
@@ -80,7 +81,7 @@ def _data():
 
 
 def raster_origins(data) -> Origins:
-    grid = data["bevoelkerung_1km"]
+    grid = data[schema.GRID_LAYER]
     cells = grid[grid["in_kreis"].astype(bool)].set_index("grd_id", drop=False)
     return prepare_origins(cells, einwohner="einwohner", u15="u15", ue65="ue65", ags="ags")
 
@@ -96,7 +97,7 @@ def scores(ours: pd.Series, da: pd.Series) -> tuple[float, float, int]:
 
 
 def sites_without_rules(data) -> Sites:
-    offers = data["angebote"]
+    offers = data[schema.OFFERS_LAYER]
     own = offers[offers["kategorie"] == "Grundschule"].to_crs(METRIC_CRS)
     xy = np.column_stack([own.geometry.x, own.geometry.y])
     return Sites(ids=own["id"].astype(str).to_numpy(dtype=object), xy=xy, kategorie="Grundschule")
@@ -124,7 +125,7 @@ def disagreements(data, origins: Origins, sites: Sites, params: Verkehrsparamete
     res = compute_reachability(origins, sites, Luftlinie("car", params)).zellen()
     ours = per_gemeinde_minutes(origins, sites, params)
     rec = site_records(data, "Grundschule").set_index("id")
-    kreis = data["kreis"].geometry.iloc[0]
+    kreis = data[schema.KREIS_LAYER].geometry.iloc[0]
     border_km = shapely.distance(shapely.points(origins.xy), kreis.boundary) / 1000.0
     rows = []
     for ags, part in res.groupby("ags"):
@@ -137,7 +138,7 @@ def disagreements(data, origins: Origins, sites: Sites, params: Verkehrsparamete
             "border_km": weighted_median(border_km[pos], origins.einwohner[pos]),
             "site_name": str(rec.loc[site, "name"]), "precision": str(rec.loc[site, "lage_genauigkeit"]),
             "regel": str(rec.loc[site, "kategorie"]) != "Grundschule",
-            "site_in_gemeinde": bool(data["angebote"].set_index("id").loc[site, "ags"] == ags),
+            "site_in_gemeinde": bool(data[schema.OFFERS_LAYER].set_index("id").loc[site, "ags"] == ags),
         })
     t = pd.DataFrame(rows).dropna(subset=["ours", "da"])
     t["diff"] = t["ours"] - t["da"]
@@ -226,7 +227,7 @@ def main() -> None:
         print(f"   ohne die {k} größten Abweichungen ({len(rest)} Gemeinden): Spearman {rho_k:.3f}, "
               f"MAE {float(rest['diff'].abs().mean()):.2f} min")
 
-    offers = data["angebote"]
+    offers = data[schema.OFFERS_LAYER]
     pts = np.round(np.column_stack([offers.geometry.x, offers.geometry.y]), 0)
     distinct = len({tuple(p) for p in pts})
     share = float(offers["lage_genauigkeit"].isin(STRASSE_ODER_BESSER).mean()) if len(offers) else float("nan")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas import schema
 from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.council.compare import (
     RANK_NOTE,
@@ -140,8 +141,8 @@ with tab_kreis:
     default_ags = st.query_params.get("gemeinde") or default_gemeinde(gem)
     ags = st.selectbox("Gemeinde", order, index=order.index(default_ags) if default_ags in order else 0,
                        format_func=names.get, key="ind_gemeinde")
-    kw = kreis_value(gem, data["kreis"], indicator)
-    row = gemeinde_vs_kreis(gem, data["kreis"], [indicator], ags).iloc[0]
+    kw = kreis_value(gem, data[schema.KREIS_LAYER], indicator)
+    row = gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], [indicator], ags).iloc[0]
     m1, m2, m3 = st.columns(3)
     unit = f" {indicator.einheit}" if indicator.einheit_geprueft else ""
     m1.metric(names[ags], f"{format_number(row['Gemeinde'])}{unit}")
@@ -150,7 +151,7 @@ with tab_kreis:
     st.caption(f"{kw.erlaeuterung}. {RANK_NOTE[indicator.richtung]}.")
     same_field = [ind for label, members in groups for ind in members if label == indicator.handlungsfeld]
     st.markdown(f"**Alle Indikatoren im Handlungsfeld {indicator.handlungsfeld}**")
-    st.dataframe(german_frame(gemeinde_vs_kreis(gem, data["kreis"], same_field, ags).drop(columns=["id"])),
+    st.dataframe(german_frame(gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], same_field, ags).drop(columns=["id"])),
                  hide_index=True, width="stretch")
 
 with tab_table:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas import schema
 from atlas.placement import precision_summary
 from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
@@ -67,7 +68,7 @@ st.markdown(
     f"**{shown} von {len(offers)} Angeboten** auf der Karte. Lage: {precision_summary(offers['lage_genauigkeit'])} "
     "(typische Fehler je Stufe unter Daten & Quellen)."
 )
-unplaced = data["angebote_ohne_lage"]
+unplaced = data[schema.UNPLACED_OFFERS_LAYER]
 if len(unplaced):
     with st.expander(f"{len(unplaced)} Angebot(e) ohne Kartenlage"):
         st.dataframe(unplaced[["id", "name", "kategorie", "telefon", "grund"]], hide_index=True,

@@ -9,6 +9,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas import schema
 from atlas.choropleth import format_number
 from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
@@ -86,7 +87,7 @@ click = (clicked or {}).get("last_object_clicked") if isinstance(clicked, dict) 
 if click and click.get("lat") is not None and click != st.session_state.get("_profil_last_click"):
     st.session_state["_profil_last_click"] = click
     point = shapely.Point(float(click["lng"]), float(click["lat"]))
-    frame = base.frames["gemeinden"]
+    frame = base.frames[schema.GEMEINDEN_LAYER]
     hit = frame[frame.geometry.contains(point)]
     if len(hit) and str(hit.iloc[0]["ags"]) != ags:
         new = str(hit.iloc[0]["ags"])

@@ -161,3 +161,48 @@ def test_no_streamlit_in_the_atlas_package() -> None:
             if any(n == "streamlit" or n.startswith("streamlit.") or n.startswith("streamlit_folium") for n in names):
                 found.append(f"{path.relative_to(settings.PROJECT_ROOT)}:{node.lineno}")
     assert found == [], "Streamlit nur in pages/ und app.py: " + ", ".join(found)
+
+
+#: Objects indexed by GeoPackage layer name: the loaded layers (``data``, ``layers``, ``data.layers``) and the
+#: map base's frames (``base.frames``). ``frames`` alone is the build's *source* frames (keyed by source).
+_LAYER_HOLDERS = {"data", "layers", "data.layers", "self.layers", "base.frames"}
+
+
+def layer_name_literals(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every GeoPackage layer name written as a string literal where a layer is read:
+    ``data["haltestellen"]``, ``layers.get("wohnorte")``, ``read_dataframe(…, layer="orte")``."""
+    from atlas.schema import LAYER_NAMES
+
+    def holder(node: ast.expr) -> bool:
+        return ast.unparse(node) in _LAYER_HOLDERS
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        literal = None
+        if isinstance(node, ast.Subscript) and holder(node.value):
+            literal = node.slice
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and holder(node.func.value) and node.args:
+                literal = node.args[0]
+            for keyword in node.keywords:
+                if keyword.arg == "layer":
+                    literal = keyword.value
+        if isinstance(literal, ast.Constant) and literal.value in LAYER_NAMES:
+            found.append((node.lineno, literal.value))
+    return found
+
+
+def test_layer_name_checker_finds_literals() -> None:
+    snippet = 'a = data["haltestellen"]\nb = layers.get("wohnorte")\nc = read(p, layer="orte")\nd = frames["orte"]\n'
+    assert layer_name_literals(snippet) == [(1, "haltestellen"), (2, "wohnorte"), (3, "orte")]
+
+
+def test_layer_names_come_from_the_schema() -> None:
+    """GeoPackage layers are read by the names in :mod:`atlas.schema` (``schema.STOPS_LAYER`` …), never by
+    repeated string literals, so a renamed layer cannot leave a reader behind."""
+    offenders = []
+    for path in [*PACKAGE.rglob("*.py"), *(settings.PROJECT_ROOT / "pages").glob("*.py"),
+                 *(settings.PROJECT_ROOT / "bench").glob("*.py")]:
+        offenders += [f"{path.relative_to(settings.PROJECT_ROOT)}:{line}: {name}"
+                      for line, name in layer_name_literals(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from atlas import schema
 from atlas.accessibility.calibration import PkwModell, calibration_indicators, fit_line, fit_points
 from atlas.accessibility.county import county_origins, county_sites, site_records
 from atlas.accessibility.errors import AccessibilityError
@@ -22,8 +23,8 @@ def fit_from_atlas(data: Any, catalogue: Sequence[Indicator], *, today: date | N
 
     Returns the model (or None) and a German note why there is none.
     """
-    cats = {str(c) for c in data["angebote"]["kategorie"].astype(str)}
-    inds = [i for i in calibration_indicators(catalogue, cats) if i.id in data["gemeinden"].columns]
+    cats = {str(c) for c in data[schema.OFFERS_LAYER]["kategorie"].astype(str)}
+    inds = [i for i in calibration_indicators(catalogue, cats) if i.id in data[schema.GEMEINDEN_LAYER].columns]
     if not inds:
         return None, "Kein Deutschlandatlas-Indikator in geprüften Minuten zu einer Kategorie mit Standorten."
     try:
@@ -32,7 +33,7 @@ def fit_from_atlas(data: Any, catalogue: Sequence[Indicator], *, today: date | N
                  if len(site_records(data, str(i.kategorie_register)))]
     except AccessibilityError as exc:
         return None, str(exc)
-    points = fit_points(origins, pairs, data["gemeinden"])
+    points = fit_points(origins, pairs, data[schema.GEMEINDEN_LAYER])
     model = fit_line(points, ausgangspunkte=str(getattr(origins, "modell", "") or ""), today=today)
     if model is None:
         return None, f"Zu wenige oder ungeeignete Vergleichswerte ({len(points)} Gemeinden) für eine Anpassung."

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.accessibility.base import STATUS_OK, Verfahren
 from atlas.accessibility.errors import AccessibilityError, NetworkError, NoSitesError
 from atlas.accessibility.evaluation import Bewertung, compute_reachability, evaluate
@@ -85,7 +85,7 @@ def osm_pbf_path(value: str | None = None) -> Path | None:
 
 def county_bbox_wgs84(data: AtlasData, buffer_m: float = 15_000.0) -> list[float]:
     """``[minx, miny, maxx, maxy]`` in degrees of the Kreis buffered by *buffer_m* (for reading OSM)."""
-    outline = data["kreis"].to_crs(METRIC_CRS).buffer(buffer_m).to_crs(MAP_CRS)
+    outline = data[schema.KREIS_LAYER].to_crs(METRIC_CRS).buffer(buffer_m).to_crs(MAP_CRS)
     return [float(v) for v in outline.total_bounds]
 
 
@@ -116,7 +116,7 @@ def make_verfahren(mode: str, network: RoadNetwork | None = None, params: Verkeh
 
 def _wohnorte(data: AtlasData) -> gpd.GeoDataFrame | None:
     layers = getattr(data, "layers", data)
-    layer = layers.get("wohnorte") if isinstance(layers, dict) else None
+    layer = layers.get(schema.RESIDENCES_LAYER) if isinstance(layers, dict) else None
     return layer if layer is not None and len(layer) else None
 
 
@@ -128,7 +128,7 @@ def county_cells(data: AtlasData) -> gpd.GeoDataFrame:
     layer = _wohnorte(data)
     if layer is not None:
         return layer.set_index("origin_id", drop=False)
-    grid = data["bevoelkerung_1km"]
+    grid = data[schema.GRID_LAYER]
     cells = grid[grid["in_kreis"].astype(bool)].copy()
     return cells.set_index("grd_id", drop=False)
 
@@ -144,7 +144,7 @@ def county_origins(data: AtlasData) -> Origins:
 
 def offer_categories(data: AtlasData) -> list[str]:
     """Offer categories present in the register (placed or not), sorted."""
-    cats = set(data["angebote"]["kategorie"].astype(str)) | set(data["angebote_ohne_lage"]["kategorie"].astype(str))
+    cats = set(data[schema.OFFERS_LAYER]["kategorie"].astype(str)) | set(data[schema.UNPLACED_OFFERS_LAYER]["kategorie"].astype(str))
     return sorted(c for c in cats if c)
 
 
@@ -165,7 +165,7 @@ def site_records(data: AtlasData, ziel: str) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({"id": [], "name": [], "ort": [], "lage_genauigkeit": [], "kategorie": []},
                                 geometry=gpd.GeoSeries([], crs=METRIC_CRS))
     if ziel == ZIEL_BAHNHOEFE:
-        st = data["bahnhoefe"]
+        st = data[schema.STATIONS_LAYER]
         out = gpd.GeoDataFrame({
             "id": st["ibnr"].astype(str).to_numpy(),
             "name": st["name"].astype(str).to_numpy(),
@@ -174,7 +174,7 @@ def site_records(data: AtlasData, ziel: str) -> gpd.GeoDataFrame:
             "kategorie": ZIEL_BAHNHOEFE,
         }, geometry=st.geometry.to_numpy(), crs=st.crs)
         return out.to_crs(METRIC_CRS)
-    offers = data["angebote"]
+    offers = data[schema.OFFERS_LAYER]
     sel = offers[serving_mask(offers, ziel)]  # own category plus offers a rule adds (standards.yaml)
     return gpd.GeoDataFrame(sel[["id", "name", "ort", "lage_genauigkeit", "kategorie"]].astype(str),
                             geometry=sel.geometry, crs=offers.crs).to_crs(METRIC_CRS).reset_index(drop=True)
@@ -182,7 +182,7 @@ def site_records(data: AtlasData, ziel: str) -> gpd.GeoDataFrame:
 
 def unplaced_offers(data: AtlasData, kategorie: str) -> pd.DataFrame:
     """Offers of *kategorie* the build could not place (table ``angebote_ohne_lage``)."""
-    frame = data["angebote_ohne_lage"]
+    frame = data[schema.UNPLACED_OFFERS_LAYER]
     return frame[frame["kategorie"] == kategorie]
 
 

@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas import schema
 from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
@@ -138,13 +139,13 @@ def build_gap_base(base: MapBase, attributions: Sequence[str], height: int | Non
     and the attribution. The page passes the results as :func:`gap_layers` (streamlit-folium's
     ``feature_group_to_add``), so a click updates the layers without reloading the map or losing the view."""
     m = offline_map(base.bounds, max_zoom=16)
-    nk = base.frames["nachbar_kreise"]
+    nk = base.frames[schema.NEIGHBOUR_KREISE_LAYER]
     folium.GeoJson(features(nk, {}), name="Nachbarkreise", interactive=False,
                    style_function=lambda _f: {"className": "atlas-nachbar", "color": "#9e9e9e", "weight": 1,
                                               "fillColor": "#f0f0f0", "fillOpacity": 1.0, "fill": True},
                    control=False).add_to(m)
     folium.map.CustomPane(GRENZEN_PANE, z_index=450, pointer_events=False).add_to(m)
-    gem = base.frames["gemeinden"]
+    gem = base.frames[schema.GEMEINDEN_LAYER]
     folium.GeoJson(features(gem, {}), name="Gemeindegrenzen", interactive=False, pane=GRENZEN_PANE,
                    style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
                                               "fill": False}).add_to(m)
@@ -156,7 +157,7 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
     """The result layers of *inp* (cells by class, sites, closed and hypothetical sites, proposals) as
     one feature group."""
     group = folium.FeatureGroup(name="Ergebnis", control=False)
-    grid = base.frames["bevoelkerung_1km"].set_index("grd_id")
+    grid = base.frames[schema.GRID_LAYER].set_index("grd_id")
     cells = inp.cells
     if cells["grd_id"].astype(str).is_unique and cells["grd_id"].astype(str).isin(grid.index).all():
         shapes = gpd.GeoDataFrame(geometry=grid.loc[cells["grd_id"].astype(str), "geometry"].to_numpy(), crs=grid.crs)

@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas import schema
 from atlas.accessibility._helpers import metric_xy, require_columns
 from atlas.accessibility.errors import OriginsError
 from atlas.settings import METRIC_CRS
@@ -510,8 +511,8 @@ STOPS_FILE = "haltestellen_db_hafas_sm_buffer15km.geojson"
 def stop_markers(layers: dict, folder: str | os.PathLike[str]) -> gpd.GeoDataFrame | None:
     """Stops as settlement markers: the build's ``haltestellen`` layer, else the stop file in the
     source folder, else None (then only localities mark settlements)."""
-    if layers.get("haltestellen") is not None:
-        return layers["haltestellen"]
+    if layers.get(schema.STOPS_LAYER) is not None:
+        return layers[schema.STOPS_LAYER]
     path = Path(folder) / STOPS_FILE
     if not path.is_file():
         return None

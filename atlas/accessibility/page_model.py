@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from atlas import schema
 from atlas._helpers import escape_markdown as md_escape
 from atlas.accessibility.base import Verfahren
 from atlas.accessibility.calibration import travel_time_note
@@ -93,7 +94,7 @@ def choose_destination(wanted: str | None, options: Sequence[str], default: str)
 
 def placed_categories(data: AtlasData) -> set[str]:
     """Offer categories with at least one site on the map."""
-    return set(data["angebote"]["kategorie"].astype(str))
+    return set(data[schema.OFFERS_LAYER]["kategorie"].astype(str))
 
 
 def start_setting(saved: tuple[str, float, str] | None, base: Standard | None) -> tuple[str, float, str]:
@@ -349,7 +350,7 @@ def osm_link(lon: float, lat: float, zoom: int = 15) -> str:
 
 def nearest_places(data: AtlasData, xy: np.ndarray) -> list[str]:
     """Name of the nearest locality of the gazetteer (layer ``orte``, in the Kreis) for each point (EPSG:25832)."""
-    orte = data["orte"]
+    orte = data[schema.PLACES_LAYER]
     if "in_kreis" in orte.columns:
         orte = orte[orte["in_kreis"].astype(bool)]
     if len(orte) == 0 or len(xy) == 0:

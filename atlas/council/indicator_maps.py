@@ -21,6 +21,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from atlas import schema
 from atlas.choropleth import METHOD_LABELS, Classification, classify
 from atlas.council._helpers import numeric, parse_german_number, source_text
 from atlas.council.errors import CouncilError
@@ -131,7 +132,7 @@ def area_layers(layers: Sequence[LayerDefinition]) -> list[LayerDefinition]:
 
 def gemeinde_bounds(base: MapBase, ags: str) -> tuple[float, float, float, float]:
     """(south, west, north, east) of one Gemeinde in EPSG:4326; :class:`CouncilError` if unknown."""
-    gem = base.frames["gemeinden"]
+    gem = base.frames[schema.GEMEINDEN_LAYER]
     row = gem[gem["ags"].astype(str) == str(ags)]
     if row.empty:
         raise CouncilError(f"Unbekannte Gemeinde (Gemeindeschlüssel {ags}).")
@@ -161,7 +162,7 @@ def indicator_map(base: MapBase, layers: Sequence[LayerDefinition], choice: MapC
 def outline_gemeinde(m: folium.Map, base: MapBase, ags: str, fit: bool = True) -> None:
     """Outline one Gemeinde in black (class ``atlas-fokus``, not clickable) and zoom to it."""
     south, west, north, east = gemeinde_bounds(base, ags)
-    gem = base.frames["gemeinden"]
+    gem = base.frames[schema.GEMEINDEN_LAYER]
     row = gem[gem["ags"].astype(str) == str(ags)]
     folium.GeoJson(
         gpd.GeoSeries(row.geometry.to_numpy(), crs=gem.crs).__geo_interface__, name="Ausgewählte Gemeinde",
@@ -247,7 +248,7 @@ def slide_base(base: MapBase, layers: Sequence[LayerDefinition], attributions: S
         kwargs: dict[str, Any] = {"pane": OUTLINE_PANE} if outline else {}
         folium.GeoJson(_plain_features(base, layer.gpkg_ebene), name=layer.titel, interactive=False,
                        control=False, style_function=lambda _f, st=style: st, **kwargs).add_to(m)
-    add_place_labels(m, base.frames["gemeinden"])
+    add_place_labels(m, base.frames[schema.GEMEINDEN_LAYER])
     Attribution(list(attributions)).add_to(m)
     html_header(m).add_child(folium.Element(FILL_FRAME_CSS), name="atlas_fill_css")
     if large:

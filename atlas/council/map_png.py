@@ -23,6 +23,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from atlas import schema
 from atlas.atlasdata import AtlasData  # noqa: E402
 from atlas.choropleth import NO_DATA_COLOUR, Classification  # noqa: E402
 from atlas.class_labels import group_markers  # noqa: E402
@@ -83,20 +84,20 @@ def render_map_png(data: AtlasData, *, focus_ags: str | None = None, indicator: 
     extent = _view_extent(gem, focus, radius_m, (width_px * 0.98) / (height_px * box_height))
     choropleth = (indicator, classification) if indicator is not None and classification is not None else None
 
-    neighbours = data["nachbar_gemeinden"]
+    neighbours = data[schema.NEIGHBOUR_GEMEINDEN_LAYER]
     if len(neighbours):
         neighbours.plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.4, zorder=1)
     handles: list = _draw_gemeinden(ax, gem, classification if choropleth else None)
     if choropleth:
         sources.extend(indicator_source_keys(choropleth[0]))
-    data["kreis"].boundary.plot(ax=ax, color="#222222", linewidth=1.4, zorder=4)
+    data[schema.KREIS_LAYER].boundary.plot(ax=ax, color="#222222", linewidth=1.4, zorder=4)
     if focus is not None:
         handles += _draw_focus(ax, gem, focus, str(focus_ags), radius_m, extent)
     if show_offers:
         handles += _draw_offers(ax, data.angebote)
         sources.extend(["angebote", "orte"])
     if show_stations:
-        handles += _draw_stations(ax, data["bahnhoefe"])
+        handles += _draw_stations(ax, data[schema.STATIONS_LAYER])
         sources.append("bahnhoefe")
 
     ax.set_xlim(extent[0], extent[1])

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas import schema
 from atlas.atlasdata import AtlasData
 from atlas.council._helpers import attribution_for, numeric
 from atlas.council.compare import gemeinde_vs_kreis, kreis_value
@@ -179,7 +180,7 @@ def straight_line_table(data: AtlasData) -> tuple[pd.DataFrame | None, str]:
     except ImportError as exc:  # the engine is optional for the profile
         return None, f"Eigene Schätzung nicht verfügbar ({exc})."
     try:
-        cells = data["bevoelkerung_1km"]
+        cells = data[schema.GRID_LAYER]
         cells = cells[cells["in_kreis"].astype(bool)]
         origins = prepare_origins(cells)
         offers = data.angebote
@@ -222,17 +223,17 @@ def build_profile(data: AtlasData, ags: str, *, radius_m: float = DEFAULT_RADIUS
     groups = [Altersgruppe(label, int(row[col]), float(row[col]) / einwohner * 100 if einwohner else float("nan"))
               for col, label in AGE_GROUPS if col in gem.columns and pd.notna(row[col])]
     indicators = map_indicators(gem.columns)
-    ranks_table = gemeinde_vs_kreis(gem, data["kreis"], indicators, ags)
+    ranks_table = gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], indicators, ags)
     reach_ids = [ind.id for ind in reachability_indicators(indicators)]
     reach = ranks_table[ranks_table["id"].isin(reach_ids)].reset_index(drop=True)
     offers = offers_by_category(data.angebote, polygon, ags, radius_m)
     in_gem = data.angebote[data.angebote["ags"].astype(str) == str(ags)]
     approx = int((in_gem["lage_genauigkeit"] == "gemeinde").sum()) if "lage_genauigkeit" in in_gem else 0
-    centre = population_centre(data["bevoelkerung_1km"], polygon, ags)
-    stations = data["bahnhoefe"]
+    centre = population_centre(data[schema.GRID_LAYER], polygon, ags)
+    stations = data[schema.STATIONS_LAYER]
     own_stations = sorted(stations.loc[stations["ags"].astype(str) == str(ags), "name"].astype(str))
     dichte_ind = next((ind for ind in indicators if ind.id == "dichte"), None)
-    kreis_dichte = kreis_value(gem, data["kreis"], dichte_ind).wert if dichte_ind else None
+    kreis_dichte = kreis_value(gem, data[schema.KREIS_LAYER], dichte_ind).wert if dichte_ind else None
     own: pd.DataFrame | None = None
     own_note = "Eigene Schätzung nicht berechnet."
     if estimates is not None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from atlas import schema
 from atlas.atlasdata import AtlasData
 from atlas.errors import AtlasError
 
-STOPS_LAYER = "haltestellen"
+#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`).
+STOPS_LAYER = schema.STOPS_LAYER
 
 
 @dataclass(frozen=True)

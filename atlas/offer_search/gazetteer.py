@@ -48,7 +48,7 @@ from pyproj import Transformer
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
-from atlas import settings
+from atlas import schema, settings
 from atlas._helpers import is_blank, name_variants, normalise_name
 from atlas.errors import AtlasError
 from atlas.offer_search._helpers import clean_query
@@ -480,13 +480,13 @@ def parse_point(value: object) -> tuple[float, float] | None:
 def gazetteer_from_atlas(data: object, address_sources: Sequence[AddressSource] | None = None) -> Gazetteer:
     """The gazetteer for an :class:`atlas.atlasdata.AtlasData` (plus env-configured address sources)."""
     layers = data.layers  # type: ignore[attr-defined]
-    orte = layers["orte"]
-    if layers.get("haltestellen") is not None:  # Ortsteile only stop names reveal ("Asbach Kirche, Schmalkalden")
+    orte = layers[schema.PLACES_LAYER]
+    if layers.get(schema.STOPS_LAYER) is not None:  # Ortsteile only stop names reveal ("Asbach Kirche, Schmalkalden")
         from atlas.stops import gazetteer_ortsteile
 
-        extra = gazetteer_ortsteile(layers["haltestellen"], orte).to_crs(orte.crs)
+        extra = gazetteer_ortsteile(layers[schema.STOPS_LAYER], orte).to_crs(orte.crs)
         orte = pd.concat([orte, extra], ignore_index=True) if len(extra) else orte
-    gaz = Gazetteer(orte, layers["gemeinden"], layers.get("nachbar_gemeinden"), layers.get("kreis"))
+    gaz = Gazetteer(orte, layers[schema.GEMEINDEN_LAYER], layers.get(schema.NEIGHBOUR_GEMEINDEN_LAYER), layers.get(schema.KREIS_LAYER))
     gaz.address_sources = list(address_sources) if address_sources is not None \
         else address_sources_from_env(gaz.kreis_polygon)
     return gaz

@@ -25,7 +25,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from pyproj import Transformer
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.leaflet import Attribution, offline_map
 from atlas.mapview import MapBase
 from atlas.offer_search.gazetteer import Place
@@ -232,14 +232,14 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
     """The map of one search (pure; the page draws it with st_folium)."""
     south, west, north, east = base.bounds
     m = offline_map(base.bounds, zoom_start=9, max_zoom=17, css=MAP_CSS, css_name="of_css")
-    folium.GeoJson(base.frames["nachbar_gemeinden"].__geo_interface__, name="nachbar", interactive=False,
+    folium.GeoJson(base.frames[schema.NEIGHBOUR_GEMEINDEN_LAYER].__geo_interface__, name="nachbar", interactive=False,
                    style_function=lambda f: {"color": "#bbbbbb", "weight": 0.6, "fillColor": "#f2f2f2",
                                              "fillOpacity": 1.0}).add_to(m)
-    folium.GeoJson(base.frames["gemeinden"][["name", "geometry"]].__geo_interface__, name="gemeinden",
+    folium.GeoJson(base.frames[schema.GEMEINDEN_LAYER][["name", "geometry"]].__geo_interface__, name="gemeinden",
                    interactive=False,
                    style_function=lambda f: {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#ffffff",
                                              "fillOpacity": 1.0, "className": "of-gemeinde"}).add_to(m)
-    folium.GeoJson(base.frames["kreis"].__geo_interface__, name="kreis", interactive=False,
+    folium.GeoJson(base.frames[schema.KREIS_LAYER].__geo_interface__, name="kreis", interactive=False,
                    style_function=lambda f: {"color": "#333333", "weight": 2.0, "fill": False}).add_to(m)
     points: list[tuple[float, float]] = []
     stations_drawn: set[str] = set()

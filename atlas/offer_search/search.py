@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from atlas import settings
+from atlas import schema, settings
 from atlas._helpers import is_blank
 from atlas.placement import is_approximate, precision_rank
 from atlas.accessibility.parameters import DEFAULTS, MODES, Verkehrsparameter
@@ -293,4 +293,4 @@ def search(index: OfferIndex, x: float, y: float, filt: Filter = Filter(), day: 
 def index_from_atlas(data: object) -> OfferIndex:
     """The :class:`OfferIndex` for an :class:`atlas.atlasdata.AtlasData`."""
     layers = data.layers  # type: ignore[attr-defined]
-    return OfferIndex.build(layers["angebote"], layers.get("bahnhoefe"), layers.get("angebote_ohne_lage"))
+    return OfferIndex.build(layers[schema.OFFERS_LAYER], layers.get(schema.STATIONS_LAYER), layers.get(schema.UNPLACED_OFFERS_LAYER))

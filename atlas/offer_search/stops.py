@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from atlas import schema
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.offer_search.i18n import Texts
 
-#: Layer of the stop register in the GeoPackage.
-STOPS_LAYER = "haltestellen"
+#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`).
+STOPS_LAYER = schema.STOPS_LAYER
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.register.models import OFFER_FIELDS
 from atlas.safe_text import neutralise_cell, xlsx_bytes
 
@@ -78,9 +78,9 @@ def to_geopackage(records: Sequence[Mapping[str, object]], path: str | os.PathLi
         geometry=gpd.points_from_xy(placed["lon"].astype(float), placed["lat"].astype(float)),
         crs=settings.MAP_CRS,
     ).to_crs(settings.METRIC_CRS)
-    pyogrio.write_dataframe(points, target, layer="angebote", driver="GPKG")
+    pyogrio.write_dataframe(points, target, layer=schema.OFFERS_LAYER, driver="GPKG")
     rest = frame[~has_point].drop(columns=["lon", "lat"]).astype(str)
-    pyogrio.write_dataframe(rest, target, layer="angebote_ohne_lage", driver="GPKG")
+    pyogrio.write_dataframe(rest, target, layer=schema.UNPLACED_OFFERS_LAYER, driver="GPKG")
     return target
 
 

@@ -29,7 +29,7 @@ import pyogrio
 import shapely
 from pyproj import Transformer
 
-from atlas import settings
+from atlas import schema, settings
 from atlas.indicators import load_handlungsfelder
 from atlas.placement import place_offers
 from atlas.register._helpers import clean_text
@@ -267,14 +267,14 @@ def load_geodata(gpkg: str | os.PathLike[str] | None = None) -> RegisterGeodata:
     path = Path(gpkg) if gpkg else settings.gpkg_path()
     if not path.exists():
         raise RegisterError(f"Es gibt noch keine aufbereiteten Daten ({path}); bitte zuerst 'atlas build' ausführen.")
-    gem = pyogrio.read_dataframe(path, layer="gemeinden", columns=["ags", "name"])
-    orte = pyogrio.read_dataframe(path, layer="orte", columns=["name", "ags"])
-    kreis = pyogrio.read_dataframe(path, layer="kreis", columns=[])
+    gem = pyogrio.read_dataframe(path, layer=schema.GEMEINDEN_LAYER, columns=["ags", "name"])
+    orte = pyogrio.read_dataframe(path, layer=schema.PLACES_LAYER, columns=["name", "ags"])
+    kreis = pyogrio.read_dataframe(path, layer=schema.KREIS_LAYER, columns=[])
     outline = kreis.to_crs(settings.MAP_CRS).union_all()
     orte = orte[orte["ags"].fillna("") != ""]
     layers = {name for name, _kind in pyogrio.list_layers(path)}
-    stops = (pyogrio.read_dataframe(path, layer="haltestellen", columns=["name", "haltestelle", "ort", "ags"])
-             if "haltestellen" in layers else None)
+    stops = (pyogrio.read_dataframe(path, layer=schema.STOPS_LAYER, columns=["name", "haltestelle", "ort", "ags"])
+             if schema.STOPS_LAYER in layers else None)
     return RegisterGeodata(gemeinden=gem, orte=orte, kreis_wgs84=outline,
                            vertraulich=tuple(load_sources()["angebote"].vertraulich), haltestellen=stops)
 

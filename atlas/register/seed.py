@@ -35,8 +35,8 @@ class SeedTarget(Protocol):
 
 def records_from_atlas(gpkg: str | os.PathLike[str]) -> list[dict[str, object]]:
     """The public-sources register as placed by the build (seed of an empty store), ordered by id."""
-    placed = pyogrio.read_dataframe(gpkg, layer="angebote").to_crs(settings.MAP_CRS)
-    unplaced = pyogrio.read_dataframe(gpkg, layer="angebote_ohne_lage")
+    placed = pyogrio.read_dataframe(gpkg, layer=schema.OFFERS_LAYER).to_crs(settings.MAP_CRS)
+    unplaced = pyogrio.read_dataframe(gpkg, layer=schema.UNPLACED_OFFERS_LAYER)
     records: list[dict[str, object]] = []
     for row, geom in zip(placed.drop(columns="geometry").to_dict("records"), placed.geometry, strict=True):
         records.append({**{f: clean_text(row.get(f)) for f in OFFER_FIELDS},

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from atlas import schema
 from atlas.accessibility.county import xy_from_lonlat
 from atlas.accessibility.evaluation import ReachabilityResult, compute_reachability  # noqa: F401 (used by the page)
 from atlas.accessibility.origins import Origins
@@ -33,8 +34,8 @@ from atlas.transit.errors import GtfsError
 from atlas.transit.feed import Feed, read_feed
 from atlas.transit.timetable import GEHEN, stop_xy
 
-#: Layer of the stop register in the GeoPackage (contract with ``atlas/stops.py``).
-STOPS_LAYER = "haltestellen"
+#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`, written by ``atlas/stops.py``).
+STOPS_LAYER = schema.STOPS_LAYER
 #: Attribution of the stop register (PROVENANCE §11).
 STOPS_ATTRIBUTION = "Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mitwirkende (ODbL)"
 #: Shown when no GTFS feed is configured.
