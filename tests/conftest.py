@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,7 @@ SOURCE_DIR = settings.source_dir()
 # Page errors are raised again after the German message (pages/_guard.py), so tests see them.
 os.environ.setdefault("ATLAS_DEBUG", "1")
 #: Fixtures that read the third-party source folder; a test using one is marked ``data``.
-DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder", "source_angebote"})
+DATA_FIXTURES = frozenset({"built", "atlas_data", "source_copy", "source_folder", "source_angebote", "source_kreis"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -81,6 +82,31 @@ def source_angebote(source_folder: Path) -> pd.DataFrame:
     from atlas.sources import load_sources
 
     return pd.read_csv(source_folder / load_sources()["angebote"].datei, dtype=str, keep_default_na=False)
+
+
+@dataclass(frozen=True)
+class SourceKreis:
+    """The county as its source files state it, read with pandas and pyogrio only (not through the build):
+    the expectations of tests about the whole county derive from here, never from today's counts."""
+
+    ags: tuple[str, ...]  #: AGS of the county's Gemeinden in the VG250 file
+    einwohner: int  #: Zensus 2022 population of these Gemeinden (sum of the Zensus file's rows)
+
+
+@pytest.fixture(scope="session")
+def source_kreis(source_folder: Path) -> SourceKreis:
+    import pyogrio
+
+    from atlas.sources import load_sources
+
+    sources, kreis = load_sources(), settings.kreis_ags()
+    gem = pyogrio.read_dataframe(source_folder / sources["gemeinden"].datei, columns=["ags"], read_geometry=False)
+    ags = gem["ags"].astype(str)
+    zensus = pd.read_csv(source_folder / sources["zensus_gemeinden"].datei, sep=sources["zensus_gemeinden"].trennzeichen,
+                         dtype=str)
+    rows = zensus[zensus["1_variable_attribute_code"].str.strip().str.startswith(kreis)]
+    return SourceKreis(ags=tuple(sorted(set(ags[ags.str.startswith(kreis)]))),
+                       einwohner=int(pd.to_numeric(rows["value"]).sum()))
 
 
 @pytest.fixture()

@@ -28,7 +28,7 @@ def app(built, monkeypatch):
         yield at, calls
 
 
-def test_karte_renders_map_legend_and_sources(app):
+def test_karte_renders_map_legend_and_sources(app, atlas_data):
     at, calls = app
     at.run()
     assert not at.exception
@@ -39,7 +39,8 @@ def test_karte_renders_map_legend_and_sources(app):
     assert "Legende" not in html  # the legend stands beside the map
     assert any("Legende" in h.value and "atlas-legend" in h.value for h in at.html)
     assert any("GeoBasis-DE / BKG" in c.value and "Zensus 2022" in c.value for c in at.caption)
-    assert any("178 von 178 Angeboten" in m.value for m in at.markdown)
+    n = len(atlas_data.angebote)  # every placed offer is on the map
+    assert any(f"**{n} von {n} Angeboten**" in m.value for m in at.markdown)
     assert at.query_params["indikator"] == "einwohner"
 
 
@@ -64,24 +65,26 @@ def test_share_link_restores_indicator(built, monkeypatch):
     assert at.selectbox(key="indikator").value == "p_harzt"
 
 
-def test_offer_filter_reduces_markers(app):
+def test_offer_filter_reduces_markers(app, atlas_data):
     at, calls = app
     at.run()
     at.multiselect(key="kategorien").set_value(["Kita"]).run()
     assert not at.exception
-    assert any(m.value.startswith("**") and "von 178 Angeboten" in m.value and not m.value.startswith("**178")
-               for m in at.markdown)
+    offers = atlas_data.angebote
+    kitas = int((offers["kategorie"] == "Kita").sum())
+    assert 0 < kitas < len(offers)
+    assert any(m.value.startswith(f"**{kitas} von {len(offers)} Angeboten**") for m in at.markdown)
 
 
-def test_start_page_links_and_key_figures(built, monkeypatch):
+def test_start_page_links_and_key_figures(built, monkeypatch, source_kreis):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
     assert not at.exception
     assert at.title[0].value == "Standortatlas Landkreis Schmalkalden-Meiningen"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Einwohner (Zensus 2022)"] == "121.525"
-    assert metrics["Gemeinden"] == "39"
+    assert metrics["Einwohner (Zensus 2022)"] == f"{source_kreis.einwohner:,}".replace(",", ".")
+    assert metrics["Gemeinden"] == str(len(source_kreis.ags))
     assert any("GeoBasis-DE" in c.value for c in at.caption)
 
 

@@ -24,13 +24,14 @@ pytestmark = pytest.mark.data
 SOURCE_DIR = settings.source_dir()
 
 
-def test_gemeinden_count_population_and_keys(atlas_data):
+def test_gemeinden_count_population_and_keys(atlas_data, source_kreis):
     gem = atlas_data.gemeinden
-    assert len(gem) == 39
+    assert sorted(gem["ags"]) == list(source_kreis.ags)  # every Gemeinde of the Kreis in the VG250 file
     assert gem["ags"].is_unique
     assert gem["ags"].str.startswith("16066").all()
-    # Zensus 2022 (15.05.2022), table 1000A-0000: the 39 Gemeinden sum to 121,525.
-    assert int(gem["einwohner"].sum()) == 121_525
+    # Zensus 2022 (15.05.2022), table 1000A-0000: the Gemeinden sum to the Kreis total of the Zensus file
+    # (121,525 on the 2026-12 data).
+    assert int(gem["einwohner"].sum()) == source_kreis.einwohner
     meiningen = gem.set_index("name").loc["Meiningen"]
     assert meiningen["ags"] == "16066042"
     assert gem.crs.to_string() == settings.METRIC_CRS
@@ -57,7 +58,7 @@ def test_age_groups_add_up_and_follow_the_grid(atlas_data):
     assert share_65 == pytest.approx(33_889 / 121_214, abs=0.005)
 
 
-def test_deutschlandatlas_gemeinde_indicators_join_completely(atlas_data, built):
+def test_deutschlandatlas_gemeinde_indicators_join_completely(atlas_data, built, source_kreis):
     gem = atlas_data.gemeinden.set_index("ags")
     raw = pd.read_csv(SOURCE_DIR / "deutschlandatlas_gem1222_sm_region.csv", dtype={"GKZ1222": str})
     raw = raw.set_index("GKZ1222")
@@ -67,7 +68,7 @@ def test_deutschlandatlas_gemeinde_indicators_join_completely(atlas_data, built)
               and load_sources()[_key(i.datei)].verknuepfen]
     assert len(joined) >= 25
     for indicator in joined:
-        assert built.manifest_data["indikatoren_werte"][indicator.id] == 39, indicator.id
+        assert built.manifest_data["indikatoren_werte"][indicator.id] == len(source_kreis.ags), indicator.id
 
 
 def _key(datei: str) -> str:
@@ -91,12 +92,12 @@ def test_pre_reform_2018_table_is_not_joined(atlas_data, built):
     assert built.manifest_data["quellen"]["da_gem1218"]["verknuepft"] is False
 
 
-def test_kreis_layer_and_kreis_indicators(atlas_data):
+def test_kreis_layer_and_kreis_indicators(atlas_data, source_kreis):
     kreis = atlas_data["kreis"]
     assert len(kreis) == 1
     row = kreis.iloc[0]
     assert row["name"] == "Landkreis Schmalkalden-Meiningen"
-    assert row["einwohner"] == 121_525
+    assert row["einwohner"] == source_kreis.einwohner
     raw = pd.read_csv(SOURCE_DIR / "deutschlandatlas_krs1222_sm_region.csv", dtype={"KRS1222": str})
     alq = float(raw.loc[raw["KRS1222"] == "16066000", "alq"].iloc[0])
     assert row["alq"] == pytest.approx(alq)
@@ -169,13 +170,13 @@ def test_offer_with_ortsteil_sits_on_the_geonames_locality(atlas_data):
     assert (walldorf["lage_genauigkeit"] == "ortsteil").all()
 
 
-def test_manifest_names_sources_with_hashes(built):
+def test_manifest_names_sources_with_hashes(built, source_kreis):
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
     for key, source in load_sources().items():
         entry = manifest["quellen"][key]
         assert entry["sha256"] == file_sha256(SOURCE_DIR / source.datei)
-    assert manifest["ebenen"]["gemeinden"] == 39
-    assert manifest["einwohner_zensus_2022"] == 121_525
+    assert manifest["ebenen"]["gemeinden"] == len(source_kreis.ags)
+    assert manifest["einwohner_zensus_2022"] == source_kreis.einwohner
 
 
 def test_build_is_idempotent(built, tmp_path):

@@ -10,7 +10,7 @@ from atlas import settings
 from atlas.register.store import RegisterStore
 
 
-def test_report_from_family_page_goes_to_queue(built, monkeypatch, tmp_path):
+def test_report_from_family_page_goes_to_queue(built, monkeypatch, tmp_path, source_angebote):
     url = f"sqlite:///{tmp_path / 'register.sqlite'}"
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     monkeypatch.setenv("ATLAS_DATABASE_URL", url)
@@ -29,4 +29,4 @@ def test_report_from_family_page_goes_to_queue(built, monkeypatch, tmp_path):
     store = RegisterStore.open(url)
     queue = store.reports("offen")
     assert [r["name"] for r in queue] == ["Krabbelgruppe Rosa"]
-    assert store.count() == 180  # the register itself is unchanged
+    assert store.count() == len(source_angebote)  # the register (seeded from the source file) is unchanged

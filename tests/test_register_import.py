@@ -37,11 +37,12 @@ def test_template_header_matches_documented_file() -> None:
 
 
 def test_public_sources_csv_imports_as_is_with_build_placement(store: RegisterStore, geo: RegisterGeodata,  # noqa: F811
-                                                                built: BuildResult) -> None:
+                                                                built: BuildResult, source_angebote) -> None:
     preview = prepare_import(read_file(CSV), store, geo)
-    assert preview.problems == [] and len(preview.records) == 180
+    rows = len(source_angebote)  # every row of the file
+    assert preview.problems == [] and len(preview.records) == rows
     ids = commit_import(preview, store, "anna")
-    assert len(ids) == 180 and ids[0] == "SM-0001"
+    assert len(ids) == rows and ids[0] == source_angebote["id"].iloc[0]
     placed = pyogrio.read_dataframe(built.gpkg, layer="angebote").to_crs(settings.MAP_CRS).set_index("id")
     for offer in store.offers():
         if offer["id"] in placed.index:
@@ -52,7 +53,7 @@ def test_public_sources_csv_imports_as_is_with_build_placement(store: RegisterSt
             assert offer["lon"] is None and offer["lage_hinweis"]
     # the same file again: every row is a duplicate, nothing stored
     again = prepare_import(read_file(CSV), store, geo)
-    assert len({p.zeile for p in again.problems}) == 180
+    assert len({p.zeile for p in again.problems}) == rows
     assert again.problems[0].text == "Zeile 2, Feld 'Kennung' (id): Kennung 'SM-0001' gibt es schon im Register."
 
 

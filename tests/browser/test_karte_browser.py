@@ -11,14 +11,14 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
-def test_map_shows_39_gemeinden_and_offer_popup_offline(app_url, desktop_page):
+def test_map_shows_every_gemeinde_and_offer_popup_offline(app_url, desktop_page, atlas_data):
     page = desktop_page.page
     page.goto(f"{app_url}/karte")
     desktop_page.wait_for_app()
     page.wait_for_selector(MAP_FRAME, timeout=30_000)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
-    assert frame.locator("path.atlas-gemeinden").count() == 39
+    assert frame.locator("path.atlas-gemeinden").count() == len(atlas_data.gemeinden)
     # Attribution of every source is on the map.
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     for text in ("GeoBasis-DE / BKG", "Zensus 2022", "Eurostat", "DB Station&Service", "GeoNames",
@@ -73,7 +73,7 @@ def test_first_request_straight_to_a_subpage_uses_our_navigation(fresh_app_url, 
     assert page.locator("h1").first.inner_text() == "Daten & Quellen"
 
 
-def test_map_renders_after_the_start_page_warmed_up_the_map_modules(fresh_app_url, desktop_page):
+def test_map_renders_after_the_start_page_warmed_up_the_map_modules(fresh_app_url, desktop_page, atlas_data):
     page = desktop_page.page
     page.goto(f"{fresh_app_url}/")
     desktop_page.wait_for_app()
@@ -84,5 +84,5 @@ def test_map_renders_after_the_start_page_warmed_up_the_map_modules(fresh_app_ur
     page.get_by_role("link", name="Karte: Gemeinden, Angebote, Bahnhöfe").click()
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.atlas-gemeinden").nth(38).wait_for(timeout=30_000)
-    assert frame.locator("path.atlas-gemeinden").count() == 39
+    assert frame.locator("path.atlas-gemeinden").count() == len(atlas_data.gemeinden)
     assert desktop_page.errors == []
