@@ -38,10 +38,11 @@ from atlas.accessibility import (  # noqa: E402
     sites_from_xy,
 )
 from atlas.accessibility.origins import Origins  # noqa: E402
-from atlas.settings import METRIC_CRS, source_dir  # noqa: E402
+from atlas.settings import METRIC_CRS  # noqa: E402
 
 
-from _timing import best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _data import county_data  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _timing import best_of  # noqa: E402
 
 
 def random_origins(rng: np.random.Generator, xy: np.ndarray) -> Origins:
@@ -121,26 +122,11 @@ def bench_network(rng: np.random.Generator) -> None:
           f"{hel.n_nodes:,} Knoten, {hel.n_edges:,} gerichtete Kanten")
 
 
-def _county_data():
-    """The built GeoPackage (``atlas build``); built into a temporary folder when missing."""
-    from atlas.atlasdata import load_atlas
-    from atlas.build import build
-    from atlas.settings import gpkg_path
-
-    if gpkg_path().exists():
-        return load_atlas()
-    import tempfile
-
-    tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
-    build(source=source_dir(), data=tmp)
-    return load_atlas(tmp)
-
-
 def bench_county(rng: np.random.Generator) -> None:
     """REAL county data: populated cells of the built GeoPackage, REAL offer sites by category."""
     from atlas.accessibility.county import ZIEL_BAHNHOEFE, analyse, county_origins, county_sites, gemeinde_table
 
-    data = _county_data()
+    data = county_data()
     origins = county_origins(data)
     standards = load_standards()
     cases = [("Grundschule", standards["grundschule-fuss-2km"]), ("Kita", standards["kita-pkw-15min"]),

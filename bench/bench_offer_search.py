@@ -15,7 +15,6 @@ Uses the built GeoPackage (``atlas build``); builds into a temporary folder if t
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -27,11 +26,10 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from atlas import schema, settings  # noqa: E402
-from atlas.atlasdata import load_atlas  # noqa: E402
-from atlas.build import build  # noqa: E402
+from atlas import schema  # noqa: E402
 from atlas.offer_search import Filter, OfferIndex, gazetteer_from_atlas, index_from_atlas, search  # noqa: E402
 from atlas.offer_search.targets import load_themen, load_zielgruppen, thema_for_kategorie  # noqa: E402
+from _data import county_data  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
 
 DAY = date(2026, 11, 25)
 PLACES = ["Rosa", "Schwallungen", "Zella Mehlis", "98617 Herpf", "Steinbach Hallenberg"]
@@ -65,12 +63,7 @@ def naive(frame: gpd.GeoDataFrame, point: Point, filt: Filter, by_kat: dict, gro
 
 
 def main() -> None:
-    try:
-        data = load_atlas()
-    except Exception:  # noqa: BLE001 - build once into a temp folder
-        tmp = tempfile.mkdtemp()
-        build(source=settings.source_dir(), data=tmp)
-        data = load_atlas(tmp)
+    data = county_data()
     offers = data.angebote
     print(f"Register: {len(offers)} Angebote mit Lage, {len(data[schema.UNPLACED_OFFERS_LAYER])} ohne Lage")
     t0 = time.perf_counter()

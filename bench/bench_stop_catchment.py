@@ -37,7 +37,8 @@ from atlas.accessibility.stop_catchment import (
 )
 
 
-from _timing import best_of as _best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _data import county_data  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _timing import best_of as _best_of  # noqa: E402
 
 
 def best_of(fn, repeat: int = 5) -> tuple[float, object]:
@@ -90,26 +91,11 @@ def main() -> None:
           f"total {not_regular.sum():.0f} vs {(pop * (1 - share)).sum():.0f} (people not within a regular stop's catchment)")
 
 
-def _county_data():
-    """The built GeoPackage (``atlas build``); built into a temporary folder when missing."""
-    from atlas.atlasdata import load_atlas
-    from atlas.build import build
-    from atlas.settings import gpkg_path, source_dir
-
-    if gpkg_path().exists():
-        return load_atlas()
-    import tempfile
-
-    tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
-    build(source=source_dir(), data=tmp)
-    return load_atlas(tmp)
-
-
 def real_county() -> None:
     from atlas.accessibility.county import county_origins
     from atlas.transit.view import stops_of
 
-    data = _county_data()
+    data = county_data()
     origins = county_origins(data)
     stops = stops_of(data)
     if stops is None:

@@ -53,31 +53,17 @@ from atlas.accessibility.sites import Sites  # noqa: E402
 from atlas.accessibility.straightline import Luftlinie  # noqa: E402
 from atlas.accessibility.whatif import delta  # noqa: E402
 from atlas.indicators import load_catalogue  # noqa: E402
-from atlas.settings import METRIC_CRS, source_dir  # noqa: E402
+from atlas.settings import METRIC_CRS  # noqa: E402
 
 STRASSE_ODER_BESSER = ("punkt", "adresse", "strasse")
 
 
-from _timing import best_of as _best_of  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _data import county_data  # noqa: E402  (bench/ is the scripts' folder, first on sys.path)
+from _timing import best_of as _best_of  # noqa: E402
 
 
 def best_of(fn, repeat: int = 5) -> tuple[float, object]:
     return _best_of(fn, repeat)
-
-
-def _data():
-    from atlas.atlasdata import load_atlas
-    from atlas.build import build
-    from atlas.errors import DataNotBuiltError
-
-    try:
-        return load_atlas()
-    except (DataNotBuiltError, Exception):  # noqa: BLE001 - an old build without the new layers: rebuild
-        import tempfile
-
-        tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
-        build(source=source_dir(), data=tmp)
-        return load_atlas(tmp)
 
 
 def raster_origins(data) -> Origins:
@@ -176,7 +162,7 @@ def estimators(points: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    data = _data()
+    data = county_data()
     da = pd.to_numeric(data.gemeinden.set_index("ags")["p_grunds"], errors="coerce")
     da = da.mask(da == -9999)
     params = county_parameters(data)

@@ -15,9 +15,6 @@ from atlas import schema
 from atlas.atlasdata import AtlasData
 from atlas.errors import AtlasError
 
-#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`).
-STOPS_LAYER = schema.STOPS_LAYER
-
 
 @dataclass(frozen=True)
 class StopFacts:
@@ -35,7 +32,7 @@ class StopFacts:
 
 def stop_facts(data: AtlasData) -> tuple[dict[str, StopFacts], str]:
     """Per Gemeinde key the stop facts, plus a German note; ({}, reason) without stops layer or engine."""
-    frame = data.layers.get(STOPS_LAYER)
+    frame = data.layers.get(schema.STOPS_LAYER)
     if frame is None or len(frame) == 0:
         return {}, "Haltestellen fehlen in den aufbereiteten Daten (atlas build mit der Haltestellen-Quelle)."
     try:

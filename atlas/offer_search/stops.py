@@ -19,9 +19,6 @@ from atlas import schema
 from atlas.accessibility.parameters import DEFAULTS, Verkehrsparameter
 from atlas.offer_search.i18n import Texts
 
-#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`).
-STOPS_LAYER = schema.STOPS_LAYER
-
 
 @dataclass(frozen=True)
 class NearestStop:
@@ -64,7 +61,7 @@ class StopIndex:
 def index_from_atlas(data: object) -> StopIndex | None:
     """The stop index of the built atlas (None when the build has no stops layer)."""
     layers = getattr(data, "layers", {})
-    return StopIndex.from_layer(layers.get(STOPS_LAYER))
+    return StopIndex.from_layer(layers.get(schema.STOPS_LAYER))
 
 
 def rounded_metres(metres: float) -> float:

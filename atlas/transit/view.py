@@ -34,8 +34,6 @@ from atlas.transit.errors import GtfsError
 from atlas.transit.feed import Feed, read_feed
 from atlas.transit.timetable import GEHEN, stop_xy
 
-#: Layer of the stop register in the GeoPackage (named in :mod:`atlas.schema`, written by ``atlas/stops.py``).
-STOPS_LAYER = schema.STOPS_LAYER
 #: Attribution of the stop register (PROVENANCE §11).
 STOPS_ATTRIBUTION = "Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mitwirkende (ODbL)"
 #: Shown when no GTFS feed is configured.
@@ -62,7 +60,7 @@ GEMEINDE_SPALTEN: dict[str, str] = {
 
 def stops_frame(data: AtlasData) -> gpd.GeoDataFrame | None:
     """The stop register layer, or None when the build has none yet."""
-    frame = data.layers.get(STOPS_LAYER)
+    frame = data.layers.get(schema.STOPS_LAYER)
     return frame if isinstance(frame, gpd.GeoDataFrame) and len(frame) else None
 
 
