@@ -71,7 +71,9 @@ class PkwModell:
     ``r`` (Pearson), ``fehler_min`` (typical error: leave-one-out mean absolute error, minutes),
     ``mae_min`` (in-sample mean absolute error), ``datum`` (ISO date of the fit), ``indikatoren``
     (ids, e.g. ``("p_grunds",)``), ``kategorien`` (register categories), ``ausgangspunkte`` (origin
-    model used), ``methode`` (how it was fitted).
+    model used), ``methode`` (how it was fitted), ``km_von``/``km_bis`` (the range of the Gemeinde
+    distance medians the line was fitted on: beyond ``km_bis`` the model is an extrapolation – for
+    Grundschulen about 6 km, while 30-minute standards reach 18 km and more).
     """
 
     grundzeit_min: float
@@ -85,6 +87,8 @@ class PkwModell:
     kategorien: tuple[str, ...]
     ausgangspunkte: str = ""
     methode: str = FIT_METHODE
+    km_von: float | None = None
+    km_bis: float | None = None
 
     def minuten(self, luftlinie_km: np.ndarray | float) -> np.ndarray:
         """Modelled car minutes for straight-line kilometres."""
@@ -93,8 +97,9 @@ class PkwModell:
     def to_manifest(self) -> dict[str, Any]:
         """JSON-ready dict (rounded)."""
         out = asdict(self)
-        for key in ("grundzeit_min", "min_pro_km", "r", "fehler_min", "mae_min"):
-            out[key] = round(float(out[key]), 4)
+        for key in ("grundzeit_min", "min_pro_km", "r", "fehler_min", "mae_min", "km_von", "km_bis"):
+            if out[key] is not None:
+                out[key] = round(float(out[key]), 4)
         out["indikatoren"], out["kategorien"] = list(self.indikatoren), list(self.kategorien)
         return out
 
@@ -110,6 +115,8 @@ class PkwModell:
                 mae_min=float(entry.get("mae_min") or entry["fehler_min"]), datum=str(entry.get("datum", "")),
                 indikatoren=tuple(entry.get("indikatoren", ())), kategorien=tuple(entry.get("kategorien", ())),
                 ausgangspunkte=str(entry.get("ausgangspunkte", "")), methode=str(entry.get("methode", FIT_METHODE)),
+                km_von=None if entry.get("km_von") is None else float(entry["km_von"]),
+                km_bis=None if entry.get("km_bis") is None else float(entry["km_bis"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -206,6 +213,7 @@ def fit_line(points: pd.DataFrame, *, ausgangspunkte: str = "", today: date | No
         datum=(today or date.today()).isoformat(),
         indikatoren=tuple(dict.fromkeys(points["indikator"].astype(str))),
         kategorien=tuple(dict.fromkeys(points["kategorie"].astype(str))), ausgangspunkte=ausgangspunkte,
+        km_von=float(x.min()), km_bis=float(x.max()),
     )
 
 
@@ -219,8 +227,9 @@ def apply_model(params: Verkehrsparameter, model: PkwModell | None) -> Verkehrsp
 
 def modell_kurztext(model: PkwModell) -> str:
     """``"angepasst an Deutschlandatlas p_grunds, 39 Gemeinden, r = 0,84, typisch ± 1,2 min, Stand 2026-12-01"``."""
+    span = (f", geprüft bis {_de(round(model.km_bis, 1))} km Luftlinie" if model.km_bis is not None else "")
     return (f"angepasst an Deutschlandatlas {', '.join(model.indikatoren)}, {model.n} Gemeinden, "
-            f"r = {_de(round(model.r, 2))}, typisch ± {_de(round(model.fehler_min, 1))} min, Stand {model.datum}")
+            f"r = {_de(round(model.r, 2))}, typisch ± {_de(round(model.fehler_min, 1))} min{span}, Stand {model.datum}")
 
 
 def model_from_manifest(manifest: dict | None) -> PkwModell | None:
@@ -275,7 +284,11 @@ def model_report(manifest: dict | None) -> list[str]:
             f"Pkw-Zeiten ohne Straßennetz: {_de(round(model.grundzeit_min, 2))} min + {_de(round(model.min_pro_km, 3))} "
             f"min je km Luftlinie, angepasst an Deutschlandatlas {', '.join(model.indikatoren)} "
             f"({', '.join(model.kategorien)}) in {model.n} Gemeinden am {model.datum}: r = {_de(round(model.r, 2))}, "
-            f"typischer Fehler ± {_de(round(model.fehler_min, 1))} min je Gemeinde (Leave-one-out). {model.methode}.")
+            f"typischer Fehler ± {_de(round(model.fehler_min, 1))} min je Gemeinde (Leave-one-out; in der "
+            f"Anpassung selbst {_de(round(model.mae_min, 1))} min). {model.methode}."
+            + (f" Angepasst auf Luftlinien von {_de(round(model.km_von, 1))} bis {_de(round(model.km_bis, 1))} km "
+               "(Median je Gemeinde); für längere Wege ist die Gerade eine Verlängerung, nicht geprüft."
+               if model.km_von is not None and model.km_bis is not None else ""))
     lines.append(f"Fuß und Rad: Luftlinie × Umwegfaktor {_de(walk.umwegfaktor)}, {_de(walk.speed('walk'))} bzw. "
                  f"{_de(walk.speed('bike'))} km/h. Quellen: {walk.umweg_quelle}; {walk.tempo_quelle}.")
     if model is not None and model.ausgangspunkte:
