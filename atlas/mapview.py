@@ -31,6 +31,7 @@ from folium.template import Template
 from atlas import schema, settings
 from atlas.atlasdata import AtlasData
 from atlas.choropleth import Classification, classify, format_number
+from atlas.class_labels import ClassLabels, class_label_points, ink_colour, symbol_badge
 from atlas.indicators import Indicator
 from atlas.layers import LayerDefinition, PopupField, load_layers
 from atlas.placement import precision_text
@@ -187,7 +188,8 @@ class MapResult:
 # ------------------------------------------------------------------------------- custom controls
 
 class _ClusteredPoints(MarkerCluster):
-    """Circle markers in a Leaflet.markercluster group, each with its own popup and tooltip.
+    """Circle markers in a Leaflet.markercluster group, each with its own popup and tooltip; a point with a
+    ``_symbol`` property (grouped layers) is a round badge showing that symbol instead (``_ink``: its colour).
 
     (A folium ``GeoJson`` added to a cluster loses its popups: the GeoJSON group itself never joins
     the map, so Leaflet does not open the group's popup. Binding per marker avoids that.)
@@ -198,9 +200,17 @@ class _ClusteredPoints(MarkerCluster):
         var {{ this.get_name() }} = L.markerClusterGroup({{ this.options|tojavascript }});
         L.geoJSON({{ this.data|tojson }}, {
             pointToLayer: function(feature, latlng) {
-                return L.circleMarker(latlng, Object.assign({radius: {{ this.radius }}},
-                                                            {{ this.base_style|tojson }},
-                                                            feature.properties._style || {}));
+                var p = feature.properties, s = Object.assign({}, {{ this.base_style|tojson }}, p._style || {});
+                if (p._symbol) {  // a round badge with the group's symbol: colour is never the only carrier
+                    var d = 2 * {{ this.radius }} + 6;
+                    return L.marker(latlng, {keyboard: false, icon: L.divIcon({
+                        className: s.className + ' atlas-symbol', iconSize: [d, d], iconAnchor: [d / 2, d / 2],
+                        html: '<span aria-hidden="true" style="display:block;width:' + d + 'px;height:' + d
+                            + 'px;box-sizing:border-box;border-radius:50%;border:1.5px solid ' + s.color
+                            + ';background:' + s.fillColor + ';color:' + p._ink + ';text-align:center;font:700 '
+                            + (d - 8) + 'px/' + (d - 3) + 'px system-ui,sans-serif">' + p._symbol + '</span>'})});
+                }
+                return L.circleMarker(latlng, Object.assign({radius: {{ this.radius }}}, s));
             },
             onEachFeature: function(feature, layer) {
                 if (feature.properties._popup) { layer.bindPopup(feature.properties._popup, {maxWidth: 360}); }
@@ -306,6 +316,14 @@ def _point_colours(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
     return [grouping.werte.get(str(v), grouping.sonst).farbe for v in frame[grouping.feld]]
 
 
+def _point_symbols(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
+    """Symbol of each point: by the grouping field's value (layer file), else the layer's symbol."""
+    if layer.gruppierung is None:
+        return [layer.symbol] * len(frame)
+    grouping = layer.gruppierung
+    return [grouping.werte.get(str(v), grouping.sonst).symbol for v in frame[grouping.feld]]
+
+
 def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: MapOptions) -> int:
     frame = base.frames[layer.gpkg_ebene]
     if layer.nur_im_kreis and "in_kreis" in frame.columns:
@@ -317,6 +335,10 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
     styles = [{"fillColor": colour, "fillOpacity": layer.stil.fuelldeckkraft, "color": layer.stil.farbe,
                "weight": layer.stil.linienbreite} for colour in colours]
     props: dict[str, Sequence[object]] = {"_style": styles, "_popup": popups}
+    if layer.gruppierung is not None and layer.buendeln:  # symbol per group (legend: same symbol)
+        symbols = _point_symbols(frame, layer)
+        props["_symbol"] = [html.escape(sym) for sym in symbols]
+        props["_ink"] = [ink_colour(colour) for colour in colours]
     if layer.tooltip:
         props["_tooltip"] = [text_html(v) for v in frame[layer.tooltip]]
     if layer.buendeln:
@@ -362,9 +384,10 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
 
 def legend_html(classification: Classification | None, indicator: Indicator | None,
                 point_groups: Sequence[tuple[str, str]],
-                sections: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None = None) -> str:
+                sections: Sequence[tuple[str, Sequence[tuple[str, ...]]]] | None = None) -> str:
     """The in-map legend: indicator classes with units and source, then the point colours – one section
-    (title, [(value, colour)]) per grouped point layer; *point_groups* alone is shown as "Angebote"."""
+    (title, [(value, colour) or (value, colour, symbol)]) per grouped point layer; *point_groups* alone is
+    shown as "Angebote". With a symbol the entry is the marker's badge (symbol on colour)."""
     parts: list[str] = []
     if indicator is not None and classification is not None:
         parts.append(f"<h4>{html.escape(indicator.label)}</h4>")
@@ -381,8 +404,10 @@ def legend_html(classification: Classification | None, indicator: Indicator | No
         if not groups:
             continue
         parts.append(f"<h4 style='margin-top:6px'>{html.escape(title)}</h4>")
-        for label, colour in groups:
-            parts.append(f'<div><span class="pt" style="background:{colour}"></span>{html.escape(label)}</div>')
+        for label, colour, *symbol in groups:
+            swatch = (symbol_badge(symbol[0], colour) if symbol else
+                      f'<span class="pt" style="background:{colour}"></span>')
+            parts.append(f"<div>{swatch}{html.escape(label)}</div>")
     return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
 
 
@@ -399,7 +424,7 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
     classification = None
     counts: dict[str, int] = {}
     source_keys: list[str] = []
-    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    sections: list[tuple[str, list[tuple[str, ...]]]] = []
     for layer in layers:
         if layer.gpkg_ebene not in base.frames:
             continue
@@ -407,13 +432,16 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
         if layer.art == "choropleth":
             classification = _choropleth_layer(m, base, layer, options)
             counts[layer.id] = len(base.frames[layer.gpkg_ebene])
+            if classification is not None:  # class numbers in the Gemeinden, as in the legend (WCAG 1.4.1)
+                ClassLabels(class_label_points(base.frames[layer.gpkg_ebene], classification.classes),
+                            centred=True).add_to(m)
         elif layer.art == "punkte":
             counts[layer.id] = _point_layer(m, base, layer, options)
             if layer.gruppierung is not None:
                 frame = base.frames[layer.gpkg_ebene]
                 present = set(frame[layer.gruppierung.feld].astype(str))
-                sections.append((layer.titel, [(v, s.farbe) for v, s in layer.gruppierung.werte.items()
-                                               if v in present]))
+                sections.append((layer.titel, [(v, s.farbe, s.symbol) if layer.buendeln else (v, s.farbe)
+                                               for v, s in layer.gruppierung.werte.items() if v in present]))
         else:
             counts[layer.id] = _area_layer(m, base, layer)
     if options.indicator is not None:

@@ -170,7 +170,11 @@ def test_click_adds_a_hypothetical_site_and_shows_the_delta(page) -> None:
     assert m.delta.startswith("-")
     assert at.success[0].value.startswith("Szenario: 1 hypothetische(r) Standort(e), 0 geschlossen")
     assert "Veränderung jenseits" in at.dataframe[0].value.columns
-    assert "atlas-standort-hypothetisch" in fake.maps[-1].get_root().render()
+    rendered = fake.maps[-1].get_root().render()
+    assert "atlas-standort-hypothetisch" in rendered
+    # the hypothetical site is a badge with its symbol (legend: the same badge), not only an orange dot
+    from atlas.accessibility.gapmap import SYMBOL_HYPOTHETISCH
+    assert f'>{SYMBOL_HYPOTHETISCH}</div>' in rendered.replace("\\u003e", ">").replace("\\u003c", "<")
     # the map was not reloaded: same base (same component identity), the view is the browser's
     assert len(set(fake.hashes)) == 1
     assert "center" not in fake.kwargs[-1] and "zoom" not in fake.kwargs[-1]

@@ -79,3 +79,52 @@ def test_offer_groups_in_the_png_differ_by_shape_not_only_by_colour(atlas_data):
     markers = [h.get_marker() for h in handles]
     assert len(handles) >= 2
     assert len(set(markers)) == len(markers) and "^" not in markers
+
+
+def test_ink_colour_has_the_better_contrast_on_every_fill():
+    from atlas.class_labels import contrast_ratio, ink_colour
+
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert ink_colour("#000000") == "#ffffff" and ink_colour("#f0e442") == "#000000"
+    for fill in ("#1f5f8b", "#e69f00", "#777777", "#0072b2"):
+        ink = ink_colour(fill)
+        other = "#ffffff" if ink == "#000000" else "#000000"
+        assert contrast_ratio(fill, ink) >= contrast_ratio(fill, other)
+
+
+@pytest.mark.data
+def test_karte_and_indikatoren_maps_number_the_gemeinden_like_the_legend(atlas_data):
+    from atlas.council.indicator_maps import indicator_map
+    from atlas.layers import load_layers
+    from atlas.mapview import MapOptions, build_map, prepare_base
+
+    base = prepare_base(atlas_data)
+    indicator = indicator_by_id("p_harzt")
+    for result in (build_map(base, load_layers(), MapOptions(indicator=indicator)),
+                   indicator_map(base, load_layers(), MapChoice(indicator=indicator, method="quantile", k=5))):
+        labels = [child for child in result.map._children.values() if isinstance(child, ClassLabels)]
+        assert len(labels) == 1
+        assert [label[2] for label in labels[0].labels] == class_labels(result.classification.classes)
+        for number in range(1, result.classification.k + 1):  # the legend carries the same numbers
+            assert f"<b>{number}</b> · " in result.legend
+        assert "translate(-50%,-50%)" in labels[0].style  # centred: no name label on these maps
+
+
+@pytest.mark.data
+def test_offer_markers_and_legend_carry_the_handlungsfeld_symbol(atlas_data):
+    from atlas.class_labels import contrast_ratio, ink_colour
+    from atlas.layers import load_layers
+    from atlas.mapview import MapOptions, build_map, prepare_base
+
+    layer = next(lay for lay in load_layers() if lay.id == "angebote")
+    symbols = {value: style.symbol for value, style in layer.gruppierung.werte.items()}
+    assert len(set(symbols.values())) == len(symbols)               # one symbol per Handlungsfeld
+    for style in layer.gruppierung.werte.values():                   # legible on its own colour
+        assert contrast_ratio(style.farbe, ink_colour(style.farbe)) >= 4.5
+    result = build_map(prepare_base(atlas_data), load_layers(), MapOptions())
+    html = result.map.get_root().render()
+    present = set(atlas_data.angebote[layer.gruppierung.feld].astype(str))
+    for value, symbol in symbols.items():
+        if value in present:
+            assert f'"_symbol": "{symbol}"' in html.replace("\\u20ac", "€")
+            assert f">{symbol}</span>{value}</div>" in result.legend

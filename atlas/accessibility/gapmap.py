@@ -25,6 +25,7 @@ from atlas import schema
 from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
+from atlas.class_labels import ink_colour, symbol_badge
 from atlas.leaflet import Attribution, features, offline_map
 from atlas.mapview import MapBase
 from atlas.placement import LEVELS, is_approximate, precision_label
@@ -92,9 +93,30 @@ def _cell_tooltip(row: dict, unit: str) -> str:
     return "<br>".join(parts)
 
 
+#: Symbols of the site kinds besides their colours (WCAG 1.4.1): the legend shows the same badges.
+SYMBOL_GESCHLOSSEN = "×"
+SYMBOL_HYPOTHETISCH = "+"
+
+
+def _symbol_icon(symbol: str, colour: str, css: str, size: int) -> folium.DivIcon:
+    return folium.DivIcon(html=(f'<div class="{css}" aria-hidden="true" style="box-sizing:border-box;width:{size}px;'
+                                f"height:{size}px;border-radius:50%;border:2px solid #fff;background:{colour};"
+                                f"color:{ink_colour(colour)};text-align:center;"
+                                f'font:700 {size - 6}px/{size - 4}px system-ui,sans-serif">{html.escape(symbol)}</div>'),
+                          icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="atlas-symbol")
+
+
 def _points_layer(m: folium.Map | folium.FeatureGroup, lonlat: np.ndarray, tooltips: list[str], name: str, css: str, colour: str,
-                  radius: float, fill_opacity: float = 0.95, show: bool = True) -> None:
+                  radius: float, fill_opacity: float = 0.95, show: bool = True, symbol: str | None = None) -> None:
+    """Points of one site kind: plain dots, or round badges with *symbol* (told apart without colour)."""
     if len(lonlat) == 0:
+        return
+    if symbol is not None:
+        group = folium.FeatureGroup(name=name, show=show)
+        for (lon, lat), tip in zip(lonlat, tooltips, strict=True):
+            folium.Marker([float(lat), float(lon)], icon=_symbol_icon(symbol, colour, css, int(2 * radius + 4)),
+                          tooltip=tip, keyboard=False, bubbling_mouse_events=True).add_to(group)  # clicks reach the map, as before
+        group.add_to(m)
         return
     frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=MAP_CRS)
     style = {"className": css, "color": "#ffffff", "weight": 1.5, "fillColor": colour,
@@ -120,11 +142,11 @@ def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
     parts.append(f'<div style="margin-top:4px"><span class="pt" style="background:{FARBE_STANDORT}"></span>'
                  f"{html.escape(inp.standort_label)}</div>")
     if inp.geschlossen:
-        parts.append(f'<div><span class="pt" style="background:{FARBE_GESCHLOSSEN}"></span>geschlossen (Szenario)</div>')
+        parts.append(f"<div>{symbol_badge(SYMBOL_GESCHLOSSEN, FARBE_GESCHLOSSEN)}geschlossen (Szenario)</div>")
     if len(inp.hypothetisch):
-        parts.append(f'<div><span class="pt" style="background:{FARBE_HYPOTHETISCH}"></span>hypothetischer Standort</div>')
+        parts.append(f"<div>{symbol_badge(SYMBOL_HYPOTHETISCH, FARBE_HYPOTHETISCH)}hypothetischer Standort</div>")
     if inp.vorschlaege is not None and len(inp.vorschlaege):
-        parts.append(f'<div><span class="pt" style="background:{FARBE_VORSCHLAG}"></span>Vorschlag (Nummer = Rang)</div>')
+        parts.append(f"<div>{symbol_badge('1', FARBE_VORSCHLAG)}Vorschlag (Nummer = Rang)</div>")
     parts.append(f'<div class="note">{html.escape(inp.methode_hinweis)}</div>')
     return f"<details open><summary>Legende</summary>{''.join(parts)}</details>"
 
@@ -194,10 +216,12 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
                       "atlas-standort", FARBE_STANDORT, 6)
         closed_idx = np.flatnonzero(closed)
         _points_layer(group, ll[closed_idx], [f"geschlossen (Szenario): {tip(int(i))}" for i in closed_idx],
-                      f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6)
+                      f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6,
+                      symbol=SYMBOL_GESCHLOSSEN)
     hyp = np.asarray(inp.hypothetisch, dtype=float).reshape(-1, 2)
     _points_layer(group, hyp, [f"hypothetischer Standort {i + 1}" for i in range(len(hyp))],
-                  f"hypothetische Standorte ({len(hyp)})", "atlas-standort-hypothetisch", FARBE_HYPOTHETISCH, 8)
+                  f"hypothetische Standorte ({len(hyp)})", "atlas-standort-hypothetisch", FARBE_HYPOTHETISCH, 8,
+                  symbol=SYMBOL_HYPOTHETISCH)
 
     if inp.vorschlaege is not None and len(inp.vorschlaege):
         ll = lonlat_from_xy(inp.vorschlaege[["x", "y"]].to_numpy(dtype=float))

@@ -85,7 +85,7 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
     after = _metric_texts(page)[0]
     # the metric now carries a delta: fewer people beyond the standard
     assert re.search(r"\n-\d", after), after
-    frame.locator("path.atlas-standort-hypothetisch").first.wait_for(timeout=30_000)
+    frame.locator(".atlas-standort-hypothetisch").first.wait_for(timeout=30_000)
     # not reloaded: the same document, the same zoom
     state = content.evaluate("""() => {
         const map = Object.values(window).find(v => v instanceof L.Map);
@@ -100,7 +100,7 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
                            timeout=30_000)
     desktop_page.wait_for_app()
     assert page.locator("[data-testid='stAlertContentSuccess']").count() == 0
-    assert frame.locator("path.atlas-standort-hypothetisch").count() == 2
+    assert frame.locator(".atlas-standort-hypothetisch").count() == 2
     assert content.evaluate("() => window.__atlasProbe || null") == "same map"
     assert desktop_page.blocked == []
     assert desktop_page.errors == []

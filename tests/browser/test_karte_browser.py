@@ -27,12 +27,12 @@ def test_map_shows_every_gemeinde_and_offer_popup_offline(app_url, desktop_page,
     # The legend stands beside the map (it never covers the county), not inside it.
     assert page.locator(".atlas-legend").first.inner_text().startswith("Legende")
     assert frame.locator(".atlas-legend").count() == 0
-    # Offers: single markers are drawn as paths, the rest sit in clusters. Click one marker.
-    markers = frame.locator("path.atlas-angebote")
+    # Offers: single markers are round badges with their Handlungsfeld's symbol, the rest sit in clusters.
+    markers = frame.locator(".atlas-angebote")
     if markers.count() == 0:
         frame.locator(".marker-cluster").first.click()
         page.wait_for_timeout(800)
-    marker = frame.locator("path.atlas-angebote").first
+    marker = frame.locator(".atlas-angebote").first
     marker.wait_for(timeout=10_000)
     marker.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
