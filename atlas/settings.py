@@ -23,6 +23,9 @@ hard-wired into other modules:
     1-km cells split over settlement points).
 ``ATLAS_DEBUG``
     ``1``: a page error is raised again after its German message (tests, development); default off.
+``ATLAS_KARTEN_CACHE``
+    ``0``: maps are built and rendered anew on every rerun instead of once per input (for the
+    comparison in ``bench/bench_pages.py``); default on.
 
 No other module reads the environment: each variable has one function here (a test checks this).
 """
@@ -141,6 +144,11 @@ def osm_pbf_env() -> str:
 def address_csv_env() -> str:
     """``ATLAS_ADRESSEN_CSV`` ('' when unset: no street search)."""
     return _env(ENV_ADDRESS_CSV)
+
+
+def map_cache_env() -> bool:
+    """``ATLAS_KARTEN_CACHE`` (default on; ``0``/``false``/``no``: maps rendered on every rerun, as without cache)."""
+    return _env("ATLAS_KARTEN_CACHE").lower() not in ("0", "false", "no")
 
 
 def zensus_100m_env() -> str:

@@ -9,12 +9,17 @@ For every page of the app this prints
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
 of the family page, the first table, or the start page's heading. Bars (issue 13): direct < 2 s, sidebar < 1 s,
-start page < 1 s. The ratio column compares the warm direct time with the cold one (the obvious alternative:
-no caching).
+start page < 1 s. The ratio column compares the warm direct time with the cold one.
+
+``--vergleich`` measures everything twice on the same data: first with ``ATLAS_KARTEN_CACHE=0`` (every map
+built and rendered on every rerun – the obvious alternative, and how the pages worked before
+``pages/_maps.py``), then with the map cache (default), and prints both tables and the ratio
+without/with cache per page and column.
 
 Run from the repository root with built data (``atlas build``):
-``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3]``. Needs Debian's chromium (``/usr/bin/chromium``).
-The machine's load is printed too: figures on a busy shared machine are upper bounds.
+``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3] [--seiten karte,profil] [--vergleich]``.
+Needs Debian's chromium (``/usr/bin/chromium``). The machine's load (1-minute average, before and after)
+is printed too: figures on a busy shared machine are upper bounds.
 """
 
 from __future__ import annotations
@@ -65,12 +70,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env})
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -119,25 +125,26 @@ def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="warm repetitions per page (median is shown)")
-    args = parser.parse_args()
+Row = tuple[PageSpec, float, float, float]
+
+
+def measure(specs: tuple[PageSpec, ...], runs: int, env: dict[str, str]) -> list[Row]:
+    """Start a fresh server with *env*, then time every page (cold, warm median, sidebar median)."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    proc = _start_server(port)
+    proc = _start_server(port, env)
     base = f"http://127.0.0.1:{port}"
-    rows = []
+    rows: list[Row] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
                                                                          "--disable-gpu"])
-            for spec in PAGES:
+            for spec in specs:
                 try:
                     cold = _direct(browser, base, spec)
-                    warm = statistics.median(_direct(browser, base, spec) for _ in range(args.runs))
-                    side = statistics.median(_via_sidebar(browser, base, spec) for _ in range(args.runs))
+                    warm = statistics.median(_direct(browser, base, spec) for _ in range(runs))
+                    side = statistics.median(_via_sidebar(browser, base, spec) for _ in range(runs))
                 except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
                     print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
                     cold = warm = side = float("nan")
@@ -150,14 +157,49 @@ def main() -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Seiten bis zum sichtbaren Hauptinhalt (Sekunden; Median aus {args.runs}; Last {load:.1f} "
+    return rows
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def _table(title: str, rows: list[Row], runs: int, load: tuple[float, float]) -> None:
+    print(f"{title} (Sekunden; Median aus {runs}; Last {load[0]:.1f} vorher / {load[1]:.1f} nachher "
           f"auf {os.cpu_count()} Kernen)")
     print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}{'warm/kalt':>10}  Ziel")
     for spec, cold, warm, side in rows:
         goal_direct = 1.0 if spec.path == "/" else 2.0
         ok = "ok" if warm < goal_direct and (spec.path == "/" or side < 1.0) else "verfehlt"
         print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{side:>13.2f}{warm / cold:>10.2f}  {ok}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="warm repetitions per page (median is shown)")
+    parser.add_argument("--seiten", default="", help="only pages whose address contains one of these words "
+                                                     "(comma-separated), e.g. karte,profil")
+    parser.add_argument("--vergleich", action="store_true",
+                        help="measure without the map cache first, then with it, and print the ratio")
+    args = parser.parse_args()
+    words = [w for w in args.seiten.split(",") if w]
+    specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
+    variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
+    variants.append(("mit Kartencache", {"ATLAS_KARTEN_CACHE": "1"}))
+    results = []
+    for title, env in variants:
+        before = _load()
+        rows = measure(specs, args.runs, env)
+        results.append((title, rows, (before, _load())))
+    for title, rows, load in results:
+        _table(f"Seiten bis zum sichtbaren Hauptinhalt, {title}", rows, args.runs, load)
+        print()
+    if len(results) == 2:
+        print("Verhältnis ohne/mit Kartencache (> 1: der Cache ist schneller)")
+        print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}")
+        for (spec, *plain), (_, *cached) in zip(results[0][1], results[1][1], strict=True):
+            ratios = [p / c if c else float("nan") for p, c in zip(plain, cached, strict=True)]
+            print(f"{spec.path:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>13.2f}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ Gemeinde gegen Kreiswert und eine sortierbare Tabelle aller Gemeinden mit Ränge
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas import schema
 from atlas.choropleth import METHOD_LABELS, format_number
@@ -31,7 +30,9 @@ from atlas.leaflet import page_legend
 from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
+from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
+from pages._maps import show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -85,10 +86,11 @@ tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", 
                                                    "Tabelle aller Gemeinden"])
 
 with tab_map:
-    result = indicator_map(base, layers, choice, legend_in_map=False)
     map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
-    with map_col:
-        st_folium(result.map, height=620, width="stretch", returned_objects=[], key="ind_karte")
+    with map_col:  # built and rendered once per data build and choice (pages/_maps.py)
+        result, _ = show_map("indikatoren", map_key(data.version, layers, choice),
+                             lambda: indicator_map(base, layers, choice, legend_in_map=False),
+                             height=620, width="stretch", returned_objects=[], key="ind_karte")
     legend_col.html(page_legend(result.legend))
     st.caption(map_caption(choice, classification))
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
@@ -111,16 +113,17 @@ with tab_pair:
                              key="ind_zweiter")
     second = by_id[second_id]
     second_choice = MapChoice(indicator=second, method=method if method != "manuell" else "quantile", k=k)
+    left, right = st.columns(2)
+    left.markdown(f"**Links: {indicator.label}**")
+    right.markdown(f"**Rechts: {second.label}**")
     try:
-        pair = linked_indicator_maps(base, layers, choice, second_choice)
+        pair, _ = show_map("indikatoren-paar", map_key(data.version, layers, choice, second_choice),
+                           lambda: linked_indicator_maps(base, layers, choice, second_choice),
+                           height=520, width="stretch", returned_objects=[], key="ind_paar")
     except CouncilError as exc:
         pair = None
         st.error(str(exc))
     if pair is not None:
-        left, right = st.columns(2)
-        left.markdown(f"**Links: {indicator.label}**")
-        right.markdown(f"**Rechts: {second.label}**")
-        st_folium(pair.map, height=520, width="stretch", returned_objects=[], key="ind_paar")
         st.caption("Die beiden Karten sind gekoppelt: Verschieben oder Zoomen der einen Karte verschiebt "
                    "oder zoomt die andere mit.")
         for column, side_choice, side in zip(st.columns(2), (choice, second_choice), (pair.left, pair.right),

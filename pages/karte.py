@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas import schema
 from atlas.placement import precision_summary
@@ -12,8 +11,10 @@ from atlas.choropleth import METHOD_LABELS, format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.indicators import load_handlungsfelder
 from atlas.leaflet import page_legend
+from atlas.map_key import map_key
 from atlas.mapview import MapOptions, build_map
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
+from pages._maps import show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -53,11 +54,12 @@ options = MapOptions(indicator=indicator, method=method, k=k,
                      handlungsfelder=frozenset(fields),
                      categories=frozenset(categories) if categories else None, online_tiles=online,
                      legend_in_map=False)
-result = build_map(base, layers, options)
 
 map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
 with map_col:
-    st_folium(result.map, height=640, width="stretch", returned_objects=[], key="karte")
+    # built and rendered once per data build, layer files and choice (pages/_maps.py)
+    result, _ = show_map("karte", map_key(data.version, layers, options), lambda: build_map(base, layers, options),
+                         height=640, width="stretch", returned_objects=[], key="karte")
 legend_col.html(page_legend(result.legend))
 if result.classification is not None:  # the map in words (the full table is in the expander below)
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),

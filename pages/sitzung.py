@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.choropleth import METHOD_LABELS
 from atlas.council.errors import CouncilError, SlidesError
@@ -24,7 +23,9 @@ from atlas.council.slides import (
 )
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.leaflet import page_legend
+from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
+from pages._maps import cached_groups, show_map
 
 PRESENTATION_CSS = """
 <style>
@@ -169,15 +170,16 @@ nav_title.html(f'<div class="atlas-slide-title" data-testid="atlas-slide-title">
                f'<div class="atlas-slide-sub">Folie {nr} von {count} · {html.escape(deck.titel)}</div>')
 
 try:
-    layer = slide_layer(base, layers, choice)
+    layer, coloured = cached_groups("sitzung-folie", map_key(data.version, layers, choice),
+                                    lambda: slide_layer(base, layers, choice))
 except CouncilError as exc:
     st.error(f"Folie {nr}: {exc}")
     st.stop()
 attributions = slide_attributions(layers, [indicators[s.indikator] for s in deck.folien])
 map_col, legend_col = st.columns([5, 1])
 with map_col:  # one base map for the whole session; a slide change only exchanges the coloured Gemeinden
-    st_folium(slide_base(base, layers, attributions), feature_group_to_add=layer.group, height=700, width="stretch",
-              returned_objects=[], key="sz_karte")
+    show_map("sitzung", map_key(data.version, layers, attributions), lambda: slide_base(base, layers, attributions),
+             groups=coloured, height=700, width="stretch", returned_objects=[], key="sz_karte")
 legend_col.html(page_legend(layer.legend))
 st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, layer.classification))}</div>')
 map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas import schema
 from atlas.choropleth import format_number
@@ -20,7 +19,9 @@ from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame
 from atlas.mapview import MapOptions, build_map
 from atlas.sources import load_sources
+from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers
+from pages._maps import show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -57,6 +58,12 @@ def _pdf(version: str, ags: str) -> bytes:
     return profile_pdf(profil, _png(version, ags), stand=data_date(s.stand for s in load_sources().values()))
 
 
+def _map(ags: str):
+    m = build_map(base, area_layers(layers), MapOptions(indicator=None, legend_in_map=False)).map
+    outline_gemeinde(m, base, ags, fit=False)
+    return m
+
+
 # The selected Gemeinde lives in the URL (?gemeinde=AGS); map clicks and the list both change it.
 pending = st.session_state.pop("_profil_pending", None)
 if pending:
@@ -78,10 +85,8 @@ with left:
     ags = st.selectbox("Gemeinde", order, format_func=names.get, key="profil_auswahl", on_change=_chosen,
                        help="Oder auf der Karte eine Gemeinde anklicken.")
     st.query_params["gemeinde"] = ags
-    m = build_map(base, area_layers(layers), MapOptions(indicator=None, legend_in_map=False)).map
-    outline_gemeinde(m, base, ags, fit=False)
-    clicked = st_folium(m, height=420, width="stretch", returned_objects=["last_object_clicked"],
-                        key="profil_karte")
+    _, clicked = show_map("profil", map_key(data.version, area_layers(layers), ags), lambda: _map(ags), height=420,
+                          width="stretch", returned_objects=["last_object_clicked"], key="profil_karte")
     st.caption("Gemeinde auf der Karte anklicken, um ihr Profil zu öffnen.")
 click = (clicked or {}).get("last_object_clicked") if isinstance(clicked, dict) else None
 if click and click.get("lat") is not None and click != st.session_state.get("_profil_last_click"):

@@ -1,14 +1,15 @@
-"""The Karte page in Streamlit's AppTest (st_folium is a custom component: patched, its map inspected)."""
+"""The Karte page in Streamlit's AppTest (the map component is custom: its delivery is patched and the
+rendered map inspected, see pages/_maps.py)."""
 
 from __future__ import annotations
 
 from unittest import mock
 
-import folium
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from pages._maps import RenderedMap
 
 APP = settings.PROJECT_ROOT / "app.py"
 
@@ -16,13 +17,13 @@ APP = settings.PROJECT_ROOT / "app.py"
 @pytest.fixture()
 def app(built, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
-    calls: list[folium.Map] = []
+    calls: list[RenderedMap] = []
 
-    def fake_st_folium(fig, *args, **kwargs):
-        calls.append(fig)
+    def fake_deliver(rendered, *args, **kwargs):
+        calls.append(rendered)
         return {}
 
-    with mock.patch("streamlit_folium.st_folium", side_effect=fake_st_folium):
+    with mock.patch("pages._maps.deliver", side_effect=fake_deliver):
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.switch_page("pages/karte.py")
         yield at, calls
@@ -34,7 +35,7 @@ def test_karte_renders_map_legend_and_sources(app, atlas_data):
     assert not at.exception
     assert at.title[0].value == "Karte Landkreis Schmalkalden-Meiningen"
     assert len(calls) == 1
-    html = calls[0].get_root().render()
+    html = calls[0].text
     assert html.count("atlas-gemeinden") >= 1
     assert "Legende" not in html  # the legend stands beside the map
     assert any("Legende" in h.value and "atlas-legend" in h.value for h in at.html)
@@ -50,14 +51,14 @@ def test_changing_indicator_recolours_and_updates_url(app):
     at.selectbox(key="indikator").set_value("p_grunds").run()
     assert not at.exception
     assert at.query_params["indikator"] == "p_grunds"
-    html = calls[-1].get_root().render()
+    html = calls[-1].text
     assert "Grundschule" in html
     assert any("Klasseneinteilung: Quantile" in c.value for c in at.caption)
 
 
 def test_share_link_restores_indicator(built, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
-    with mock.patch("streamlit_folium.st_folium", return_value={}):
+    with mock.patch("pages._maps.deliver", return_value={}):
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.switch_page("pages/karte.py")
         at.query_params["indikator"] = "p_harzt"
@@ -91,7 +92,7 @@ def test_start_page_links_and_key_figures(built, monkeypatch, source_kreis):
 def test_missing_data_and_sources_gives_german_message(tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "leer"))
     monkeypatch.setenv("ATLAS_SOURCE_DIR", str(tmp_path / "gibtsnicht"))
-    with mock.patch("streamlit_folium.st_folium", return_value={}):
+    with mock.patch("pages._maps.deliver", return_value={}):
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
     assert not at.exception

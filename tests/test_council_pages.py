@@ -1,4 +1,4 @@
-"""AppTest of the council pages (st_folium patched: AppTest cannot run custom components)."""
+"""AppTest of the council pages (map delivery patched, pages/_maps.py: AppTest cannot run custom components)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def app_env(built, monkeypatch):
 
 
 def _run(page: str, params: dict[str, str] | None = None, clicked: dict | None = None) -> AppTest:
-    with mock.patch("streamlit_folium.st_folium", return_value=clicked or {}):
+    with mock.patch("pages._maps.deliver", return_value=clicked or {}):
         at = AppTest.from_file(f"../pages/{page}", default_timeout=180)
         for key, value in (params or {}).items():
             at.query_params[key] = value
@@ -47,7 +47,7 @@ def test_indikatoren_page_map_caption_and_table(app_env, atlas_data):
 
 
 def test_indikatoren_page_rejects_bad_manual_breaks(app_env):
-    with mock.patch("streamlit_folium.st_folium", return_value={}):
+    with mock.patch("pages._maps.deliver", return_value={}):
         at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
         at.run()
         at.selectbox(key="ind_methode").set_value("manuell").run()
@@ -91,7 +91,7 @@ def test_profile_page_opens_the_clicked_gemeinde(app_env, atlas_data):
 
 
 def test_sitzung_steps_through_the_prepared_deck(app_env):
-    with mock.patch("streamlit_folium.st_folium", return_value={}):
+    with mock.patch("pages._maps.deliver", return_value={}):
         at = AppTest.from_file("../pages/sitzung.py", default_timeout=180)
         at.query_params["sitzung"] = "beispiel"
         at.run()
@@ -114,9 +114,7 @@ def test_sitzung_url_form_and_bad_url(app_env):
 
 
 def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
-    from folium.plugins import DualMap
-
-    with mock.patch("streamlit_folium.st_folium", return_value={}) as drawn:
+    with mock.patch("pages._maps.deliver", return_value={}) as drawn:
         at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
         at.query_params["indikator"] = "p_harzt"
         at.run()
@@ -124,7 +122,7 @@ def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
     assert not at.exception, [e.value for e in at.exception]
     maps = {call.kwargs["key"]: call.args[0] for call in drawn.call_args_list}
     assert set(maps) == {"ind_karte", "ind_paar"}  # one iframe for the pair, no separate left/right maps
-    assert isinstance(maps["ind_paar"], DualMap)
+    assert "map_div2" in maps["ind_paar"].script  # streamlit-folium's second map of a DualMap
     markdown = [m.value for m in at.markdown]
     assert "**Links: Pkw-Fahrzeit zur nächsten Hausarztpraxis**" in markdown
     assert "**Rechts: Pkw-Fahrzeit zur nächsten Grundschule**" in markdown

@@ -1,0 +1,159 @@
+"""Maps rendered once per input (pages/_maps.py, atlas/map_key.py): the payload is what st_folium sends,
+the key names every input, a new build or another choice gives a new map, the same input the same one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from unittest import mock
+
+import folium
+import geopandas as gpd
+import pytest
+import streamlit_folium
+from folium.plugins import DualMap
+
+from atlas.atlasdata import data_version, load_atlas
+from atlas.indicator_choice import map_indicators
+from atlas.layers import load_layers
+from atlas.leaflet import offline_map
+from atlas.map_key import map_key
+from atlas.mapview import MapOptions, build_map, prepare_base
+from pages import _maps
+
+
+def _st_folium_args(fig, **kwargs) -> dict:
+    """The arguments the real st_folium hands its component."""
+    seen: dict = {}
+    with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.update(kw)):
+        streamlit_folium.st_folium(fig, **kwargs)
+    return seen
+
+
+def _delivered_args(rendered, **kwargs) -> dict:
+    seen: dict = {}
+    with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.update(kw)):
+        _maps.deliver(rendered, **kwargs)
+    return seen
+
+
+SAME = ("script", "header", "html", "id", "key", "height", "width", "returned_objects", "default", "zoom",
+        "center", "feature_group", "css_links", "js_links")
+
+
+def _small_map() -> folium.Map:
+    m = folium.Map(location=[50.6, 10.4], zoom_start=9, tiles=None)
+    folium.GeoJson({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"n": "SYNTHETISCH"},
+                    "geometry": {"type": "Point", "coordinates": [10.4, 50.6]}}]}, name="punkt").add_to(m)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def _group(text: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="dynamisch")
+    folium.CircleMarker([50.5, 10.3], radius=5, tooltip=text).add_to(group)
+    return group
+
+
+def test_payload_is_exactly_what_st_folium_sends():
+    kwargs = {"key": "karte", "height": 500, "width": "stretch", "returned_objects": ["last_clicked"]}
+    expected = _st_folium_args(_small_map(), **kwargs)
+    got = _delivered_args(_maps.render_map(_small_map()), **kwargs)
+    for name in SAME:
+        assert got[name] == expected[name], name
+
+
+def _offline_map() -> folium.Map:
+    m = offline_map((50.4, 10.1, 50.9, 10.7))
+    folium.CircleMarker([50.6, 10.4], radius=4).add_to(m)
+    return m
+
+
+def test_payload_with_exchanged_layers_is_what_st_folium_sends():
+    kwargs = {"key": "k", "height": 400, "returned_objects": []}
+    expected = _st_folium_args(_offline_map(), feature_group_to_add=_group("eins"), **kwargs)
+    got = _delivered_args(_maps.render_map(_offline_map()), groups=_maps.render_groups(_group("eins")), **kwargs)
+    for name in SAME:
+        assert got[name] == expected[name], name
+    assert all(link.startswith("/app/static/") for link in got["js_links"] + got["css_links"])  # offline
+    other = _delivered_args(_maps.render_map(_offline_map()), groups=_maps.render_groups(_group("zwei")), **kwargs)
+    assert other["key"] == got["key"]  # same base map: streamlit-folium keeps it, only the layers change
+    assert other["feature_group"] != got["feature_group"] and "zwei" in other["feature_group"]
+
+
+def test_dual_map_payload_is_what_st_folium_sends():
+    def dual() -> DualMap:
+        d = DualMap(location=[50.6, 10.4], tiles=None)
+        folium.CircleMarker([50.6, 10.4], radius=4).add_to(d.m1)
+        return d
+
+    expected = _st_folium_args(dual(), key="paar", returned_objects=[])
+    got = _delivered_args(_maps.render_map(dual()), key="paar", returned_objects=[])
+    for name in SAME:
+        assert got[name] == expected[name], name
+
+
+def test_map_key_names_every_input():
+    assert map_key("v1", {"b": 1, "a": frozenset({"x", "y"})}) == map_key("v1", {"a": frozenset({"y", "x"}), "b": 1})
+    assert map_key("v1", 5) != map_key("v2", 5)  # another data build
+    assert map_key("v1", 5) != map_key("v1", 6)
+    assert map_key((1, 2)) != map_key((2, 1))
+    with pytest.raises(TypeError):
+        map_key(gpd.GeoDataFrame())  # an object's identity would silently miss its content
+
+
+def test_map_key_of_real_choices(atlas_data):
+    layers = load_layers()
+    inds = {i.id: i for i in map_indicators(atlas_data.gemeinden.columns)}
+    first, second = list(inds)[:2]
+    key = map_key(atlas_data.version, layers, MapOptions(indicator=inds[first]))
+    assert key == map_key(atlas_data.version, layers, MapOptions(indicator=inds[first]))
+    assert key != map_key(atlas_data.version, layers, MapOptions(indicator=inds[second]))
+    assert key != map_key(atlas_data.version, layers, MapOptions(indicator=inds[first], k=4))
+    assert key != map_key(atlas_data.version, layers, MapOptions(indicator=inds[first],
+                                                                 categories=frozenset({"Kita"})))
+    assert key != map_key("anderer-stand", layers, MapOptions(indicator=inds[first]))
+    changed = [layers[0].model_copy(update={"titel": layers[0].titel + " (geändert)"}), *layers[1:]]
+    assert key != map_key(atlas_data.version, changed, MapOptions(indicator=inds[first]))
+
+
+def test_rebuild_gives_a_new_key_and_a_new_map(built, tmp_path):
+    """A new build (as "Karten jetzt aktualisieren" writes it) changes the version, so the cached map is
+    not reused: the map shows the new data."""
+    folder = tmp_path / "daten"
+    shutil.copytree(built.gpkg.parent, folder)
+    before = data_version(folder)
+    data = load_atlas(folder)
+    layers = load_layers()
+    calls: list[str] = []
+
+    def build(d):
+        def make():
+            calls.append(d.version)
+            return build_map(prepare_base(d), layers, MapOptions())
+        return make
+
+    first = _maps.cached_map("test-karte", map_key(data.version, layers, MapOptions()), build(data))
+    again = _maps.cached_map("test-karte", map_key(data.version, layers, MapOptions()), build(data))
+    assert again is first and calls == [before]  # same input: built and rendered once
+
+    manifest = folder / "manifest.json"  # a new build writes both files anew
+    stamp = os.stat(manifest).st_mtime_ns + 5_000_000_000
+    os.utime(manifest, ns=(stamp, stamp))
+    after = data_version(folder)
+    assert after != before
+    rebuilt = load_atlas(folder)
+    rebuilt.layers["angebote"] = rebuilt.layers["angebote"].iloc[:3]  # the new build has other offers
+    second = _maps.cached_map("test-karte", map_key(rebuilt.version, layers, MapOptions()), build(rebuilt))
+    assert calls == [before, after]
+    assert second[0].counts["angebote"] == 3 != first[0].counts["angebote"]
+    assert first[0].map is None and first[0].legend  # the cache keeps the figures, not the folium objects
+    assert second[1].script != first[1].script
+
+
+def test_rendered_map_is_shown_again_without_reload(atlas_data):
+    """The same rendered map delivered twice has the same component key: the browser keeps the map."""
+    rendered = _maps.render_map(build_map(prepare_base(atlas_data), load_layers(), MapOptions()).map)
+    one = _delivered_args(rendered, key="karte")
+    two = _delivered_args(rendered, key="karte")
+    assert one["key"] == two["key"] and one["script"] is two["script"]
