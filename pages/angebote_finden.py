@@ -164,6 +164,7 @@ with map_col:   # map libraries are imported only now, after the list is drawn (
     from atlas.offer_search.resultmap import build_result_map
     fmap = build_result_map(get_base(data), place, result.hits if result else (), t, sources, labels)
     out = st_folium(fmap, height=420, width="stretch", returned_objects=["last_clicked"], key="of_karte")
+    st.markdown(vm.map_text(pv.label if place is not None else "", result.hits if result else (), t))
 signature = vm.clicked_point(out)
 if signature and signature != st.session_state.get("of_last_click"):
     st.session_state["of_last_click"] = signature

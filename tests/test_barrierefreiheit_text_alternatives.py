@@ -69,3 +69,24 @@ def test_sentence_on_the_real_gemeinden_names_the_true_extremes(atlas_data):
     assert f"({len(gem)} Gemeinden mit Wert)" in sentence
     table = ranked_table(gem["name"].tolist(), values.tolist())
     assert table.iloc[0]["Gemeinde"] == top and len(table) == len(gem)
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_family_map_text_names_the_place_the_numbered_list_and_the_nearest(atlas_data, lang):
+    from datetime import date
+
+    from atlas.offer_search import Filter, Texts, index_from_atlas, search
+    from atlas.offer_search.gazetteer import gazetteer_from_atlas
+    from atlas.offer_search.viewmodel import map_text
+
+    t = Texts(lang)
+    place = gazetteer_from_atlas(atlas_data, address_sources=[]).lookup("Rosa").place
+    hits = search(index_from_atlas(atlas_data), place.x, place.y, Filter(), day=date(2026, 11, 25), limit=3).hits
+    text = map_text(place.label, hits, t).replace("\\", "")
+    assert text.startswith(t("karte_text", ort=place.label, angebote="", name="", dist="")[:12])
+    assert place.label in text and hits[0].offer["name"] in text and t.km(hits[0].weg_m) in text
+    assert t("karte_text_angebote", n=len(hits)) in text
+    assert t("karte_text_angebot") in map_text(place.label, hits[:1], t)
+    assert map_text(place.label, [], t).replace("\\", "") == t("karte_text_leer", ort=place.label)
+    assert map_text("", hits, t) == ""

@@ -114,7 +114,7 @@ def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparam
     e = text_html
     rows = [
         f'<div class="of-head"><span class="of-rank">{hit.rang}</span>'
-        f'<span class="of-name">{e(o["name"])}</span></div>',
+        f'<span class="of-name" role="heading" aria-level="4">{e(o["name"])}</span></div>',
         f'<div class="of-meta">{e(thema_label(o.thema, themen, t))} · {e(o["kategorie"])}</div>',
         f'<div class="of-dist">{e(distance_text(hit, t, params))}</div>',
     ]
@@ -176,7 +176,7 @@ def details_html(offer: Offer, t: Texts, hit: Hit | None = None) -> str:
 def unplaced_html(offer: Offer, themen: Sequence[Thema], t: Texts) -> str:
     """A card for an offer without a location (e.g. the women's shelter: contact only)."""
     e = text_html
-    rows = [f'<div class="of-head"><span class="of-name">{e(offer["name"])}</span></div>',
+    rows = [f'<div class="of-head"><span class="of-name" role="heading" aria-level="4">{e(offer["name"])}</span></div>',
             f'<div class="of-meta">{e(thema_label(offer.thema, themen, t))} · {e(offer["kategorie"])}</div>']
     phone = field_html(offer["telefon"], "telefon")
     if phone:

@@ -134,7 +134,7 @@ def external_card_html(offer: ExternalOffer, t: Texts, weg_m: float | None = Non
     e = html.escape
     kind = {"vor_ort": t("extern_vor_ort", ort=offer["ort"]), "telefon": t("extern_telefon"),
             "online": t("extern_online")}[offer["art"]]
-    rows = [f'<div class="of-head"><span class="of-name">{e(offer["name"])}</span></div>',
+    rows = [f'<div class="of-head"><span class="of-name" role="heading" aria-level="4">{e(offer["name"])}</span></div>',
             f'<div class="of-meta">{e(offer["kategorie"])} · {e(kind)}</div>']
     if offer["art"] == "vor_ort":
         dist = t("extern_entfernung", km=t.km(weg_m)) if weg_m is not None else t("extern_ohne_entfernung")

@@ -278,6 +278,22 @@ def export_file(kind: str, state: SearchState, place_label: str, view: ResultVie
                       created, sources, t("datenschutz"))
 
 
+def map_text(place_label: str, hits: Sequence[Hit], t: Texts) -> str:
+    """The results map in words (WCAG 1.1.1), as escaped Markdown; '' without a searched place.
+
+    Stands right below the map, so a screen reader reaches it after the result list: where the search
+    point is, that the numbered circles are the list's offers, and which one is nearest.
+    """
+    if not place_label:
+        return ""
+    if not hits:
+        return escape_markdown(t("karte_text_leer", ort=place_label))
+    angebote = t("karte_text_angebot") if len(hits) == 1 else t("karte_text_angebote", n=len(hits))
+    first = hits[0]
+    return escape_markdown(t("karte_text", ort=place_label, angebote=angebote, name=first.offer["name"],
+                             dist=t.km(first.weg_m)))
+
+
 def dead_end_sections(de: DeadEnd, t: Texts) -> list[tuple[str, list[str]]]:
     """(heading, card HTML) sections of the dead-end block: offices outside first, then phone/online."""
     from atlas.offer_search.extern import external_card_html
