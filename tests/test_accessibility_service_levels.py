@@ -8,7 +8,7 @@ import pytest
 
 from atlas.accessibility.county import site_records
 from atlas.accessibility.errors import StandardsError
-from atlas.accessibility.service_levels import _key, added_by_rules, load_rules, parse_rules, serving_mask
+from atlas.accessibility.service_levels import added_by_rules, load_rules, parse_rules, serving_mask
 from tests.fixtures.synthetic_service_levels import OFFERS, RULES
 
 def test_rule_adds_only_matching_offers_of_the_rule_category() -> None:
@@ -51,40 +51,3 @@ def test_real_register_sites_follow_the_rules_of_the_standards_file(atlas_data) 
         extra = expected - set(offers.loc[offers["kategorie"] == rule.zaehlt_fuer, "id"].astype(str))
         for oid in extra:  # an added offer keeps its own category in the site table
             assert got.loc[got["id"] == oid, "kategorie"].iloc[0] != rule.zaehlt_fuer
-
-
-def test_a_school_with_its_own_primary_site_counts_only_there() -> None:
-    # SYNTHETIC: TGS "Am Berg" (Klasse 1–10) has a Grundschulteil of its own in the register (same website,
-    # written differently); TGS "Am Tal" (Klasse 1–10) has none and still counts as a primary school site.
-    import pandas as pd
-
-    offers = pd.DataFrame({
-        "id": ["GT", "TB", "TT"],
-        "kategorie": ["Grundschule", "Gemeinschaftsschule", "Gemeinschaftsschule"],
-        "name": ["TGS Am Berg – Grundschulteil Unterdorf", "TGS Am Berg – Standort Oberdorf", "TGS Am Tal"],
-        "zielgruppe": ["Kinder Klasse 1–4", "Klasse 1–10", "Klasse 1–10"],
-        "website": ["https://www.tgs-am-berg.de/", "tgs-am-berg.de", None],
-    })
-    rules = parse_rules({"zaehlt_auch_fuer": [{
-        "kategorie": "Gemeinschaftsschule", "zaehlt_fuer": "Grundschule", "wenn": r"Klasse\s*1\s*[-–]",
-        "ausser_eigener_standort": ["website"], "quelle": "Testregel"}]})
-    assert offers.loc[serving_mask(offers, "Grundschule", rules), "id"].tolist() == ["GT", "TT"]
-    # without the clause both TGS count
-    plain = parse_rules({"zaehlt_auch_fuer": [{
-        "kategorie": "Gemeinschaftsschule", "zaehlt_fuer": "Grundschule", "wenn": r"Klasse\s*1\s*[-–]",
-        "quelle": "Testregel"}]})
-    assert offers.loc[serving_mask(offers, "Grundschule", plain), "id"].tolist() == ["GT", "TB", "TT"]
-    with pytest.raises(StandardsError, match="ausser_eigener_standort"):
-        parse_rules({"zaehlt_auch_fuer": [{"kategorie": "A", "zaehlt_fuer": "B", "quelle": "q",
-                                           "ausser_eigener_standort": "website"}]})
-
-
-def test_real_rule_never_adds_a_school_whose_primary_site_is_in_the_register(atlas_data) -> None:
-    """Derived from the register: an added site never shares its website with a site of the target category."""
-    offers = atlas_data["angebote"]
-    for rule in load_rules():
-        added = added_by_rules(offers, rule.zaehlt_fuer, [rule])
-        own = offers[offers["kategorie"] == rule.zaehlt_fuer]
-        for col in rule.ausser_eigener_standort:
-            taken = {_key(v) for v in own[col]} - {""}
-            assert not {_key(v) for v in added[col]} & taken
