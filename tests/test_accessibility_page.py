@@ -114,6 +114,12 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert "Legende" not in html
     legend = next(h.value for h in at.html if "atlas-legend" in h.value)
     assert "Legende" in legend and "jenseits des Standards" in legend and "Verfahren: Luftlinie" in legend
+    # cells beyond the standard are hatched as well as red (pattern in the map, same pattern in the legend)
+    from atlas.accessibility.gapmap import KLASSEN_MUSTER
+    features = layers["Rasterzellen nach Erreichbarkeit"].data["features"]
+    beyond = [f for f in features if "atlas-zelle-jenseits" in f["properties"]["_style"]["className"]]
+    assert beyond and 'id="atlas-muster-jenseits"' in html and "fill:url(#atlas-muster-jenseits)" in html
+    assert KLASSEN_MUSTER["jenseits"][1] in legend
     # only the result layers change with a click: they come as a feature group, the base map stays
     assert isinstance(fake.kwargs[-1]["feature_group_to_add"], folium.FeatureGroup)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -26,7 +27,7 @@ from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
 from atlas.class_labels import ink_colour, symbol_badge
-from atlas.leaflet import Attribution, features, offline_map
+from atlas.leaflet import Attribution, features, html_header, offline_map
 from atlas.mapview import MapBase
 from atlas.placement import LEVELS, is_approximate, precision_label
 from atlas.settings import MAP_CRS
@@ -41,6 +42,28 @@ KLASSEN_FARBE: dict[str, str] = {
     "ohne_ergebnis": "#bdbdbd",
     "kein_standort": "#bdbdbd",
 }
+#: Patterns on top of the class colours (WCAG 1.4.1: colour is not the only carrier): SVG patterns in the map
+#: document, referenced by CSS from each cell's class; the legend draws the same pattern with CSS gradients.
+KLASSEN_MUSTER: dict[str, tuple[str, str]] = {
+    # class: (SVG pattern content on a 6×6 tile, CSS background of the legend swatch)
+    "jenseits": ('<rect width="6" height="6" fill="#d6604d"/><path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" '
+                 'stroke="#67001f" stroke-width="1.4"/>',
+                 "repeating-linear-gradient(135deg,#67001f 0 1.4px,#d6604d 1.4px 4.2px)"),
+    "neu_jenseits": ('<rect width="6" height="6" fill="#762a83"/><path d="M0,6 l6,-6 M0,0 l6,6" stroke="#2d004b" '
+                     'stroke-width="1.2"/>',
+                     "repeating-linear-gradient(45deg,#2d004b 0 1.2px,transparent 1.2px 4.2px),"
+                     "repeating-linear-gradient(135deg,#2d004b 0 1.2px,#762a83 1.2px 4.2px)"),
+    "neu_erreicht": ('<rect width="6" height="6" fill="#1b7837"/><circle cx="3" cy="3" r="1.3" fill="#00441b"/>',
+                     "radial-gradient(#00441b 1.2px,transparent 1.6px) 0 0/5px 5px,#1b7837"),
+}
+#: The pattern definitions (hidden SVG) and the CSS that paints each patterned class with its pattern.
+PATTERN_DEFS = ('<svg aria-hidden="true" width="0" height="0" style="position:absolute"><defs>'
+                + "".join(f'<pattern id="atlas-muster-{key}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                          f"{svg}</pattern>" for key, (svg, _) in KLASSEN_MUSTER.items())
+                + "</defs></svg>")
+PATTERN_CSS = ("<style>" + "".join(f"path.atlas-zelle-{key}{{fill:url(#atlas-muster-{key})}}" for key in KLASSEN_MUSTER)
+               + "</style>")
+
 #: Marker colours of the site kinds.
 FARBE_STANDORT = "#111111"
 FARBE_GESCHLOSSEN = "#9e9e9e"
@@ -137,7 +160,8 @@ def legend_html(inp: GapMapInput, counts: dict[str, tuple[int, float]]) -> str:
         if key not in counts:
             continue
         n, people = counts[key]
-        parts.append(f'<div><span class="sw" style="background:{KLASSEN_FARBE[key]}"></span>'
+        swatch = KLASSEN_MUSTER[key][1] if key in KLASSEN_MUSTER else KLASSEN_FARBE[key]
+        parts.append(f'<div><span class="sw" style="background:{swatch}"></span>'
                      f"{html.escape(label)} ({n} Zellen, {html.escape(format_number(people, 0))} Einw.)</div>")
     parts.append(f'<div style="margin-top:4px"><span class="pt" style="background:{FARBE_STANDORT}"></span>'
                  f"{html.escape(inp.standort_label)}</div>")
@@ -172,6 +196,9 @@ def build_gap_base(base: MapBase, attributions: Sequence[str], height: int | Non
                    style_function=lambda _f: {"className": "atlas-gemeindegrenze", "color": "#333333", "weight": 1.2,
                                               "fill": False}).add_to(m)
     Attribution(list(attributions)).add_to(m)
+    html_header(m).add_child(folium.Element(PATTERN_CSS), name="atlas_muster_css")
+    root: Any = m.get_root()  # a branca Figure: its body is .html
+    root.html.add_child(folium.Element(PATTERN_DEFS), name="atlas_muster_defs")
     return m
 
 
@@ -188,7 +215,8 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
         shapes = gpd.GeoDataFrame(geometry=own.set_precision(1e-5).to_numpy(), crs=grid.crs)
     unit = str(cells["einheit"].iloc[0]) if len(cells) else ""
     records = pd.DataFrame(cells.drop(columns="geometry")).to_dict("records")
-    styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])]} for r in records]
+    styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])], "className": f"atlas-zelle atlas-zelle-{r['klasse']}"}
+              for r in records]
     tooltips = [_cell_tooltip(r, unit) for r in records]
     base_style = {"className": "atlas-zelle", "color": "#ffffff", "weight": 0.5, "fillOpacity": 0.75, "fill": True}
     folium.GeoJson(
