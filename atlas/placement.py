@@ -11,7 +11,9 @@ The cascade, best first (``lage_genauigkeit``):
     ("Ernststraße, Meiningen"; "Asbach Talstraße, Schmalkalden" for an offer in Asbach);
 ``einrichtung``
     a stop named after a facility of the offer's kind in its locality ("Schule, Wasungen" for a
-    Grundschule in Wasungen; the words per category are data: ``geodata/lage_einrichtungen.yaml``);
+    Grundschule in Wasungen; the words per category are data: ``geodata/lage_einrichtungen.yaml``), or
+    named after the offer itself (a whole stop name that is a word of the offer's name, not a place:
+    "Kiliansberg, Meiningen" for the Regelschule „Am Kiliansberg“);
 ``ortsteil``
     the locality point of the named Ortsteil – GeoNames, else the Ortsteil as stop names reveal it
     (:func:`atlas.stops.stop_ortsteile`: "Asbach Kirche, Schmalkalden") – or, without an Ortsteil or with
@@ -81,6 +83,8 @@ FACILITY_SPREAD_M = 500.0
 MIN_CASES = 5
 #: An unprefixed stop used for an offer in a named Ortsteil must lie this close to the Ortsteil's point.
 ORTSTEIL_NEAR_M = 2000.0
+#: Shortest word of an offer's name that can match a stop named after the offer (level ``einrichtung``).
+NAME_WORD_MIN = 5
 
 FACILITY_FILE: Path = settings.GEODATA_DIR / "lage_einrichtungen.yaml"
 
@@ -433,6 +437,10 @@ def candidates_for(record: Mapping[str, object], ags: str, polygon: object, cont
                 names = sorted({s.name for s in local})
                 out[PRECISION_FACILITY] = Candidate(PRECISION_FACILITY, Point(xy), "Haltestelle " + ", ".join(
                     f"„{n}“" for n in names[:3]) + " (nach der Einrichtung benannt)")
+    if stops and PRECISION_FACILITY not in out:
+        named = _named_stop(record, ags, ortsteil, context, stops)
+        if named is not None:
+            out[PRECISION_FACILITY] = named
     if ortsteil:
         found = _ortsteil_point(context, ags, ortsteil)
         if found is not None:
@@ -453,6 +461,43 @@ def candidates_for(record: Mapping[str, object], ags: str, polygon: object, cont
         f"Mitte der Gemeinde {ort}" + (f"; Ortsteil '{ortsteil_raw}' nicht im Ortsverzeichnis" if ortsteil_raw
                                        and PRECISION_ORTSTEIL not in out else ""))
     return out
+
+
+_NAME_SPLIT = re.compile(r"[\s\-–/,;:()„“\"'.!?+&]+")
+
+
+def name_words(name: object) -> set[str]:
+    """Distinctive words of an offer's name (folded like :func:`street_tokens`, at least
+    :data:`NAME_WORD_MIN` letters): "Regelschule „Am Kiliansberg“ Meiningen" → {"regelschule", "kiliansberg",
+    "meiningen"}; place and facility words are removed by :func:`_named_stop`."""
+    raw = "" if is_blank(name) else str(name).lower()
+    return {w for w in _NAME_SPLIT.split(raw) if len(w) >= NAME_WORD_MIN and not any(c.isdigit() for c in w)}
+
+
+def _named_stop(record: Mapping[str, object], ags: str, ortsteil: str, context: PlacementContext,
+                stops: list[_Stop]) -> Candidate | None:
+    """``einrichtung`` by the offer's own name: a stop of its locality whose name (a whole "/"-part after
+    the Ortsteil) is one word of the offer's name – "Kiliansberg, Meiningen" for the Regelschule „Am
+    Kiliansberg“, "Lutherschule, Zella-Mehlis" for the Regelschule Lutherschule. Words that name a place
+    (Gemeinde, Ortsteil, locality) or a kind of facility (``geodata/lage_einrichtungen.yaml``: "Schule",
+    "Kita" …) do not count – they say nothing about which building."""
+    words = name_words(record.get("name"))
+    generic = {normalise_name(w) for ws in context.facility_words.values() for w in ws}
+    places = {name for (a, name) in (*context.localities, *context.stop_localities) if a == ags}
+    places |= set(_name_variants(context.gemeinde_names.get(ags, "")))
+    words = {w for w in words if normalise_name(w) not in generic | places}
+    if not words:
+        return None
+    matches = [s for s in stops if any(len(p) == 1 and p[0] in words for p in s.parts)]
+    local = _local(context, ags, ortsteil, matches)
+    if not local:
+        return None
+    xy = _medoid_ok([s.xy for s in local], FACILITY_SPREAD_M)
+    if xy is None:
+        return None
+    names = sorted({s.name for s in local})
+    return Candidate(PRECISION_FACILITY, Point(xy), "Haltestelle " + ", ".join(f"„{n}“" for n in names[:3])
+                     + " (nach dem Namen des Angebots benannt)")
 
 
 def _kept_candidate(record: Mapping[str, object]) -> Candidate | None:

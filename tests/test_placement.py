@@ -181,3 +181,20 @@ def test_too_few_cases_give_no_typical_error_in_popups():
     assert errors["ortsteil"].reliable and errors["ortsteil"].median_m == 400
     placed = gpd.GeoDataFrame({"lage_genauigkeit": ["strasse", "ortsteil"]}, geometry=[Point(0, 0)] * 2)
     assert list(with_typical_error(placed, errors)["lage_fehler_m"]) == [0, 400]
+
+
+def test_stop_named_after_the_offer_itself_gives_facility_precision():
+    # SYNTHETIC: "Klinge, Testdorf" is a stop named like the youth club "Jugendtreff „Klinge“"; a place name
+    # ("Testdorf", "Asbach") or a facility word ("Schule") in the name does not count as the offer's own name.
+    result = _place_with_stops([
+        {"id": "A", "name": "Jugendtreff „Klinge“", "ort": "Testdorf/Werra"},
+        {"id": "B", "name": "Beratungsstelle Testdorf", "ort": "Testdorf/Werra"},
+        {"id": "C", "name": "Schule Asbach", "kategorie": "Bibliothek", "ort": "Testdorf/Werra", "ortsteil": "Asbach"},
+        {"id": "D", "name": "Jugendtreff „Klinge“", "ort": "Nachbarstadt"},  # another Gemeinde: not its stop
+    ])
+    rows = result.placed.set_index("id")
+    assert rows.loc["A", "lage_genauigkeit"] == "einrichtung" and _near(rows.loc["A", "geometry"], STOPS["9000007"])
+    assert "nach dem Namen des Angebots" in rows.loc["A", "lage_hinweis"]
+    assert rows.loc["B", "lage_genauigkeit"] == "ortsteil"
+    assert rows.loc["C", "lage_genauigkeit"] == "ortsteil"
+    assert rows.loc["D", "lage_genauigkeit"] != "einrichtung"
