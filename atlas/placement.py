@@ -441,26 +441,31 @@ def candidates_for(record: Mapping[str, object], ags: str, polygon: object, cont
         named = _named_stop(record, ags, ortsteil, context, stops)
         if named is not None:
             out[PRECISION_FACILITY] = named
-    if ortsteil:
-        found = _ortsteil_point(context, ags, ortsteil)
-        if found is not None:
-            out[PRECISION_ORTSTEIL] = Candidate(PRECISION_ORTSTEIL, found[0],
-                                                f"Ortslage {ortsteil_raw} ({found[1]})")
-    if PRECISION_ORTSTEIL not in out:
-        # no Ortsteil, or one no gazetteer knows (a town quarter such as "Jerusalem" in Meiningen): the
-        # Gemeinde's main locality, as for an offer without an Ortsteil – never worse than that offer
-        unknown = f"; Ortsteil '{ortsteil_raw}' nicht im Ortsverzeichnis" if ortsteil else ""
-        for variant in _name_variants(ort):
-            found = _ortsteil_point(context, ags, variant)
-            if found is not None:
-                out[PRECISION_ORTSTEIL] = Candidate(PRECISION_ORTSTEIL, found[0],
-                                                    f"Ortslage {ort} (Hauptort, {found[1]}){unknown}")
-                break
+    locality = _locality_candidate(context, ags, ort, ortsteil, ortsteil_raw)
+    if locality is not None:
+        out[PRECISION_ORTSTEIL] = locality
     out[PRECISION_GEMEINDE] = Candidate(
         PRECISION_GEMEINDE, polygon.representative_point(),  # type: ignore[attr-defined]
         f"Mitte der Gemeinde {ort}" + (f"; Ortsteil '{ortsteil_raw}' nicht im Ortsverzeichnis" if ortsteil_raw
                                        and PRECISION_ORTSTEIL not in out else ""))
     return out
+
+
+def _locality_candidate(context: PlacementContext, ags: str, ort: str, ortsteil: str, ortsteil_raw: str
+                        ) -> Candidate | None:
+    """``ortsteil``: the named Ortsteil's point; without an Ortsteil, or with one no gazetteer knows (a town
+    quarter such as "Jerusalem" in Meiningen), the Gemeinde's main locality – as for an offer without an
+    Ortsteil, so never worse than that offer (the hint says the Ortsteil was not found)."""
+    if ortsteil:
+        found = _ortsteil_point(context, ags, ortsteil)
+        if found is not None:
+            return Candidate(PRECISION_ORTSTEIL, found[0], f"Ortslage {ortsteil_raw} ({found[1]})")
+    unknown = f"; Ortsteil '{ortsteil_raw}' nicht im Ortsverzeichnis" if ortsteil else ""
+    for variant in _name_variants(ort):
+        found = _ortsteil_point(context, ags, variant)
+        if found is not None:
+            return Candidate(PRECISION_ORTSTEIL, found[0], f"Ortslage {ort} (Hauptort, {found[1]}){unknown}")
+    return None
 
 
 _NAME_SPLIT = re.compile(r"[\s\-–/,;:()„“\"'.!?+&]+")
