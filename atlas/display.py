@@ -83,36 +83,120 @@ STREAMLIT_GERMAN: dict[str, str] = {
     "Drag and drop file here": "Datei hierher ziehen",
     "Browse files": "Datei auswählen",
     "Limit 200MB per file": "höchstens 200 MB je Datei",
+    # dropdowns (selectbox, multiselect): the arrow button and the chosen values
+    "Open": "Auswahl öffnen",
+    "Close": "Schließen",
+    "Clear value": "Auswahl löschen",
+    "Selected values": "Ausgewählte Werte",
+    "Select all": "Alle auswählen",
+    "Clear selection": "Auswahl aufheben",
+    "Select...": "Bitte wählen …",
+    # sidebar, header, headings, tabs, number inputs, file upload
+    "Sidebar": "Seitenleiste",
+    "Collapse sidebar": "Seitenleiste einklappen",
+    "Expand sidebar": "Seitenleiste ausklappen",
+    "Main menu": "Hauptmenü",
+    "Running...": "Läuft …",
+    "Stop script": "Anhalten",
+    "Skip to main content": "Zum Inhalt springen",
+    "Link to heading": "Link zu dieser Überschrift",
+    "Scroll tabs left": "Reiter nach links blättern",
+    "Scroll tabs right": "Reiter nach rechts blättern",
+    "Increment": "Erhöhen",
+    "Decrement": "Verringern",
+    "Add files": "Dateien hinzufügen",
+    "file upload": "Datei hochladen",
+    "Clear all files": "Alle Dateien entfernen",
+    "Notifications": "Mitteilungen",
+    # table: search, fullscreen and the column menu
+    "Toggle fullscreen": "Vollbild ein/aus",
+    "Close Search": "Suche schließen",
+    "Previous Result": "Vorheriger Treffer",
+    "Next Result": "Nächster Treffer",
+    "Dataframe column menu": "Spaltenmenü",
+    "Sort ascending": "Aufsteigend sortieren",
+    "Sort descending": "Absteigend sortieren",
+    "Pin column": "Spalte fixieren",
+    "Unpin column": "Spalte lösen",
+    "Hide column": "Spalte ausblenden",
+    "Autosize": "Breite anpassen",
+    "Format": "Zahlenformat",
+    "Copy column name": "Spaltenname kopieren",
+    "Automatic": "Automatisch",
+    "Localized": "Landesüblich",
+    "Plain": "Ohne Format",
+    "Percent": "Prozent",
+    "Scientific": "Wissenschaftlich",
+    "Accounting": "Buchhaltung",
+    "Compact": "Kompakt",
+    "Statistics": "Statistik",
+    "Values": "Werte",
+    "Empty": "Leer",
+    "Distinct": "Verschiedene",
+    "Average": "Mittelwert",
+    "Standard deviation": "Standardabweichung",
+    "25th percentile": "25. Perzentil",
+    "75th percentile": "75. Perzentil",
+    "Sum": "Summe",
+    "Count": "Anzahl",
+    "Average length": "Mittlere Länge",
+    "Minimum length": "Kleinste Länge",
+    "Maximum length": "Größte Länge",
+    "Based on sample": "aus einer Stichprobe",
+    "Top values frequency chart": "Häufigste Werte",
+    "Distribution histogram": "Verteilung",
+    "Type to search": "Zum Suchen tippen",
+    "No options": "Keine Auswahl möglich",
+    "No data": "Keine Daten",
+    "Copy": "Kopieren",
+    "Cancel": "Abbrechen",
+    "Rerun": "Neu laden",
 }
 
+#: Streamlit's English texts with a variable part (regular expression → German, ``$1`` = the part).
+STREAMLIT_GERMAN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("^Remove (.+)$", "$1 entfernen"),            # the × of a chosen value in a multiselect
+    ("^Limit 200MB per file(.*)$", "höchstens 200 MB je Datei$1"),
+)
 
-def german_controls_script(texts: dict[str, str] | None = None) -> str:
+
+def german_controls_script(texts: dict[str, str] | None = None,
+                           patterns: tuple[tuple[str, str], ...] = STREAMLIT_GERMAN_PATTERNS) -> str:
     """A ``<script>`` that puts Streamlit's built-in English control texts (placeholders, tooltips and
     labels of the table toolbar, the copy button, …) into German while the page is German
     (``<html lang="de">``). Streamlit offers no locale setting; the script rewrites exactly the listed
     strings – in text nodes and in ``aria-label``, ``title`` and ``placeholder`` – whenever the page changes."""
     mapping = json.dumps(texts or STREAMLIT_GERMAN, ensure_ascii=False)
+    rules = json.dumps([list(p) for p in patterns], ensure_ascii=False)
     return f"""<script>
 (function () {{
   const doc = window.parent ? window.parent.document : document;
   const map = {mapping};
-  if (doc.__atlasGermanControls) {{ doc.__atlasGermanControls.map = map; return; }}
-  const state = {{map: map}};
+  const rules = {rules}.map(function (r) {{ return [new RegExp(r[0]), r[1]]; }});
+  if (doc.__atlasGermanControls) {{ doc.__atlasGermanControls.map = map; doc.__atlasGermanControls.rules = rules;
+                                    return; }}
+  const state = {{map: map, rules: rules}};
   doc.__atlasGermanControls = state;
   function german() {{ return (doc.documentElement.lang || 'de').slice(0, 2) === 'de'; }}
+  function word(t) {{  // the German wording of an English control text, or undefined
+    if (state.map[t] !== undefined) {{ return state.map[t]; }}
+    for (const [re, to] of state.rules) {{ if (re.test(t)) {{ return t.replace(re, to); }} }}
+    return undefined;
+  }}
   function fix(root) {{
     if (!german()) {{ return; }}
-    const m = state.map;
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     let node;
     while ((node = walker.nextNode())) {{
       const t = node.nodeValue.trim();
-      if (t && m[t] !== undefined) {{ node.nodeValue = node.nodeValue.replace(t, m[t]); }}
+      const w = t ? word(t) : undefined;
+      if (w !== undefined) {{ node.nodeValue = node.nodeValue.replace(t, w); }}
     }}
     root.querySelectorAll && root.querySelectorAll('[aria-label],[title],[placeholder]').forEach(function (el) {{
       ['aria-label', 'title', 'placeholder'].forEach(function (a) {{
         const v = el.getAttribute(a);
-        if (v && m[v.trim()] !== undefined) {{ el.setAttribute(a, m[v.trim()]); }}
+        const w = v ? word(v.trim()) : undefined;
+        if (w !== undefined) {{ el.setAttribute(a, w); }}
       }});
     }});
   }}

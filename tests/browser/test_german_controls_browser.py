@@ -1,0 +1,103 @@
+"""Issue 13 point 9 in a real browser: no English word of Streamlit's own controls on any page in German
+mode – visible text and the ``aria-label``/``title``/``placeholder`` a screen reader or a hover shows,
+also after hovering a table's toolbar, opening its column menu and opening a dropdown (1366 px)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from atlas.display import STREAMLIT_GERMAN, german_controls_script
+
+pytestmark = pytest.mark.browser
+
+#: Every page of the app (URL paths of app.py); the family page with a search, so its results are drawn.
+PAGES = ("", "angebote-finden?ort=Rosa", "meldung", "karte", "erreichbarkeit", "bus-und-bahn", "indikatoren",
+         "profil", "sitzung", "quellen", "register", "barrierefreiheit")
+
+#: English words of Streamlit's controls that must not appear in the German UI.
+ENGLISH = re.compile(r"\b(Download|Search|Fullscreen|Open|Choose|Copy|Collapse|Expand|Sidebar|Statistics|"
+                     r"Sort|Remove|Clear|Select|Close|Running|Stop)\b")
+
+#: Visible text lines (icons excluded: Material Symbols are ligature names such as "content_copy") and the
+#: accessible attributes of every element.
+WORDS_JS = """() => {
+  const out = new Set();
+  document.querySelectorAll('[aria-label],[title],[placeholder]').forEach(e => {
+    ['aria-label', 'title', 'placeholder'].forEach(a => { const v = e.getAttribute(a); if (v) out.add(a + ': ' + v); });
+  });
+  const icons = [...document.querySelectorAll('[data-testid="stIconMaterial"]')];
+  icons.forEach(i => i.dataset.atlasIcon = i.textContent);
+  icons.forEach(i => { i.textContent = ''; });
+  document.body.innerText.split('\\n').forEach(l => { if (l.trim()) { out.add(l.trim()); } });
+  icons.forEach(i => { i.textContent = i.dataset.atlasIcon; });
+  return [...out];
+}"""
+
+
+def _english(page) -> list[str]:
+    return sorted(line for line in page.evaluate(WORDS_JS) if ENGLISH.search(line))
+
+
+def _open_column_menu(page, table) -> bool:
+    """Open the column menu of *table*'s header (its menu button is drawn on hover inside the header)."""
+    box = table.bounding_box()
+    for dx in range(40, int(box["width"]) - 10, 16):
+        page.mouse.move(box["x"] + dx, box["y"] + 17)
+        page.mouse.click(box["x"] + dx, box["y"] + 17)
+        menu = page.locator("[data-testid='stDataFrameColumnMenu']")
+        try:
+            menu.first.wait_for(timeout=400)
+            return True
+        except Exception:  # noqa: BLE001 - not on the menu button: try further right
+            page.keyboard.press("Escape")
+    return False
+
+
+def test_the_translation_table_covers_what_the_script_rewrites():
+    script = german_controls_script()
+    assert all(english in script for english in STREAMLIT_GERMAN)
+    assert '"^Remove (.+)$"' in script  # texts with a variable part: "Remove Kita" -> "Kita entfernen"
+    assert all(not ENGLISH.search(german) for german in STREAMLIT_GERMAN.values())
+
+
+def test_no_english_control_text_on_any_page(app_url, browser):
+    from tests.browser.conftest import _offline_page
+
+    found: dict[str, list[str]] = {}
+    menus = 0
+    for wrapper in _offline_page(browser, viewport={"width": 1366, "height": 768}):
+        page = wrapper.page
+        for path in PAGES:
+            page.goto(f"{app_url}/{path}")
+            wrapper.wait_for_app(timeout=60_000)
+            page.wait_for_timeout(500)  # the script rewrites on the next mutation
+            english = _english(page)
+            tables = page.locator("[data-testid='stDataFrame']:visible")
+            if tables.count():  # the table toolbar (shown on hover) and the column menu
+                table = tables.first
+                table.scroll_into_view_if_needed()
+                table.hover()
+                toolbar = page.locator("[data-testid='stElementToolbar'] button:visible")
+                toolbar.first.wait_for(timeout=10_000)
+                assert set(toolbar.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")) <= set(
+                    STREAMLIT_GERMAN.values())
+                if _open_column_menu(page, table):
+                    menus += 1
+                    menu = page.locator("[data-testid='stDataFrameColumnMenu']").first
+                    assert "Aufsteigend sortieren" in menu.inner_text()
+                    english += _english(page)
+                    page.keyboard.press("Escape")
+            dropdowns = page.locator("[data-testid='stSelectbox']:visible input, "
+                                     "[data-testid='stMultiSelect']:visible input")
+            if dropdowns.count():  # an opened list: "No results" etc.
+                dropdowns.first.click()
+                page.wait_for_timeout(300)
+                english += _english(page)
+                page.keyboard.press("Escape")
+            if english:
+                found[path or "start"] = sorted(set(english))
+        assert wrapper.errors == []
+    assert found == {}
+    assert menus >= 1  # at least one column menu was really opened and checked
