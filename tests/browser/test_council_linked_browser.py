@@ -102,6 +102,7 @@ def test_zoom_and_pan_on_one_map_moves_the_other(app_url, desktop_page, atlas_da
     page.get_by_role("tab", name="Zwei Indikatoren").click()
     page.get_by_text("Rechts: ").first.wait_for(timeout=30_000)
     iframe = page.get_by_role("tabpanel", name="Zwei Indikatoren").locator(MAP_FRAME)
+    iframe.first.wait_for(timeout=30_000)  # drawn after the headings (on a busy machine noticeably later)
     assert iframe.count() == 1  # one iframe holds both maps
     iframe.content_frame.locator("#map_div2 path.atlas-gemeinden").first.wait_for(timeout=30_000)
     element = iframe.element_handle()
