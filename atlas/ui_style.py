@@ -80,13 +80,20 @@ MAP_FOCUS_CSS = f"""
 """
 
 
+#: Accessible name of every map frame (streamlit-folium titles its iframe "streamlit_folium.st_folium", which a
+#: screen reader would read out): what it is and where its content stands in words.
+MAP_FRAME_NAME = {"de": "Karte – ihr Inhalt steht auch als Text unter der Karte",
+                  "en": "Map – its content is also given as text below the map"}
+
+
 def page_language(lang: str) -> str:
     """The BCP 47 code for the page: 'de' unless *lang* is a supported other language."""
     return lang if lang in LANGUAGES else "de"
 
 
 def page_script(lang: str = "de") -> str:
-    """A ``<script>`` that sets ``<html lang>`` and puts the skip link first into the page.
+    """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page and names the map
+    frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver).
 
     No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
     before Streamlit's root element (React does not manage it; Streamlit's own English one is hidden) and
@@ -122,5 +129,18 @@ def page_script(lang: str = "de") -> str:
     doc.body.insertBefore(link, doc.body.firstChild);
   }}
   link.textContent = {text};
+  window.atlasMapFrameName = {json.dumps(MAP_FRAME_NAME[code])};
+  function nameFrames() {{
+    doc.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(function (frame) {{
+      if (frame.getAttribute('aria-label') !== window.atlasMapFrameName) {{
+        frame.setAttribute('aria-label', window.atlasMapFrameName);
+      }}
+    }});
+  }}
+  nameFrames();
+  if (!window.atlasFrameObserver) {{
+    window.atlasFrameObserver = new MutationObserver(nameFrames);
+    window.atlasFrameObserver.observe(doc.body, {{childList: true, subtree: true}});
+  }}
 }})();
 </script>"""

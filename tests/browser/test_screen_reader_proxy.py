@@ -24,6 +24,7 @@ from atlas.offer_search.share import SearchState
 from atlas.offer_search import viewmodel as vm
 from atlas.safe_text import contact_html
 from atlas.text_alternatives import extremes_sentence, ranked_table
+from atlas.ui_style import MAP_FRAME_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +100,10 @@ def test_family_page_reads_search_box_summary_first_result_phone_and_map_text(ap
     assert i_box < i_summary < i_name < i_phone < i_map
     if hit is view.result.hits[0]:                          # the nearest offer is named in the map's text too
         assert hit.offer["name"] in lines[i_map]
+    # the map frame has a name that says what it is and where its content stands in words
+    names = page.evaluate("[...document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]')]"
+                          ".map(f => f.getAttribute('aria-label'))")
+    assert names == [MAP_FRAME_NAME["de"]]
     assert desktop_page.errors == []
 
 
