@@ -85,6 +85,8 @@ MIN_CASES = 5
 ORTSTEIL_NEAR_M = 2000.0
 #: Shortest word of an offer's name that can match a stop named after the offer (level ``einrichtung``).
 NAME_WORD_MIN = 5
+#: Middle element of the :func:`facility_counts` keys that count addresses per name word.
+NAME_KEY = "@name"
 
 FACILITY_FILE: Path = settings.GEODATA_DIR / "lage_einrichtungen.yaml"
 
@@ -384,8 +386,12 @@ def _ortsteil_point(context: PlacementContext, ags: str, name: str) -> tuple[Poi
 
 def facility_counts(records: Iterable[Mapping[str, object]], context: PlacementContext
                     ) -> dict[tuple[str, str, str], int]:
-    """(ags, normalised Ortsteil or "", facility word) → number of offers whose category uses that word."""
+    """(ags, normalised Ortsteil or "", facility word) → number of offers whose category uses that word; and
+    (ags, :data:`NAME_KEY`, word of an offer's name) → number of different street addresses among the offers
+    of that Gemeinde whose name has that word (a stop named "Landratsamt" says nothing about which of two
+    Landratsamt addresses an offer has)."""
     counts: dict[tuple[str, str, str], int] = {}
+    addresses: dict[tuple[str, str, str], set[str]] = {}
     for record in records:
         match = None if is_blank(record.get("ort")) else context.gemeinden.get(normalise_name(str(record.get("ort"))))
         if match is None:
@@ -395,6 +401,14 @@ def facility_counts(records: Iterable[Mapping[str, object]], context: PlacementC
         for word in set(context.facility_words.get(str(record.get("kategorie") or ""), ())):
             key = (match[0], ortsteil, word)
             counts[key] = counts.get(key, 0) + 1
+        street = " ".join(street_tokens(record.get("strasse")))
+        number = re.search(r"\d+\s*[a-z]?", "" if is_blank(record.get("strasse")) else str(record.get("strasse")).lower())
+        for word in name_words(record.get("name")):
+            found = addresses.setdefault((match[0], NAME_KEY, word), set())
+            if street:
+                found.add(street + (" " + number.group(0).replace(" ", "") if number else ""))
+    for key, found in addresses.items():
+        counts[key] = len(found)
     return counts
 
 
@@ -438,7 +452,7 @@ def candidates_for(record: Mapping[str, object], ags: str, polygon: object, cont
                 out[PRECISION_FACILITY] = Candidate(PRECISION_FACILITY, Point(xy), "Haltestelle " + ", ".join(
                     f"„{n}“" for n in names[:3]) + " (nach der Einrichtung benannt)")
     if stops and PRECISION_FACILITY not in out:
-        named = _named_stop(record, ags, ortsteil, context, stops)
+        named = _named_stop(record, ags, ortsteil, context, stops, facility_count)
         if named is not None:
             out[PRECISION_FACILITY] = named
     locality = _locality_candidate(context, ags, ort, ortsteil, ortsteil_raw)
@@ -480,12 +494,13 @@ def name_words(name: object) -> set[str]:
 
 
 def _named_stop(record: Mapping[str, object], ags: str, ortsteil: str, context: PlacementContext,
-                stops: list[_Stop]) -> Candidate | None:
+                stops: list[_Stop], facility_count: Mapping[tuple[str, str, str], int]) -> Candidate | None:
     """``einrichtung`` by the offer's own name: a stop of its locality whose name (a whole "/"-part after
     the Ortsteil) is one word of the offer's name – "Kiliansberg, Meiningen" for the Regelschule „Am
     Kiliansberg“, "Lutherschule, Zella-Mehlis" for the Regelschule Lutherschule. Words that name a place
     (Gemeinde, Ortsteil, locality) or a kind of facility (``geodata/lage_einrichtungen.yaml``: "Schule",
-    "Kita" …) do not count – they say nothing about which building."""
+    "Kita" …) do not count – they say nothing about which building; nor does a word that offers at
+    different street addresses of the Gemeinde share (*facility_count*, :func:`facility_counts`)."""
     words = name_words(record.get("name"))
     generic = {normalise_name(w) for ws in context.facility_words.values() for w in ws}
     places = {name for (a, name) in (*context.localities, *context.stop_localities) if a == ags}
@@ -494,6 +509,8 @@ def _named_stop(record: Mapping[str, object], ags: str, ortsteil: str, context: 
     if not words:
         return None
     matches = [s for s in stops if any(len(p) == 1 and p[0] in words for p in s.parts)]
+    if any(facility_count.get((ags, NAME_KEY, p[0]), 0) > 1 for s in matches for p in s.parts if len(p) == 1):
+        return None
     local = _local(context, ags, ortsteil, matches)
     if not local:
         return None

@@ -198,3 +198,19 @@ def test_stop_named_after_the_offer_itself_gives_facility_precision():
     assert rows.loc["B", "lage_genauigkeit"] == "ortsteil"
     assert rows.loc["C", "lage_genauigkeit"] == "ortsteil"
     assert rows.loc["D", "lage_genauigkeit"] != "einrichtung"
+
+
+def test_stop_named_after_a_word_that_offers_at_two_addresses_share_is_not_used():
+    # SYNTHETIC: two offers called "… Klinge" at different streets of Testdorf: the stop "Klinge" could be
+    # either; one without a street next to them is not placed there either. At one shared address it is used.
+    two = _place_with_stops([
+        {"id": "A", "name": "Amt Klinge – Jugend", "ort": "Testdorf/Werra", "strasse": "Hauptstraße 1"},
+        {"id": "B", "name": "Amt Klinge – Zulassung", "ort": "Testdorf/Werra", "strasse": "Nebenweg 5"},
+        {"id": "C", "name": "Amt Klinge", "ort": "Testdorf/Werra"},
+    ])
+    assert set(two.placed["lage_genauigkeit"]) == {"ortsteil"}
+    same = _place_with_stops([
+        {"id": "A", "name": "Amt Klinge – Jugend", "ort": "Testdorf/Werra", "strasse": "Hauptstraße 1"},
+        {"id": "B", "name": "Amt Klinge – Zulassung", "ort": "Testdorf/Werra", "strasse": "Hauptstr. 1"},
+    ])
+    assert set(same.placed["lage_genauigkeit"]) == {"einrichtung"}
