@@ -91,6 +91,11 @@ class SourceKreis:
 
     ags: tuple[str, ...]  #: AGS of the county's Gemeinden in the VG250 file
     einwohner: int  #: Zensus 2022 population of these Gemeinden (sum of the Zensus file's rows)
+    einwohner_je_ags: dict[str, int]  #: Zensus 2022 population per Gemeinde (8-digit AGS from the 12-digit ARS)
+
+    def german(self, ags: str) -> str:
+        """The population of Gemeinde *ags* written as a German page shows it ("5.805")."""
+        return f"{self.einwohner_je_ags[ags]:,}".replace(",", ".")
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +110,11 @@ def source_kreis(source_folder: Path) -> SourceKreis:
     zensus = pd.read_csv(source_folder / sources["zensus_gemeinden"].datei, sep=sources["zensus_gemeinden"].trennzeichen,
                          dtype=str)
     rows = zensus[zensus["1_variable_attribute_code"].str.strip().str.startswith(kreis)]
+    ars = rows["1_variable_attribute_code"].str.strip()
+    per_ags = dict(zip(ars.str[:5] + ars.str[-3:], pd.to_numeric(rows["value"]).astype(int), strict=True))
     return SourceKreis(ags=tuple(sorted(set(ags[ags.str.startswith(kreis)]))),
-                       einwohner=int(pd.to_numeric(rows["value"]).sum()))
+                       einwohner=int(pd.to_numeric(rows["value"]).sum()),
+                       einwohner_je_ags={k: int(v) for k, v in per_ags.items()})
 
 
 @pytest.fixture()

@@ -24,7 +24,12 @@ def profile_png(atlas_data) -> bytes:
                           title="Sozialraumprofil Brotterode-Trusetal")
 
 
-def test_profile_pdf_has_expected_text_figures_and_map(atlas_data, profile_png):
+def _de(value: float, decimals: int = 0) -> str:
+    """*value* in German notation ("1.811", "11,5"), written here independently of the atlas' formatter."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def test_profile_pdf_has_expected_text_figures_and_map(atlas_data, profile_png, source_kreis):
     profil = build_profile(atlas_data, BROTTERODE, estimates=straight_line_table(atlas_data))
     reader = PdfReader(io.BytesIO(profile_pdf(profil, profile_png)))
     assert 1 <= len(reader.pages) <= 2
@@ -32,11 +37,15 @@ def test_profile_pdf_has_expected_text_figures_and_map(atlas_data, profile_png):
         assert float(page.mediabox.width) == pytest.approx(595.28, abs=0.1)
         assert float(page.mediabox.height) == pytest.approx(841.89, abs=0.1)
     text = "\n".join(page.extract_text() for page in reader.pages)
+    # Figures from the Gemeinde's row of the build (population: the Zensus file), German-formatted here.
+    row = atlas_data.gemeinden.set_index("ags").loc[BROTTERODE]
+    u15, ue65 = int(row["einw_u15"]), int(row["einw_65plus"])
     for expected in ("Sozialraumprofil Brotterode-Trusetal", "Gemeindeschlüssel 16066074",
-                     "Einwohner (Zensus 2022)", "5.805", "49,7 km²",
-                     "unter 15 Jahre (Schätzung)", "665", "11,5 %", "65 Jahre und älter (Schätzung)", "1.811",
+                     "Einwohner (Zensus 2022)", source_kreis.german(BROTTERODE), f"{_de(row['flaeche_km2'], 1)} km²",
+                     "unter 15 Jahre (Schätzung)", _de(u15), f"{_de(100 * u15 / row['einwohner'], 1)} %",
+                     "65 Jahre und älter (Schätzung)", _de(ue65),
                      "Altersgruppen sind geschätzt", "Erreichbarkeit (Deutschlandatlas)",
-                     "Pkw-Fahrzeit zur nächsten Hausarztpraxis", "2,19", "Eigene Schätzung",
+                     "Pkw-Fahrzeit zur nächsten Hausarztpraxis", _de(row["p_harzt"], 2), "Eigene Schätzung",
                      "Grundschule zu Fuß (2 km)", profil.bahnhof.name, "Angebote in der Gemeinde",
                      f"Rang unter den {len(atlas_data.gemeinden)} Gemeinden", "Seite 1",
                      "Deutschlandatlas der Bundesregierung (Stand 12.12.2024)",
