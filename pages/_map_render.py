@@ -44,8 +44,8 @@ class RenderedMap:
 
     @property
     def text(self) -> str:
-        """Header, HTML and script in one string (for tests and for measuring the payload)."""
-        return "\n".join((self.header, self.html, self.script))
+        """Linked files, header, HTML and script in one string (for tests and for measuring the payload)."""
+        return "\n".join((*self.css_links, *self.js_links, self.header, self.html, self.script))
 
 
 @dataclass(frozen=True)

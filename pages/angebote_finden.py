@@ -159,12 +159,13 @@ with list_col:
         st.html(vm.scroll_script(n), unsafe_allow_javascript=True)
 
 with map_col:   # map libraries are imported only now, after the list is drawn (faster first answer)
-    from streamlit_folium import st_folium
-
+    from atlas.map_key import map_key
     from atlas.offer_search.resultmap import build_result_map
-    fmap = build_result_map(get_base(data), place, result.hits if result else (), t, sources, labels)
-    out = st_folium(fmap, height=420, width="stretch", returned_objects=["last_clicked"], key="of_karte")
-    st.markdown(vm.map_text(pv.label if place is not None else "", result.hits if result else (), t))
+    from pages._maps import show_map
+    hits = result.hits if result else ()  # the map is built and rendered once per search (pages/_maps.py)
+    _, out = show_map("angebote", map_key(data.version, place, hits, t, sources, labels), lambda: build_result_map(
+        get_base(data), place, hits, t, sources, labels), height=420, width="stretch", key="of_karte", returned_objects=["last_clicked"])
+    st.markdown(vm.map_text(pv.label if place is not None else "", hits, t))
 signature = vm.clicked_point(out)
 if signature and signature != st.session_state.get("of_last_click"):
     st.session_state["of_last_click"] = signature

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.accessibility import county as cty, gapmap as gm, page_model as pm, standards as stdm
 from atlas.accessibility.parameters import MODE_LABEL
 from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
+from atlas.map_key import map_key
 from pages._common import attribution_footer, gap_map_sentence, get_base, get_data
+from pages._maps import cached_groups, show_map
 from pages._transit_controls import pt_controls, pt_modes
 
 #: Session keys (not widget keys: they survive reruns and hold the scenario per destination).
@@ -152,9 +153,10 @@ def _take_click(click: dict | None = None) -> bool:
 
 map_col, legend_col = st.columns([5, 1])
 with map_col:  # the base stays, only the result layers are exchanged: no reload, the view is kept
-    out = st_folium(gm.build_gap_base(base, attributions), feature_group_to_add=gm.gap_layers(base, inp),
-                    height=600, width="stretch", returned_objects=["last_clicked"], key="erreichbarkeit_karte",
-                    on_change=_take_click)
+    _, shown = cached_groups("erreichbarkeit-ergebnis", map_key(data.version, inp), lambda: gm.gap_layers(base, inp))
+    _, out = show_map("erreichbarkeit", map_key(data.version, attributions), lambda: gm.build_gap_base(base, attributions),
+                      groups=shown, height=600, width="stretch", returned_objects=["last_clicked"],
+                      key="erreichbarkeit_karte", on_change=_take_click)
 legend_col.html(page_legend(gm.legend_html(inp, gm.class_counts(cell_frame))))
 if _take_click((out or {}).get("last_clicked") if isinstance(out, dict) else None):
     st.rerun()  # a click that did not pass the callback

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.accessibility import county as cty
 from atlas.accessibility.gapmap import GapMapInput, build_gap_map
@@ -18,7 +17,9 @@ from atlas.errors import AtlasError
 from atlas.transit import WOCHENTAGE
 from atlas.transit import view as tv
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan
+from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, map_text_alternative
+from pages._maps import show_map
 from pages._transit_controls import feed_state
 
 STATE_NEW = "oepnv_neue_haltestellen"
@@ -88,11 +89,12 @@ with tab_stop:
         cols[1].button("Neue Haltestellen entfernen", key="oepnv_reset", disabled=not neu,
                        on_click=lambda: st.session_state[STATE_NEW].clear(), width="stretch")
         sites = tv.stop_sites(tv.stops_frame(data))
-        fmap = build_gap_map(base, GapMapInput(
+        inp = GapMapInput(
             cells=view.zellen, sites=sites, geschlossen=frozenset(), hypothetisch=list(neu), vorschlaege=None,
             titel=std.label, methode_hinweis="Zelle rot: mehr als die Hälfte der Fläche ohne Haltestelle in Gehweite "
-            "(Schätzung, Luftlinie)", attributions=attributions, standort_label="Haltestellen"))
-        out = st_folium(fmap, height=560, width="stretch", returned_objects=["last_clicked"], key="oepnv_karte")
+            "(Schätzung, Luftlinie)", attributions=attributions, standort_label="Haltestellen")
+        _, out = show_map("oepnv", map_key(data.version, inp), lambda: build_gap_map(base, inp), height=560,
+                          width="stretch", returned_objects=["last_clicked"], key="oepnv_karte")
         click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
         if click and click != st.session_state.get(STATE_CLICK):
             st.session_state[STATE_CLICK] = click

@@ -1,4 +1,4 @@
-"""The Erreichbarkeit page in Streamlit's AppTest (st_folium patched: its map is inspected, clicks simulated)."""
+"""The Erreichbarkeit page in Streamlit's AppTest (map delivery patched: its map is inspected, clicks simulated)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,42 @@ from unittest import mock
 import folium
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit_folium import _get_map_string, generate_js_hash
 
 from atlas import settings
+from pages import _map_render
+from pages._map_render import RenderedGroups
 
 APP = settings.PROJECT_ROOT / "app.py"
 PAGE = "pages/erreichbarkeit.py"
 
 
 class FakeFolium:
-    """Stands in for st_folium: records the maps, returns a click when one is queued."""
+    """Stands in for the map component: records the maps and returns a click when one is queued.
+
+    The page's maps go through pages/_maps.py; with its cache off (``ATLAS_KARTEN_CACHE=0``) every rerun
+    builds them, so the folium objects of each rerun are recorded here while the real rendering runs."""
 
     def __init__(self) -> None:
         self.maps: list[folium.Map] = []
         self.kwargs: list[dict] = []
         self.click: dict | None = None
         self.hashes: list[str] = []  # streamlit-folium's identity of the base map: equal = no reload
+        self._groups: list[folium.FeatureGroup] = []
 
-    def __call__(self, fig, *args, **kwargs):
-        fig.get_root().render()
-        self.hashes.append(generate_js_hash(_get_map_string(fig), kwargs.get("key")))
-        groups = kwargs.get("feature_group_to_add")
-        if groups is not None:  # like st_folium: the dynamic layers join the map
-            for group in groups if isinstance(groups, list) else [groups]:
-                group.add_to(fig)
+    def render_groups(self, groups):
+        self._groups = groups if isinstance(groups, list) else [groups]
+        return _map_render.render_groups(groups)
+
+    def render_map(self, fig):
+        rendered = _map_render.render_map(fig)
+        for group in self._groups:  # like st_folium: the dynamic layers join the map
+            group.add_to(fig)
+        self._groups = []
         self.maps.append(fig)
+        return rendered
+
+    def deliver(self, rendered, **kwargs):
+        self.hashes.append(rendered.component_key(kwargs.get("key")))
         self.kwargs.append(kwargs)
         return {"last_clicked": self.click}
 
@@ -50,8 +61,11 @@ def _geojson_layers(m: folium.Map) -> dict[str, folium.GeoJson]:
 def page(built, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     monkeypatch.delenv("ATLAS_OSM_PBF", raising=False)
+    monkeypatch.setenv("ATLAS_KARTEN_CACHE", "0")  # every rerun builds its maps: they are recorded
     fake = FakeFolium()
-    with mock.patch("streamlit_folium.st_folium", side_effect=fake):
+    with mock.patch("pages._maps.render_groups", side_effect=fake.render_groups), \
+            mock.patch("pages._maps.render_map", side_effect=fake.render_map), \
+            mock.patch("pages._maps.deliver", side_effect=fake.deliver):
         at = AppTest.from_file(str(APP), default_timeout=90)
         at.run()
         yield at, fake
@@ -121,7 +135,7 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert beyond and 'id="atlas-muster-jenseits"' in html and "fill:url(#atlas-muster-jenseits)" in html
     assert KLASSEN_MUSTER["jenseits"][1] in legend
     # only the result layers change with a click: they come as a feature group, the base map stays
-    assert isinstance(fake.kwargs[-1]["feature_group_to_add"], folium.FeatureGroup)
+    assert isinstance(fake.kwargs[-1]["groups"], RenderedGroups)
 
     assert "Census 2021 population grid" in html and "Angebotsregister" in html
     assert "/app/static/vendor/leaflet-1.9.4/leaflet.js" in html and "cdn.jsdelivr" not in html

@@ -99,7 +99,7 @@ def test_map_key_names_every_input():
     assert map_key("v1", 5) != map_key("v1", 6)
     assert map_key((1, 2)) != map_key((2, 1))
     with pytest.raises(TypeError):
-        map_key(gpd.GeoDataFrame())  # an object's identity would silently miss its content
+        map_key(folium.Map())  # an object's identity would silently miss its content
 
 
 def test_map_key_of_real_choices(atlas_data):
@@ -157,3 +157,24 @@ def test_rendered_map_is_shown_again_without_reload(atlas_data):
     one = _delivered_args(rendered, key="karte")
     two = _delivered_args(rendered, key="karte")
     assert one["key"] == two["key"] and one["script"] is two["script"]
+
+
+def test_map_key_hashes_tables_by_content():
+    """SYNTHETIC frames: a result table changed in one cell or one geometry gives another key."""
+    import datetime as dt
+
+    import pandas as pd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame({"klasse": ["innerhalb", "jenseits"], "wert": [1.0, 2.5]},
+                             geometry=[Point(0, 0), Point(1, 1)], crs="EPSG:25832")
+    key = map_key(frame)
+    assert key == map_key(frame.copy())
+    changed = frame.copy()
+    changed.loc[1, "wert"] = 2.6
+    assert map_key(changed) != key
+    moved = frame.copy()
+    moved.loc[1, "geometry"] = Point(1, 2)
+    assert map_key(moved) != key
+    assert map_key(pd.DataFrame({"a": [[1], [2]]})) != map_key(pd.DataFrame({"a": [[1], [3]]}))
+    assert map_key(dt.date(2026, 12, 1)) != map_key(dt.date(2026, 12, 2))

@@ -1,4 +1,4 @@
-"""The page "Angebote in meiner Nähe" in Streamlit's AppTest (st_folium patched: it is a custom component)."""
+"""The page "Angebote in meiner Nähe" in Streamlit's AppTest (map delivery patched, pages/_maps.py: a custom component)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-import folium
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from pages._maps import RenderedMap
 from atlas.offer_search.extern import load_ausserhalb
 
 APP = str(settings.PROJECT_ROOT / "app.py")
@@ -22,11 +22,11 @@ PAGE = "pages/angebote_finden.py"
 def run_page(built, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     monkeypatch.delenv("ATLAS_ADRESSEN_CSV", raising=False)
-    maps: list[folium.Map] = []
+    maps: list[RenderedMap] = []
     state = {"return": {}}
 
-    def fake_st_folium(fig, *args, **kwargs):
-        maps.append(fig)
+    def fake_deliver(rendered, *args, **kwargs):
+        maps.append(rendered)
         return state["return"]
 
     def start(query: dict[str, str] | None = None) -> AppTest:
@@ -38,7 +38,7 @@ def run_page(built, monkeypatch):
         assert not at.exception, at.exception
         return at
 
-    with mock.patch("streamlit_folium.st_folium", side_effect=fake_st_folium):
+    with mock.patch("pages._maps.deliver", side_effect=fake_deliver):
         yield start, maps, state
 
 
@@ -75,7 +75,7 @@ def test_page_starts_with_privacy_note_and_an_overview_map(run_page):
     assert at.title[0].value == "Angebote in meiner Nähe"
     assert any("Ihr Suchort wird nicht gespeichert und nicht protokolliert" in c.value for c in at.caption)
     assert len(maps) == 1
-    html = maps[0].get_root().render()
+    html = maps[0].text
     assert "of-gemeinde" in html and "navigator.geolocation" in html
     assert "cdn" not in html.lower().replace("jsdelivr", "CDN")  # no CDN asset in the map
     assert any("GeoBasis-DE / BKG" in c.value and "GeoNames" in c.value for c in at.caption)
@@ -95,7 +95,7 @@ def test_typed_place_with_typo_lists_nearest_offers_and_updates_the_url(run_page
     assert 'class="of-card"' in body and "Entfernungen und Zeiten sind geschätzt (ca.): Luftlinie × Umwegfaktor 1,3" \
         in body
     assert [d.label for d in at.get("download_button")] == ["PDF herunterladen", "Druckansicht (HTML) herunterladen"]
-    assert "of-offer" in maps[-1].get_root().render()
+    assert "of-offer" in maps[-1].text
 
 
 def test_postcode_gives_results_at_once_and_keeps_the_other_places_to_choose(run_page):

@@ -1,4 +1,4 @@
-"""The page "Bus und Bahn" in Streamlit's AppTest (st_folium patched), on the REAL build, with the
+"""The page "Bus und Bahn" in Streamlit's AppTest (map delivery patched, pages/_maps.py), on the REAL build, with the
 SYNTHETIC GTFS line as ATLAS_GTFS and without any feed."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _run(built, monkeypatch, gtfs: str | None) -> AppTest:
         monkeypatch.delenv("ATLAS_GTFS", raising=False)
     else:
         monkeypatch.setenv("ATLAS_GTFS", gtfs)
-    with mock.patch("streamlit_folium.st_folium", return_value={"last_clicked": None}):
+    with mock.patch("pages._maps.deliver", return_value={"last_clicked": None}):
         at = AppTest.from_file(str(APP), default_timeout=120)
         at.run()
         at.switch_page(PAGE).run()
@@ -67,7 +67,7 @@ def test_erreichbarkeit_offers_bus_und_bahn_only_with_a_feed(built, monkeypatch:
     """Without ATLAS_GTFS: walk/bike/car and a caption how to add a timetable. With the SYNTHETIC feed:
     a fourth mode 'Bus und Bahn'; choosing it shows the feed's name and validity, uses the timetable
     method and evaluates in minutes."""
-    with mock.patch("streamlit_folium.st_folium", return_value={"last_clicked": None}):
+    with mock.patch("pages._maps.deliver", return_value={"last_clicked": None}):
         at = _erreichbarkeit(built, monkeypatch, None)
         ziel = at.selectbox(key="erreichbarkeit_ziel").value
         assert at.radio(key=f"mode_{ziel}").options == ["zu Fuß", "Fahrrad", "Pkw"]
@@ -99,7 +99,7 @@ def test_catchment_tab_and_new_stop_by_click(built, monkeypatch: pytest.MonkeyPa
     click = {"last_clicked": None}
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     monkeypatch.delenv("ATLAS_GTFS", raising=False)
-    with mock.patch("streamlit_folium.st_folium", side_effect=lambda *a, **k: dict(click)):
+    with mock.patch("pages._maps.deliver", side_effect=lambda *a, **k: dict(click)):
         at = AppTest.from_file(str(APP), default_timeout=120)
         at.run()
         at.switch_page(PAGE).run()
