@@ -235,7 +235,8 @@ def main() -> None:
         print("Kein Pkw-Modell im Manifest (keine Anpassung möglich):", data.manifest.get("pkw_modell"))
     else:
         print(f"Pkw-Modell im Manifest: {fit.grundzeit_min:.2f} min + {fit.min_pro_km:.3f} min/km Luftlinie, n = {fit.n}, "
-              f"r = {fit.r:.3f}, typischer Fehler (Leave-one-out-MAE) {fit.fehler_min:.2f} min, Ursprünge "
+              f"r = {fit.r:.3f}, Spearman {fit.spearman if fit.spearman is not None else float('nan'):.3f}, "
+              f"typischer Fehler (Leave-one-out-MAE) {fit.fehler_min:.2f} min, Ursprünge "
               f"'{fit.ausgangspunkte}', {fit.datum}, {fit.methode}")
 
     print("\n1) Grundschule, Pkw-Minuten je Gemeinde (gewichteter Median) gegen p_grunds "

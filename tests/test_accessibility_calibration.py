@@ -49,6 +49,7 @@ def test_exact_line_is_recovered_with_zero_error() -> None:
     assert m.fehler_min == pytest.approx(0.0, abs=1e-9) and m.mae_min == pytest.approx(0.0, abs=1e-9)
     assert (m.n, m.datum, m.indikatoren, m.kategorien) == (10, "2026-12-01", ("p_test",), ("Testschule",))
     assert (m.km_von, m.km_bis) == (0.5, 11.0)  # the fitted range of distances, from the fixture
+    assert m.spearman == pytest.approx(1.0)
 
 
 def test_one_outlier_does_not_pull_the_line() -> None:
@@ -202,6 +203,7 @@ def test_the_build_stores_the_fit(built, atlas_data) -> None:
     values = pd.to_numeric(atlas_data.gemeinden[expected_inds[0]], errors="coerce")
     assert entry["n"] == int(values.notna().sum())
     assert entry["min_pro_km"] > 0 and entry["fehler_min"] >= 0 and -1 <= entry["r"] <= 1
+    assert -1 <= entry["spearman"] <= 1 and entry["km_von"] <= entry["km_bis"]
     assert entry["datum"] == date.today().isoformat()
     params = travel_parameters(atlas_data.manifest)
     assert params.pkw_kalibriert and params.pkw_grundzeit_min == pytest.approx(entry["grundzeit_min"])
@@ -209,10 +211,11 @@ def test_the_build_stores_the_fit(built, atlas_data) -> None:
 
 def test_model_report_for_daten_und_quellen() -> None:
     m = PkwModell(2.4, 1.45, 39, 0.84, 1.23, 1.1, "2026-12-01", ("p_grunds",), ("Grundschule",), "siedlungen",
-                  km_von=0.12, km_bis=6.13)
+                  km_von=0.12, km_bis=6.13, spearman=0.747)
     assert model_from_manifest({MANIFEST_KEY: m.to_manifest()}) == m
     lines = model_report({MANIFEST_KEY: m.to_manifest()})
     assert "geprüft bis 6,1 km Luftlinie" in travel_time_note(apply_model(DEFAULTS, m))
+    assert "Rangkorrelation (Spearman) 0,75" in lines[0]
     assert "von 0,1 bis 6,1 km" in lines[0] and "Verlängerung" in lines[0] and "Anpassung selbst 1,1 min" in lines[0]
     assert "2,4 min + 1,45 min je km Luftlinie" in lines[0] and "± 1,2 min" in lines[0] and "39 Gemeinden" in lines[0]
     assert "Umwegfaktor 1,3" in lines[1] and "arXiv" in lines[1]

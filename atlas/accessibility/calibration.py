@@ -27,8 +27,8 @@ exactly that loss; like the median it ignores how far a few Gemeinden lie off th
 register and the Deutschlandatlas count different schools: a school missing from the register, one
 across the county border, a branch the Deutschlandatlas does not count), so they cannot pull it.
 (Until 2026-12 the line was a Theil–Sen fit, ``scipy.stats.theilslopes``: also robust, but it
-minimises no error measure; on the county it gave a 0.1 min larger in-sample and leave-one-out error,
-see ``bench/bench_travel_model.py``.) ``r`` is Pearson's correlation (``scipy.stats.pearsonr``) of the
+minimises no error measure; ``bench/bench_travel_model.py`` prints both, with least squares, in-sample and
+leave-one-out.) ``r`` is Pearson's correlation (``scipy.stats.pearsonr``) of the
 distance medians with the Deutschlandatlas values; the "typical error" is the **leave-one-out** mean
 absolute error (each Gemeinde predicted by a line fitted without it), which is honest about how well
 the model predicts a Gemeinde it has not seen; the in-sample error is stored beside it. scipy is the
@@ -73,7 +73,9 @@ class PkwModell:
     (ids, e.g. ``("p_grunds",)``), ``kategorien`` (register categories), ``ausgangspunkte`` (origin
     model used), ``methode`` (how it was fitted), ``km_von``/``km_bis`` (the range of the Gemeinde
     distance medians the line was fitted on: beyond ``km_bis`` the model is an extrapolation – for
-    Grundschulen about 6 km, while 30-minute standards reach 18 km and more).
+    Grundschulen about 6 km, while 30-minute standards reach 18 km and more), ``spearman`` (rank
+    correlation of the Gemeinde distance medians – hence of the modelled minutes – with the Deutschlandatlas
+    values: what positions, categories and origins achieve, independent of the calibration).
     """
 
     grundzeit_min: float
@@ -89,6 +91,7 @@ class PkwModell:
     methode: str = FIT_METHODE
     km_von: float | None = None
     km_bis: float | None = None
+    spearman: float | None = None
 
     def minuten(self, luftlinie_km: np.ndarray | float) -> np.ndarray:
         """Modelled car minutes for straight-line kilometres."""
@@ -97,7 +100,7 @@ class PkwModell:
     def to_manifest(self) -> dict[str, Any]:
         """JSON-ready dict (rounded)."""
         out = asdict(self)
-        for key in ("grundzeit_min", "min_pro_km", "r", "fehler_min", "mae_min", "km_von", "km_bis"):
+        for key in ("grundzeit_min", "min_pro_km", "r", "fehler_min", "mae_min", "km_von", "km_bis", "spearman"):
             if out[key] is not None:
                 out[key] = round(float(out[key]), 4)
         out["indikatoren"], out["kategorien"] = list(self.indikatoren), list(self.kategorien)
@@ -117,6 +120,7 @@ class PkwModell:
                 ausgangspunkte=str(entry.get("ausgangspunkte", "")), methode=str(entry.get("methode", FIT_METHODE)),
                 km_von=None if entry.get("km_von") is None else float(entry["km_von"]),
                 km_bis=None if entry.get("km_bis") is None else float(entry["km_bis"]),
+                spearman=None if entry.get("spearman") is None else float(entry["spearman"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -213,7 +217,7 @@ def fit_line(points: pd.DataFrame, *, ausgangspunkte: str = "", today: date | No
         datum=(today or date.today()).isoformat(),
         indikatoren=tuple(dict.fromkeys(points["indikator"].astype(str))),
         kategorien=tuple(dict.fromkeys(points["kategorie"].astype(str))), ausgangspunkte=ausgangspunkte,
-        km_von=float(x.min()), km_bis=float(x.max()),
+        km_von=float(x.min()), km_bis=float(x.max()), spearman=float(stats.spearmanr(x, y).statistic),
     )
 
 
@@ -283,7 +287,9 @@ def model_report(manifest: dict | None) -> list[str]:
         lines.append(
             f"Pkw-Zeiten ohne Straßennetz: {_de(round(model.grundzeit_min, 2))} min + {_de(round(model.min_pro_km, 3))} "
             f"min je km Luftlinie, angepasst an Deutschlandatlas {', '.join(model.indikatoren)} "
-            f"({', '.join(model.kategorien)}) in {model.n} Gemeinden am {model.datum}: r = {_de(round(model.r, 2))}, "
+            f"({', '.join(model.kategorien)}) in {model.n} Gemeinden am {model.datum}: r = {_de(round(model.r, 2))}"
+            + (f", Rangkorrelation (Spearman) {_de(round(model.spearman, 2))}" if model.spearman is not None else "")
+            + ", "
             f"typischer Fehler ± {_de(round(model.fehler_min, 1))} min je Gemeinde (Leave-one-out; in der "
             f"Anpassung selbst {_de(round(model.mae_min, 1))} min). {model.methode}."
             + (f" Angepasst auf Luftlinien von {_de(round(model.km_von, 1))} bis {_de(round(model.km_bis, 1))} km "
