@@ -105,6 +105,7 @@ STREAMLIT_GERMAN: dict[str, str] = {
     "Increment": "Erhöhen",
     "Decrement": "Verringern",
     "Add files": "Dateien hinzufügen",
+    "Upload": "Hochladen",
     "file upload": "Datei hochladen",
     "Clear all files": "Alle Dateien entfernen",
     "Notifications": "Mitteilungen",
@@ -157,6 +158,7 @@ STREAMLIT_GERMAN: dict[str, str] = {
 STREAMLIT_GERMAN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("^Remove (.+)$", "$1 entfernen"),            # the × of a chosen value in a multiselect
     ("^Limit 200MB per file(.*)$", "höchstens 200 MB je Datei$1"),
+    ("^([0-9]+) ?([KMG]B) per file(.*)$", "bis $1 $2 je Datei$3"),   # file upload: "200MB per file • CSV"
 )
 
 

@@ -18,7 +18,7 @@ PAGES = ("", "angebote-finden?ort=Rosa", "meldung", "karte", "erreichbarkeit", "
 
 #: English words of Streamlit's controls that must not appear in the German UI.
 ENGLISH = re.compile(r"\b(Download|Search|Fullscreen|Open|Choose|Copy|Collapse|Expand|Sidebar|Statistics|"
-                     r"Sort|Remove|Clear|Select|Close|Running|Stop)\b")
+                     r"Sort|Remove|Clear|Select|Close|Running|Stop|Upload|per file)\b")
 
 #: Visible text lines (icons excluded: Material Symbols are ligature names such as "content_copy") and the
 #: accessible attributes of every element.
@@ -36,7 +36,8 @@ WORDS_JS = """() => {
 }"""
 
 
-def _english(page) -> list[str]:
+def english_words(page) -> list[str]:
+    """Lines of visible text and accessible attributes of *page* with an English control word."""
     return sorted(line for line in page.evaluate(WORDS_JS) if ENGLISH.search(line))
 
 
@@ -73,7 +74,7 @@ def test_no_english_control_text_on_any_page(app_url, browser):
             page.goto(f"{app_url}/{path}")
             wrapper.wait_for_app(timeout=60_000)
             page.wait_for_timeout(500)  # the script rewrites on the next mutation
-            english = _english(page)
+            english = english_words(page)
             tables = page.locator("[data-testid='stDataFrame']:visible")
             if tables.count():  # the table toolbar (shown on hover) and the column menu
                 table = tables.first
@@ -87,14 +88,14 @@ def test_no_english_control_text_on_any_page(app_url, browser):
                     menus += 1
                     menu = page.locator("[data-testid='stDataFrameColumnMenu']").first
                     assert "Aufsteigend sortieren" in menu.inner_text()
-                    english += _english(page)
+                    english += english_words(page)
                     page.keyboard.press("Escape")
             dropdowns = page.locator("[data-testid='stSelectbox']:visible input, "
                                      "[data-testid='stMultiSelect']:visible input")
             if dropdowns.count():  # an opened list: "No results" etc.
                 dropdowns.first.click()
                 page.wait_for_timeout(300)
-                english += _english(page)
+                english += english_words(page)
                 page.keyboard.press("Escape")
             if english:
                 found[path or "start"] = sorted(set(english))

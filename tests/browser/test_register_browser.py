@@ -175,3 +175,23 @@ def test_two_rebuilds_at_once_while_ten_sessions_load_pages(admin_app: AdminApp,
     manifest = json.loads((admin_app.data / settings.MANIFEST_NAME).read_text("utf-8"))
     assert manifest["angebote"]["quelle"] == "register"
     assert [p.name for p in admin_app.data.iterdir() if p.name.startswith(".atlas-build-")] == []
+
+
+def test_register_after_login_has_no_english_control_text(admin_app: AdminApp, desktop_page) -> None:
+    """Issue 13 point 9 behind the login: every tab of the register (file upload, tables, dropdowns) in German."""
+    from tests.browser.test_german_controls_browser import english_words
+
+    page = desktop_page.page
+    _login(page, admin_app.url)
+    found: dict[str, list[str]] = {}
+    for tab in ("Angebote", "Neues Angebot", "Import", "Export", "OSM-Vorschläge", "Meldungen", "Karten aktualisieren"):
+        page.get_by_role("tab", name=tab).click()
+        _settle(page)
+        if words := english_words(page):
+            found[tab] = words
+    page.get_by_role("tab", name="Import").click()
+    _settle(page)
+    uploads = " ".join(page.locator("[data-testid='stFileUploader']").all_inner_texts())
+    assert "Hochladen" in uploads and "bis 200 MB je Datei" in uploads  # the file upload of the Import tab
+    assert found == {}
+    _no_errors(page)
