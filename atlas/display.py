@@ -194,7 +194,10 @@ def german_controls_script(texts: dict[str, str] | None = None,
       const w = t ? word(t) : undefined;
       if (w !== undefined) {{ node.nodeValue = node.nodeValue.replace(t, w); }}
     }}
-    root.querySelectorAll && root.querySelectorAll('[aria-label],[title],[placeholder]').forEach(function (el) {{
+    if (!root.querySelectorAll) {{ return; }}
+    const labelled = Array.from(root.querySelectorAll('[aria-label],[title],[placeholder]'));
+    if (root.getAttribute) {{ labelled.push(root); }}  // an added element itself may carry the label
+    labelled.forEach(function (el) {{
       ['aria-label', 'title', 'placeholder'].forEach(function (a) {{
         const v = el.getAttribute(a);
         const w = v ? word(v.trim()) : undefined;
