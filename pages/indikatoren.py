@@ -24,6 +24,7 @@ from atlas.council.indicator_maps import (
     map_caption,
     parse_breaks,
 )
+from atlas.council.indicator_pdf import indicator_pdf_from_atlas
 from atlas.council.linked_maps import linked_indicator_maps
 from atlas.council.page_model import default_gemeinde
 from atlas.leaflet import page_legend
@@ -106,6 +107,9 @@ with tab_map:
     if cached and cached[:4] == (chosen_id, method, k, breaks):
         st.download_button("PNG herunterladen", cached[4], file_name=f"karte_{chosen_id}.png", mime="image/png",
                            key="ind_png_dl")
+        st.download_button("Karte als PDF herunterladen (mit Tabelle, barrierefrei)", lambda: indicator_pdf_from_atlas(
+            data, choice, classification, cached[4]), file_name=f"karte_{chosen_id}.pdf", mime="application/pdf",
+            key="ind_pdf_dl")
 
 with tab_pair:
     others = [i for i in by_id if i != chosen_id]

@@ -151,3 +151,33 @@ def test_family_pdf_is_tagged_in_its_language(atlas_data, lang):
         assert t("ohne_lage_titel") in h2
         assert [text for tag, text, _ in elements if tag == "H3"] == [o["name"] for o in result.ohne_lage]
     _assert_footer_is_artifact(pdf, t("seite", n=1))
+
+
+def test_indicator_map_pdf_is_tagged_with_the_page_sentence_as_alt_and_the_ranked_table(atlas_data):
+    from atlas.council.indicator_maps import MapChoice, classify_indicator
+    from atlas.council.indicator_pdf import indicator_map_alt, indicator_pdf_from_atlas
+    from atlas.indicators import indicator_by_id
+    from atlas.text_alternatives import class_labels, extremes_sentence, ranked_table
+
+    ind = indicator_by_id("p_harzt")
+    gem = atlas_data.gemeinden
+    classification = classify_indicator(gem, ind, "quantile", 5)
+    png = render_map_png(atlas_data, indicator=ind, classification=classification, size_px=(800, 600), dpi=100)
+    pdf = indicator_pdf_from_atlas(atlas_data, MapChoice(indicator=ind, method="quantile", k=5), classification, png)
+    _catalog(pdf, f"Karte: {ind.label}", "de-DE")
+    elements = structure_elements(pdf)
+    names, values = gem["name"].astype(str).tolist(), gem[ind.id].tolist()
+    unit = ind.einheit if ind.einheit_geprueft else ""
+    sentence = extremes_sentence(names, values, unit, what=ind.label)   # the sentence under the page's map
+    assert indicator_map_alt(ind, names, values) == sentence
+    assert [alt for tag, _, alt in elements if tag == "Figure"] == [sentence]
+    assert [(tag, text) for tag, text, _ in elements if tag in ("H1", "H2")] == [
+        ("H1", f"Karte: {ind.label}"), ("H2", "Klassen der Karte"), ("H2", "Alle Gemeinden nach Wert")]
+    header_cells = [text for tag, text, _ in elements if tag == "TH"]
+    table = ranked_table(names, values, unit)
+    assert "Gemeinde" in header_cells and "Rang" in header_cells
+    row_heads = [h for h in header_cells if h in set(names)]
+    assert row_heads == table["Gemeinde"].tolist()                      # every Gemeinde, ranked as on the page
+    numbers = [str(n) for n in range(1, classification.k + 1)]
+    assert set(numbers) <= set(class_labels(classification.classes))   # the class numbers of the map
+    _assert_footer_is_artifact(pdf, "Seite 1")

@@ -134,3 +134,13 @@ def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
     legends = [h.proto.body for h in at.get("html") if 'class="atlas-legend"' in h.proto.body]
     assert len(legends) == 3
     assert "<h4>Pkw-Fahrzeit zur nächsten Grundschule</h4>" in legends[2]
+
+
+def test_indikatoren_page_offers_the_map_as_png_and_tagged_pdf_after_the_image_is_made(app_env):
+    at = _run("indikatoren.py", {"indikator": "p_harzt"})
+    assert not [b for b in at.get("download_button") if b.proto.label.startswith("Karte als PDF")]
+    with mock.patch("pages._maps.deliver", return_value={}):
+        at.button(key="ind_png").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "PNG herunterladen" in labels and "Karte als PDF herunterladen (mit Tabelle, barrierefrei)" in labels
