@@ -47,7 +47,13 @@ def _no_horizontal_scroll(page) -> None:
     assert overflow <= 0
 
 
-def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_page):
+def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_page, atlas_data):
+    from tests.test_offer_search_app import expected_result
+
+    # what the topic filter below must find, through the page's own view-model on the same build
+    family, family_line = expected_result(atlas_data, {"ort": "Schwallungen", "themen": "familie"})
+    shown = len(family.hits)
+    family_count = family_line.split(",")[0]  # "7 von 7 passenden Angeboten"
     page = phone_page.page
     page.goto(f"{app_url}/angebote-finden")
     phone_page.wait_for_app()
@@ -73,7 +79,7 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
 
     # Filter a topic.
     page.locator("[data-testid='stButtonGroup'] button", has_text="Familien-, Erziehungs-").first.click()
-    page.get_by_text("7 von 7 passenden Angeboten").wait_for(timeout=30_000)
+    page.get_by_text(family_count).wait_for(timeout=30_000)
     phone_page.wait_for_app()
     assert "themen=familie" in page.url and "ort=Schwallungen" in page.url
 
@@ -90,12 +96,12 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
     # The map shows the searched place, numbered offers and their stations, from the app only.
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".of-place").first.wait_for(timeout=30_000)
-    assert frame.locator(".of-offer").count() == 7
+    assert frame.locator(".of-offer").count() == shown
     assert frame.locator("path.of-bahnhof").count() >= 1
     # Numbered markers never hide each other or the search point (several offers share one Ortslage).
     frame.locator(".of-offer[data-moved]").first.wait_for(state="attached", timeout=10_000)
     page.wait_for_timeout(500)
-    boxes = [frame.locator(".of-num").nth(i).bounding_box() for i in range(7)]
+    boxes = [frame.locator(".of-num").nth(i).bounding_box() for i in range(shown)]
     boxes.append(frame.locator(".of-here").first.bounding_box())
     assert all(boxes) and _overlaps(boxes) == []
     # Place names without a tile server; map buttons are large enough to tap.
@@ -113,9 +119,9 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
     other = page.context.new_page()
     other.goto(shared)
     other.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
-    other.get_by_text("7 von 7 passenden Angeboten").wait_for(timeout=30_000)
+    other.get_by_text(family_count).wait_for(timeout=30_000)
     assert other.get_by_text("Angebote in der Nähe von Schwallungen · 98590").count() == 1
-    assert other.locator(".of-card .of-rank").count() == 7
+    assert other.locator(".of-card .of-rank").count() == shown
     _first_card_in_view(other)          # a shared link opens at the results
     _no_horizontal_scroll(other)
     other.close()
