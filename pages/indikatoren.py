@@ -83,8 +83,10 @@ except CouncilError as exc:
     st.error(str(exc))
     st.stop()
 
+# Only the open tab is drawn (a tab change reruns the page): the first view sends one map, no tables.
 tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", "Gemeinde und Kreis",
-                                                   "Tabelle aller Gemeinden"])
+                                                   "Tabelle aller Gemeinden"], key="ind_tab", on_change="rerun")
+pair = None
 
 with tab_map:
     map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
@@ -112,59 +114,62 @@ with tab_map:
             key="ind_pdf_dl")
 
 with tab_pair:
-    others = [i for i in by_id if i != chosen_id]
-    second_id = st.selectbox("Zweiter Indikator", others, format_func=lambda i: indicator_option_label(by_id[i]),
-                             key="ind_zweiter")
-    second = by_id[second_id]
-    second_choice = MapChoice(indicator=second, method=method if method != "manuell" else "quantile", k=k)
-    left, right = st.columns(2)
-    left.markdown(f"**Links: {indicator.label}**")
-    right.markdown(f"**Rechts: {second.label}**")
-    try:
-        pair, _ = show_map("indikatoren-paar", map_key(data.version, layers, choice, second_choice),
-                           lambda: linked_indicator_maps(base, layers, choice, second_choice),
-                           height=520, width="stretch", returned_objects=[], key="ind_paar")
-    except CouncilError as exc:
-        pair = None
-        st.error(str(exc))
-    if pair is not None:
-        st.caption("Die beiden Karten sind gekoppelt: Verschieben oder Zoomen der einen Karte verschiebt "
-                   "oder zoomt die andere mit.")
-        for column, side_choice, side in zip(st.columns(2), (choice, second_choice), (pair.left, pair.right),
-                                             strict=True):
-            column.html(page_legend(side.legend))  # under its map, never on the county
-            column.caption(map_caption(side_choice, side.classification))
-    rho, n = rank_correlation(gem, indicator, second)
-    if rho is None:
-        st.markdown(f"Zu wenige Gemeinden mit beiden Werten für eine Rangkorrelation ({n}).")
-    else:
-        st.markdown(f"**Rangkorrelation (Spearman):** {format_number(rho, 2)} über {n} Gemeinden "
-                    "(1 = gleiche Reihenfolge, −1 = umgekehrte, 0 = kein Zusammenhang).")
-    st.dataframe(german_frame(compare_pair(gem, indicator, second)), hide_index=True, width="stretch")
+    if tab_pair.open:
+        others = [i for i in by_id if i != chosen_id]
+        second_id = st.selectbox("Zweiter Indikator", others, format_func=lambda i: indicator_option_label(by_id[i]),
+                                 key="ind_zweiter")
+        second = by_id[second_id]
+        second_choice = MapChoice(indicator=second, method=method if method != "manuell" else "quantile", k=k)
+        left, right = st.columns(2)
+        left.markdown(f"**Links: {indicator.label}**")
+        right.markdown(f"**Rechts: {second.label}**")
+        try:
+            pair, _ = show_map("indikatoren-paar", map_key(data.version, layers, choice, second_choice),
+                               lambda: linked_indicator_maps(base, layers, choice, second_choice),
+                               height=520, width="stretch", returned_objects=[], key="ind_paar")
+        except CouncilError as exc:
+            pair = None
+            st.error(str(exc))
+        if pair is not None:
+            st.caption("Die beiden Karten sind gekoppelt: Verschieben oder Zoomen der einen Karte verschiebt "
+                       "oder zoomt die andere mit.")
+            for column, side_choice, side in zip(st.columns(2), (choice, second_choice), (pair.left, pair.right),
+                                                 strict=True):
+                column.html(page_legend(side.legend))  # under its map, never on the county
+                column.caption(map_caption(side_choice, side.classification))
+        rho, n = rank_correlation(gem, indicator, second)
+        if rho is None:
+            st.markdown(f"Zu wenige Gemeinden mit beiden Werten für eine Rangkorrelation ({n}).")
+        else:
+            st.markdown(f"**Rangkorrelation (Spearman):** {format_number(rho, 2)} über {n} Gemeinden "
+                        "(1 = gleiche Reihenfolge, −1 = umgekehrte, 0 = kein Zusammenhang).")
+        st.dataframe(german_frame(compare_pair(gem, indicator, second)), hide_index=True, width="stretch")
 
 with tab_kreis:
-    names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
-    order = sorted(names, key=lambda a: names[a])
-    default_ags = st.query_params.get("gemeinde") or default_gemeinde(gem)
-    ags = st.selectbox("Gemeinde", order, index=order.index(default_ags) if default_ags in order else 0,
-                       format_func=names.get, key="ind_gemeinde")
-    kw = kreis_value(gem, data[schema.KREIS_LAYER], indicator)
-    row = gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], [indicator], ags).iloc[0]
-    m1, m2, m3 = st.columns(3)
-    unit = f" {indicator.einheit}" if indicator.einheit_geprueft else ""
-    m1.metric(names[ags], f"{format_number(row['Gemeinde'])}{unit}")
-    m2.metric(kw.art, f"{format_number(kw.wert)}{unit}")
-    m3.metric("Rang", f"{row['Rang']} von {row['von']}" if row["Rang"] is not None else "–")
-    st.caption(f"{kw.erlaeuterung}. {RANK_NOTE[indicator.richtung]}.")
-    same_field = [ind for label, members in groups for ind in members if label == indicator.handlungsfeld]
-    st.markdown(f"**Alle Indikatoren im Handlungsfeld {indicator.handlungsfeld}**")
-    st.dataframe(german_frame(gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], same_field, ags).drop(columns=["id"])),
-                 hide_index=True, width="stretch")
+    if tab_kreis.open:
+        names = dict(zip(gem["ags"].astype(str), gem["name"].astype(str), strict=True))
+        order = sorted(names, key=lambda a: names[a])
+        default_ags = st.query_params.get("gemeinde") or default_gemeinde(gem)
+        ags = st.selectbox("Gemeinde", order, index=order.index(default_ags) if default_ags in order else 0,
+                           format_func=names.get, key="ind_gemeinde")
+        kw = kreis_value(gem, data[schema.KREIS_LAYER], indicator)
+        row = gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], [indicator], ags).iloc[0]
+        m1, m2, m3 = st.columns(3)
+        unit = f" {indicator.einheit}" if indicator.einheit_geprueft else ""
+        m1.metric(names[ags], f"{format_number(row['Gemeinde'])}{unit}")
+        m2.metric(kw.art, f"{format_number(kw.wert)}{unit}")
+        m3.metric("Rang", f"{row['Rang']} von {row['von']}" if row["Rang"] is not None else "–")
+        st.caption(f"{kw.erlaeuterung}. {RANK_NOTE[indicator.richtung]}.")
+        same_field = [ind for label, members in groups for ind in members if label == indicator.handlungsfeld]
+        st.markdown(f"**Alle Indikatoren im Handlungsfeld {indicator.handlungsfeld}**")
+        st.dataframe(german_frame(gemeinde_vs_kreis(gem, data[schema.KREIS_LAYER], same_field, ags).drop(columns=["id"])),
+                     hide_index=True, width="stretch")
 
 with tab_table:
-    shown = [by_id[i] for i in choices]
-    st.caption("Zum Sortieren auf eine Spaltenüberschrift klicken. " + " ".join(
-        f"{label}." for label in sorted({RANK_NOTE[i.richtung] for i in shown})))
-    st.dataframe(german_frame(ranking_table(gem, shown)), hide_index=True, width="stretch", height=560)
+    if tab_table.open:
+        shown = [by_id[i] for i in choices]
+        st.caption("Zum Sortieren auf eine Spaltenüberschrift klicken. " + " ".join(
+            f"{label}." for label in sorted({RANK_NOTE[i.richtung] for i in shown})))
+        st.dataframe(german_frame(ranking_table(gem, shown)), hide_index=True, width="stretch", height=560)
 
 attribution_footer(list(dict.fromkeys([*result.attributions, *(pair.attributions if pair else [])])))

@@ -39,9 +39,14 @@ def test_indikatoren_page_map_caption_and_table(app_env, atlas_data):
     captions = " ".join(c.value for c in at.caption)
     assert "Pkw-Fahrzeit zur nächsten Hausarztpraxis – Quantile" in captions
     assert "Quelle: Deutschlandatlas der Bundesregierung (Stand 12.12.2024)" in captions
+    assert not at.dataframe and not at.metric  # only the open tab is drawn
+    at.session_state["ind_tab"] = "Tabelle aller Gemeinden"  # the user opens the tab: the page reruns
+    at.run()
     table = at.dataframe[-1].value
     assert len(table) == len(atlas_data.gemeinden) and "Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis" in table.columns
     assert min(table["Rang: Pkw-Fahrzeit zur nächsten Hausarztpraxis"].dropna()) == 1
+    at.session_state["ind_tab"] = "Gemeinde und Kreis"
+    at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Kreiswert (berechnet)"].endswith("Minuten")
 
@@ -117,6 +122,7 @@ def test_indikatoren_page_draws_the_two_indicators_as_one_linked_map(app_env):
     with mock.patch("pages._maps.deliver", return_value={}) as drawn:
         at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
         at.query_params["indikator"] = "p_harzt"
+        at.session_state["ind_tab"] = "Zwei Indikatoren"  # the pair is drawn only when its tab is open
         at.run()
         at.selectbox(key="ind_zweiter").set_value("p_grunds").run()
     assert not at.exception, [e.value for e in at.exception]
