@@ -11,10 +11,11 @@ For every page of the app this prints
 of the family page, the first table, or the start page's heading. Bars (issue 13): direct < 2 s, sidebar < 1 s,
 start page < 1 s. The ratio column compares the warm direct time with the cold one.
 
-``--vergleich`` measures everything twice on the same data: first with ``ATLAS_KARTEN_CACHE=0`` (every map
-built and rendered on every rerun – the obvious alternative, and how the pages worked before
-``pages/_maps.py``), then with the map cache (default), and prints both tables and the ratio
-without/with cache per page and column.
+``--vergleich`` measures everything twice on the same data, on two servers started side by side and timed in
+turn (page by page, run by run, so that the shared machine's load hits both alike): one with
+``ATLAS_KARTEN_CACHE=0`` (every map built and rendered on every rerun – the obvious alternative, and how the
+pages worked before ``pages/_maps.py``), one with the map cache (default); it prints both tables and the
+ratio without/with cache per page and column.
 
 Run from the repository root with built data (``atlas build``):
 ``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3] [--seiten karte,profil] [--vergleich]``.
@@ -128,35 +129,52 @@ def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
 Row = tuple[PageSpec, float, float, float]
 
 
-def measure(specs: tuple[PageSpec, ...], runs: int, env: dict[str, str]) -> list[Row]:
-    """Start a fresh server with *env*, then time every page (cold, warm median, sidebar median)."""
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def measure(specs: tuple[PageSpec, ...], runs: int, variants: list[dict[str, str]]) -> list[list[Row]]:
+    """One fresh server per variant (its environment), then every page timed on all servers in turn –
+    cold, *runs* warm (median) and *runs* via the sidebar (median) – so that a change of the machine's
+    load during the run hits all variants alike. Returns the rows per variant."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = _start_server(port, env)
-    base = f"http://127.0.0.1:{port}"
-    rows: list[Row] = []
+    servers = []
     try:
+        for env in variants:
+            port = _free_port()
+            servers.append((_start_server(port, env), f"http://127.0.0.1:{port}"))
+        rows: list[list[Row]] = [[] for _ in variants]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
                                                                          "--disable-gpu"])
             for spec in specs:
+                times: list[dict[str, list[float]]] = [{"cold": [], "warm": [], "side": []} for _ in variants]
                 try:
-                    cold = _direct(browser, base, spec)
-                    warm = statistics.median(_direct(browser, base, spec) for _ in range(runs))
-                    side = statistics.median(_via_sidebar(browser, base, spec) for _ in range(runs))
+                    for i, (_, base) in enumerate(servers):
+                        times[i]["cold"].append(_direct(browser, base, spec))
+                    for _ in range(runs):
+                        for i, (_, base) in enumerate(servers):
+                            times[i]["warm"].append(_direct(browser, base, spec))
+                    for _ in range(runs):
+                        for i, (_, base) in enumerate(servers):
+                            times[i]["side"].append(_via_sidebar(browser, base, spec))
                 except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
                     print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
-                    cold = warm = side = float("nan")
-                rows.append((spec, cold, warm, side))
-                print(f"… {spec.path}: {cold:.2f} / {warm:.2f} / {side:.2f}", file=sys.stderr, flush=True)
+                for i, t in enumerate(times):
+                    row = (spec, *(statistics.median(t[k]) if len(t[k]) == (1 if k == "cold" else runs)
+                                   else float("nan") for k in ("cold", "warm", "side")))
+                    rows[i].append(row)  # type: ignore[arg-type]
+                    print(f"… {spec.path} [{i}]: {row[1]:.2f} / {row[2]:.2f} / {row[3]:.2f}", file=sys.stderr,
+                          flush=True)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc, _ in servers:
+            _stop(proc)
     return rows
 
 
@@ -180,17 +198,16 @@ def main() -> None:
     parser.add_argument("--seiten", default="", help="only pages whose address contains one of these words "
                                                      "(comma-separated), e.g. karte,profil")
     parser.add_argument("--vergleich", action="store_true",
-                        help="measure without the map cache first, then with it, and print the ratio")
+                        help="measure without and with the map cache (two servers, timed in turn) and print the ratio")
     args = parser.parse_args()
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
     variants.append(("mit Kartencache", {"ATLAS_KARTEN_CACHE": "1"}))
-    results = []
-    for title, env in variants:
-        before = _load()
-        rows = measure(specs, args.runs, env)
-        results.append((title, rows, (before, _load())))
+    before = _load()
+    measured = measure(specs, args.runs, [env for _, env in variants])
+    load = (before, _load())
+    results = [(title, rows, load) for (title, _), rows in zip(variants, measured, strict=True)]
     for title, rows, load in results:
         _table(f"Seiten bis zum sichtbaren Hauptinhalt, {title}", rows, args.runs, load)
         print()
