@@ -15,10 +15,11 @@ start page < 1 s. The ratio column compares the warm direct time with the cold o
 turn (page by page, run by run, so that the shared machine's load hits both alike): one with
 ``ATLAS_KARTEN_CACHE=0`` (every map built and rendered on every rerun – the obvious alternative, and how the
 pages worked before ``pages/_maps.py``), one with the map cache (default); it prints both tables and the
-ratio without/with cache per page and column.
+ratio without/with cache per page and column. ``--vorher DIR`` adds a checkout of an earlier version
+(``git archive <commit> | tar -x -C DIR`` and ``atlas build`` there) as a third server timed in turn.
 
 Run from the repository root with built data (``atlas build``):
-``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3] [--seiten karte,profil] [--vergleich]``.
+``PYTHONPATH=$PWD python bench/bench_pages.py [--runs 3] [--seiten karte,profil] [--vergleich] [--vorher DIR]``.
 Needs Debian's chromium (``/usr/bin/chromium``). The machine's load (1-minute average, before and after)
 is printed too: figures on a busy shared machine are upper bounds.
 """
@@ -72,12 +73,13 @@ def _free_port() -> int:
 
 
 def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+    root = Path(env.pop("_ROOT", ROOT))  # another checkout of the app (``--vorher``)
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--server.port", str(port), "--server.address",
+        [sys.executable, str(root / "scripts" / "serve.py"), "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(root), **env})
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -147,7 +149,7 @@ def measure(specs: tuple[PageSpec, ...], runs: int, variants: list[dict[str, str
     try:
         for env in variants:
             port = _free_port()
-            servers.append((_start_server(port, env), f"http://127.0.0.1:{port}"))
+            servers.append((_start_server(port, dict(env)), f"http://127.0.0.1:{port}"))
         rows: list[list[Row]] = [[] for _ in variants]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
@@ -199,11 +201,17 @@ def main() -> None:
                                                      "(comma-separated), e.g. karte,profil")
     parser.add_argument("--vergleich", action="store_true",
                         help="measure without and with the map cache (two servers, timed in turn) and print the ratio")
+    parser.add_argument("--vorher", default="", help="a checkout of an earlier version (e.g. `git archive` of a "
+                                                     "commit, data built there) timed side by side as 'vorher'")
     args = parser.parse_args()
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
     variants.append(("mit Kartencache", {"ATLAS_KARTEN_CACHE": "1"}))
+    if args.vorher:
+        earlier = Path(args.vorher).resolve()
+        variants.insert(0, (f"vorher ({earlier.name})", {"_ROOT": str(earlier),
+                                                          "ATLAS_DATA_DIR": str(earlier / "geodata" / "build")}))
     before = _load()
     measured = measure(specs, args.runs, [env for _, env in variants])
     load = (before, _load())
@@ -211,12 +219,14 @@ def main() -> None:
     for title, rows, load in results:
         _table(f"Seiten bis zum sichtbaren Hauptinhalt, {title}", rows, args.runs, load)
         print()
-    if len(results) == 2:
-        print("Verhältnis ohne/mit Kartencache (> 1: der Cache ist schneller)")
+    final = results[-1]
+    for title, rows, _ in results[:-1]:
+        print(f"Verhältnis {title} / {final[0]} (> 1: {final[0]} ist schneller)")
         print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}")
-        for (spec, *plain), (_, *cached) in zip(results[0][1], results[1][1], strict=True):
+        for (spec, *plain), (_, *cached) in zip(rows, final[1], strict=True):
             ratios = [p / c if c else float("nan") for p, c in zip(plain, cached, strict=True)]
             print(f"{spec.path:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>13.2f}")
+        print()
 
 
 if __name__ == "__main__":

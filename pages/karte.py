@@ -72,9 +72,10 @@ st.markdown(
 )
 unplaced = data[schema.UNPLACED_OFFERS_LAYER]
 if len(unplaced):
-    with st.expander(f"{len(unplaced)} Angebot(e) ohne Kartenlage"):
-        st.dataframe(unplaced[["id", "name", "kategorie", "telefon", "grund"]], hide_index=True,
-                     width="stretch")
+    # Tables are drawn only in an opened expander (opening reruns): the first view needs no table code.
+    box = st.expander(f"{len(unplaced)} Angebot(e) ohne Kartenlage", key="karte_ohne_lage", on_change="rerun")
+    if box.open:
+        box.dataframe(unplaced[["id", "name", "kategorie", "telefon", "grund"]], hide_index=True, width="stretch")
 
 if result.classification is not None:
     st.caption(f"Klasseneinteilung: {METHOD_LABELS[method]}, {result.classification.k} Klassen. "
@@ -85,8 +86,9 @@ if result.classification is not None:
         "_wert": gem[indicator.id],
         "Einwohner (Zensus 2022)": gem["einwohner"],
     }).sort_values("_wert", ascending=False, na_position="last").drop(columns="_wert")
-    with st.expander(f"Werte je Gemeinde: {indicator.label}"):
-        st.dataframe(table, hide_index=True, width="stretch")
+    box = st.expander(f"Werte je Gemeinde: {indicator.label}", key="karte_werte", on_change="rerun")
+    if box.open:
+        box.dataframe(table, hide_index=True, width="stretch")
 if chosen_id in ("anteil_u15", "anteil_65plus") or chosen_id.startswith("einw_"):
     st.info("Altersgruppen sind geschätzt: Anteile aus dem 1-km-Raster, auf die Zensus-Einwohnerzahl hochgerechnet.")
 

@@ -109,3 +109,14 @@ def test_quellen_page_lists_sources_and_unplaced_offers(built, monkeypatch):
     sources = at.dataframe[0].value
     assert "Zensus 2022, Bevölkerung kompakt (1000A-0000)" in set(sources["Datensatz"])
     assert any("Frauenhaus Meiningen" in set(df.value.get("Name", [])) for df in at.dataframe)
+
+
+def test_tables_are_drawn_only_in_an_opened_expander(app, atlas_data):
+    """Speed: the first view sends the map and no table; opening "Werte je Gemeinde" reruns and shows it."""
+    at, _calls = app
+    at.run()
+    assert not at.exception and not at.dataframe
+    at.session_state["karte_werte"] = True
+    at.run()
+    table = at.dataframe[0].value
+    assert list(table["Gemeinde"]) != [] and sorted(table["Gemeinde"]) == sorted(atlas_data.gemeinden["name"])
