@@ -55,6 +55,12 @@ KLASSEN_MUSTER: dict[str, tuple[str, str]] = {
                      "repeating-linear-gradient(135deg,#2d004b 0 1.2px,#762a83 1.2px 4.2px)"),
     "neu_erreicht": ('<rect width="6" height="6" fill="#1b7837"/><circle cx="3" cy="3" r="1.3" fill="#00441b"/>',
                      "radial-gradient(#00441b 1.2px,transparent 1.6px) 0 0/5px 5px,#1b7837"),
+    # the two grey classes: horizontal (no result) and vertical lines (no site), so that grey is not told
+    # from the plain blue "innerhalb" by its colour alone
+    "ohne_ergebnis": ('<rect width="6" height="6" fill="#bdbdbd"/><path d="M0,3 h6" stroke="#525252" stroke-width="1.2"/>',
+                      "repeating-linear-gradient(0deg,#525252 0 1.2px,#bdbdbd 1.2px 4.2px)"),
+    "kein_standort": ('<rect width="6" height="6" fill="#bdbdbd"/><path d="M3,0 v6" stroke="#525252" stroke-width="1.2"/>',
+                      "repeating-linear-gradient(90deg,#525252 0 1.2px,#bdbdbd 1.2px 4.2px)"),
 }
 #: The pattern definitions (hidden SVG) and the CSS that paints each patterned class with its pattern.
 PATTERN_DEFS = ('<svg aria-hidden="true" width="0" height="0" style="position:absolute"><defs>'
