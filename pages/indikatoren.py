@@ -84,6 +84,10 @@ except CouncilError as exc:
     st.stop()
 
 # Only the open tab is drawn (a tab change reruns the page): the first view sends one map, no tables.
+# Streamlit forgets the value of a widget that is not drawn; keep the choices made inside the tabs.
+for tab_key in ("ind_zweiter", "ind_gemeinde"):
+    if tab_key in st.session_state:
+        st.session_state[tab_key] = st.session_state[tab_key]
 tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", "Gemeinde und Kreis",
                                                    "Tabelle aller Gemeinden"], key="ind_tab", on_change="rerun")
 pair = None

@@ -150,3 +150,27 @@ def test_indikatoren_page_offers_the_map_as_png_and_tagged_pdf_after_the_image_i
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "PNG herunterladen" in labels and "Karte als PDF herunterladen (mit Tabelle, barrierefrei)" in labels
+
+
+def test_indikatoren_second_indicator_and_gemeinde_survive_a_visit_to_another_tab(app_env, atlas_data):
+    """Only the open tab is drawn; a choice made in a tab must still be there when the user comes back."""
+    with mock.patch("pages._maps.deliver", return_value={}):
+        at = AppTest.from_file("../pages/indikatoren.py", default_timeout=180)
+        at.query_params["indikator"] = "p_harzt"
+        at.session_state["ind_tab"] = "Zwei Indikatoren"
+        at.run()
+        chosen = "p_grunds" if at.selectbox(key="ind_zweiter").value != "p_grunds" else "p_apo"
+        at.selectbox(key="ind_zweiter").set_value(chosen).run()
+        at.session_state["ind_tab"] = "Gemeinde und Kreis"
+        at.run()
+        gemeinde = next(a for a in atlas_data.gemeinden["ags"].astype(str) if a != at.selectbox(key="ind_gemeinde").value)
+        at.selectbox(key="ind_gemeinde").set_value(gemeinde).run()
+        at.session_state["ind_tab"] = "Karte"
+        at.run()
+        at.session_state["ind_tab"] = "Zwei Indikatoren"
+        at.run()
+        assert at.selectbox(key="ind_zweiter").value == chosen
+        at.session_state["ind_tab"] = "Gemeinde und Kreis"
+        at.run()
+        assert at.selectbox(key="ind_gemeinde").value == gemeinde
+    assert not at.exception, [e.value for e in at.exception]
