@@ -57,7 +57,9 @@ def tab_to(page, predicate: str, *, key: str = "Tab", limit: int = 150) -> None:
             lost += 1
             assert lost <= 2, f"Fokus geht immer wieder verloren (zuletzt auf dem Weg zu {predicate})"
             continue
-        assert focus_is_visible(page), f"Fokus nicht sichtbar auf {page.evaluate(describe)}"
+        if not focus_is_visible(page):
+            page.wait_for_timeout(700)  # a rerun may be redrawing the page's style sheet: judge the settled page
+            assert focus_is_visible(page), f"Fokus nicht sichtbar auf {page.evaluate(describe)}"
         if page.evaluate(check):
             return
     raise AssertionError(f"Mit {limit}× {key} nicht erreicht: {predicate}")
