@@ -163,6 +163,9 @@ class MapOptions:
     #: Wanted values per column. A point layer applies the entry for its ``filter_feld`` and for its
     #: ``gruppierung.feld`` (as declared in its layer file); a column not listed is not filtered.
     filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Ids of layers not drawn into the map (their sources still attributed): the page sends them only
+    #: when the user switches them on, as layers on the standing map (:func:`switchable_layers_group`).
+    deferred_layers: frozenset[str] = frozenset()
 
     def wanted_values(self) -> dict[str, frozenset[str]]:
         """:attr:`filters` plus the two shorthands."""
@@ -220,8 +223,8 @@ class _ClusteredPoints(MarkerCluster):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, layer: LayerDefinition, name: str):
-        super().__init__(name=name, show=layer.sichtbar,
+    def __init__(self, data: dict, layer: LayerDefinition, name: str, show: bool | None = None):
+        super().__init__(name=name, show=layer.sichtbar if show is None else show,
                          options={"showCoverageOnHover": False, "maxClusterRadius": 40})
         self._name = "ClusteredPoints"
         self.default_js = MARKERCLUSTER_JS
@@ -324,7 +327,8 @@ def _point_symbols(frame: pd.DataFrame, layer: LayerDefinition) -> list[str]:
     return [grouping.werte.get(str(v), grouping.sonst).symbol for v in frame[grouping.feld]]
 
 
-def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: MapOptions) -> int:
+def _point_layer(m: folium.Map | folium.FeatureGroup, base: MapBase, layer: LayerDefinition, options: MapOptions,
+                 show: bool | None = None) -> int:
     frame = base.frames[layer.gpkg_ebene]
     if layer.nur_im_kreis and "in_kreis" in frame.columns:
         frame = frame[frame["in_kreis"].astype(bool)]
@@ -341,10 +345,11 @@ def _point_layer(m: folium.Map, base: MapBase, layer: LayerDefinition, options: 
         props["_ink"] = [ink_colour(colour) for colour in colours]
     if layer.tooltip:
         props["_tooltip"] = [text_html(v) for v in frame[layer.tooltip]]
+    shown = layer.sichtbar if show is None else show
     if layer.buendeln:
-        _ClusteredPoints(features(frame, props), layer, name=f"{layer.titel} ({len(frame)})").add_to(m)
+        _ClusteredPoints(features(frame, props), layer, name=f"{layer.titel} ({len(frame)})", show=shown).add_to(m)
     elif len(frame):
-        _add_geojson(m, features(frame, props), layer, f"{layer.titel} ({len(frame)})", layer.sichtbar, point=True)
+        _add_geojson(m, features(frame, props), layer, f"{layer.titel} ({len(frame)})", shown, point=True)
     return len(frame)
 
 
@@ -365,7 +370,8 @@ def _precision_note(record: dict) -> list[tuple[str, str]]:
     return [("Genauigkeit", html.escape(precision_text(record)))]
 
 
-def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
+def _area_layer(m: folium.Map | folium.FeatureGroup, base: MapBase, layer: LayerDefinition,
+                show: bool | None = None) -> int:
     frame = base.frames[layer.gpkg_ebene]
     if layer.nur_im_kreis and "in_kreis" in frame.columns:
         frame = frame[frame["in_kreis"].astype(bool)]
@@ -376,7 +382,8 @@ def _area_layer(m: folium.Map, base: MapBase, layer: LayerDefinition) -> int:
                              else text_html(v) for v in frame[layer.tooltip]]
     if layer.popup and interactive:
         props["_popup"] = [popup_html(rec, layer.popup) for rec in _records(frame)]
-    _add_geojson(m, features(frame, props), layer, layer.titel, layer.sichtbar, interactive=interactive)
+    _add_geojson(m, features(frame, props), layer, layer.titel, layer.sichtbar if show is None else show,
+                 interactive=interactive)
     return len(frame)
 
 
@@ -429,6 +436,8 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
         if layer.gpkg_ebene not in base.frames:
             continue
         source_keys.extend(k for k in layer.quellen if k not in source_keys)
+        if layer.id in options.deferred_layers:
+            continue
         if layer.art == "choropleth":
             classification = _choropleth_layer(m, base, layer, options)
             counts[layer.id] = len(base.frames[layer.gpkg_ebene])
@@ -460,3 +469,35 @@ def build_map(base: MapBase, layers: Sequence[LayerDefinition], options: MapOpti
 
 
 _attribution_texts = attribution_texts  # kept for existing imports; use atlas.sources.attribution_texts
+
+
+# ------------------------------------------------------------------------------- switchable layers
+
+def switchable_layers(layers: Sequence[LayerDefinition], base: MapBase) -> tuple[LayerDefinition, ...]:
+    """The point and area layers hidden at first (``sichtbar: false``) whose data was built: the page
+    offers them as switches and sends their data only when switched on (the Karte's payload without
+    them is about a third smaller)."""
+    return tuple(layer for layer in layers if not layer.sichtbar and layer.art != "choropleth"
+                 and layer.gpkg_ebene in base.frames)
+
+
+@dataclass
+class LayerGroupResult:
+    """Switched-on layers in one feature group for a standing map, with their feature counts."""
+
+    group: folium.FeatureGroup
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def switchable_layers_group(base: MapBase, layers: Sequence[LayerDefinition], options: MapOptions
+                            ) -> LayerGroupResult:
+    """*layers* (from :func:`switchable_layers`) drawn visible into one feature group, filtered as on the
+    map (*options*); pure. streamlit-folium adds the group to the standing map without reloading it."""
+    group = folium.FeatureGroup(name="Zugeschaltete Ebenen", control=False)
+    counts: dict[str, int] = {}
+    for layer in layers:
+        if layer.art == "punkte":
+            counts[layer.id] = _point_layer(group, base, layer, options, show=True)
+        else:
+            counts[layer.id] = _area_layer(group, base, layer, show=True)
+    return LayerGroupResult(group=group, counts=counts)

@@ -28,7 +28,7 @@ def main() -> None:
     from atlas.indicator_choice import map_indicators
     from atlas.layers import load_layers
     from atlas.map_key import map_key
-    from atlas.mapview import MapOptions, build_map, prepare_base
+    from atlas.mapview import MapOptions, build_map, prepare_base, switchable_layers, switchable_layers_group
     from atlas.sources import attribution_texts
     from pages import _maps
     from pages._map_render import render_groups, render_map
@@ -37,7 +37,10 @@ def main() -> None:
     base = prepare_base(data)
     layers = load_layers()
     inds = {i.id: i for i in map_indicators(data.gemeinden.columns)}
-    karte = MapOptions(indicator=inds["einwohner"], legend_in_map=False)
+    switchable = switchable_layers(layers, base)  # as the page: hidden layers only when switched on
+    karte = MapOptions(indicator=inds["einwohner"], legend_in_map=False,
+                       deferred_layers=frozenset(layer.id for layer in switchable))
+    karte_all = MapOptions(indicator=inds["einwohner"], legend_in_map=False)
     first, second = MapChoice(indicator=inds["p_harzt"]), MapChoice(indicator=inds["einwohner"])
     ags = str(data.gemeinden.sort_values("einwohner").iloc[-1]["ags"])
     attributions = attribution_texts([k for layer in area_layers(layers) for k in layer.quellen])
@@ -49,6 +52,10 @@ def main() -> None:
 
     maps: list[tuple[str, tuple, Callable[[], object], bool]] = [
         ("Karte", (data.version, layers, karte), lambda: build_map(base, layers, karte), False),
+        ("Karte mit allen Ebenen", (data.version, layers, karte_all), lambda: build_map(base, layers, karte_all),
+         False),
+        ("Karte: zugeschaltete Ebenen", (data.version, switchable, karte),
+         lambda: switchable_layers_group(base, switchable, karte), True),
         ("Indikatoren", (data.version, layers, first), lambda: indicator_map(base, layers, first, legend_in_map=False),
          False),
         ("Indikatoren, zwei Karten", (data.version, layers, first, second),
@@ -61,7 +68,7 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Serverzeit je Karte und Neuberechnung der Seite (Sekunden, beste von 3; Last {load:.1f} auf "
           f"{os.cpu_count()} Kernen)")
-    print(f"{'Karte':<26}{'bauen':>8}{'rendern':>9}{'Nutzlast':>10}{'ohne Cache':>12}{'mit Cache':>11}{'Verhältnis':>12}")
+    print(f"{'Karte':<30}{'bauen':>8}{'rendern':>9}{'Nutzlast':>10}{'ohne Cache':>12}{'mit Cache':>11}{'Verhältnis':>12}")
     for name, parts, build, is_group in maps:
         def fig(build=build, is_group=is_group):
             built = build()
@@ -74,7 +81,7 @@ def main() -> None:
         t_cached, _ = best_of(lambda parts=parts, build=build, cache=cache, name=name:
                               cache(name, map_key(*parts), build), repeat=5)
         size = len(rendered.text) / 1e6  # type: ignore[attr-defined]
-        print(f"{name:<26}{t_build:>8.3f}{t_all - t_build:>9.3f}{size:>8.2f} MB{t_all:>12.3f}{t_cached:>11.4f}"
+        print(f"{name:<30}{t_build:>8.3f}{t_all - t_build:>9.3f}{size:>8.2f} MB{t_all:>12.3f}{t_cached:>11.4f}"
               f"{t_all / t_cached:>11.0f}×")
 
 

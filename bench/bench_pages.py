@@ -5,6 +5,8 @@ For every page of the app this prints
 * **direct, cold**: the page's address opened in a new browser context right after the server started
   (first visit of that page in this server process);
 * **direct, warm**: the same address opened again in a new context (caches filled);
+* **returning**: the address opened in a new tab of a browser that has visited the atlas before
+  (Streamlit's own files in its HTTP cache, as for a returning user);
 * **sidebar**: the page reached by clicking its link in the sidebar from the start page (the usual way).
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
@@ -15,7 +17,8 @@ start page < 1 s. The ratio column compares the warm direct time with the cold o
 turn (page by page, run by run, so that the shared machine's load hits both alike): one with
 ``ATLAS_KARTEN_CACHE=0`` (every map built and rendered on every rerun – the obvious alternative, and how the
 pages worked before ``pages/_maps.py``), one with the map cache (default); it prints both tables and the
-ratio without/with cache per page and column. ``--vorher DIR`` adds a checkout of an earlier version
+ratio without/with cache per page and column. ``--vergleich-gc`` adds a server with Streamlit's default full garbage collection after every script run
+(``runner.postScriptGC``, switched off in ``.streamlit/config.toml``). ``--vorher DIR`` adds a checkout of an earlier version
 (``git archive <commit> | tar -x -C DIR`` and ``atlas build`` there) as a third server timed in turn.
 
 Run from the repository root with built data (``atlas build``):
@@ -111,6 +114,18 @@ def _direct(browser, base: str, spec: PageSpec) -> float:
     return elapsed
 
 
+def _returning(context, base: str, spec: PageSpec) -> float:
+    """A direct visit in a browser that has been here before (Streamlit's files in its HTTP cache, as for
+    a returning user): a new tab of *context*, whose cache a first visit filled."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(base + spec.path)
+    _wait_ready(page, spec)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
 def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
@@ -128,7 +143,8 @@ def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     return elapsed
 
 
-Row = tuple[PageSpec, float, float, float]
+Row = tuple[PageSpec, float, float, float, float]
+COLUMNS = ("cold", "warm", "back", "side")
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -139,10 +155,38 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def _time_page(browser, bases: list[str], spec: PageSpec, runs: int) -> list[dict[str, list[float]]]:
+    """*spec* timed on every server (*bases*) in turn: cold, *runs* warm, *runs* returning, *runs* via the
+    sidebar; a page that never shows its content keeps the columns measured so far."""
+    times: list[dict[str, list[float]]] = [{k: [] for k in COLUMNS} for _ in bases]
+    contexts = []
+    try:
+        for i, base in enumerate(bases):
+            times[i]["cold"].append(_direct(browser, base, spec))
+        for _ in range(runs):
+            for i, base in enumerate(bases):
+                times[i]["warm"].append(_direct(browser, base, spec))
+        for base in bases:  # a browser that has visited the atlas before
+            contexts.append(browser.new_context(viewport={"width": 1366, "height": 768}))
+            _returning(contexts[-1], base, PAGES[0])
+        for _ in range(runs):
+            for i, base in enumerate(bases):
+                times[i]["back"].append(_returning(contexts[i], base, spec))
+        for _ in range(runs):
+            for i, base in enumerate(bases):
+                times[i]["side"].append(_via_sidebar(browser, base, spec))
+    except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
+        print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+    finally:
+        for context in contexts:
+            context.close()
+    return times
+
+
 def measure(specs: tuple[PageSpec, ...], runs: int, variants: list[dict[str, str]]) -> list[list[Row]]:
     """One fresh server per variant (its environment), then every page timed on all servers in turn –
-    cold, *runs* warm (median) and *runs* via the sidebar (median) – so that a change of the machine's
-    load during the run hits all variants alike. Returns the rows per variant."""
+    cold, *runs* warm, returning and via the sidebar (medians) – so that a change of the machine's load
+    during the run hits all variants alike. Returns the rows per variant."""
     from playwright.sync_api import sync_playwright
 
     servers = []
@@ -155,23 +199,12 @@ def measure(specs: tuple[PageSpec, ...], runs: int, variants: list[dict[str, str
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
                                                                          "--disable-gpu"])
             for spec in specs:
-                times: list[dict[str, list[float]]] = [{"cold": [], "warm": [], "side": []} for _ in variants]
-                try:
-                    for i, (_, base) in enumerate(servers):
-                        times[i]["cold"].append(_direct(browser, base, spec))
-                    for _ in range(runs):
-                        for i, (_, base) in enumerate(servers):
-                            times[i]["warm"].append(_direct(browser, base, spec))
-                    for _ in range(runs):
-                        for i, (_, base) in enumerate(servers):
-                            times[i]["side"].append(_via_sidebar(browser, base, spec))
-                except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
-                    print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+                times = _time_page(browser, [base for _, base in servers], spec, runs)
                 for i, t in enumerate(times):
                     row = (spec, *(statistics.median(t[k]) if len(t[k]) == (1 if k == "cold" else runs)
-                                   else float("nan") for k in ("cold", "warm", "side")))
+                                   else float("nan") for k in COLUMNS))
                     rows[i].append(row)  # type: ignore[arg-type]
-                    print(f"… {spec.path} [{i}]: {row[1]:.2f} / {row[2]:.2f} / {row[3]:.2f}", file=sys.stderr,
+                    print(f"… {spec.path} [{i}]: " + " / ".join(f"{v:.2f}" for v in row[1:]), file=sys.stderr,
                           flush=True)
             browser.close()
     finally:
@@ -187,11 +220,13 @@ def _load() -> float:
 def _table(title: str, rows: list[Row], runs: int, load: tuple[float, float]) -> None:
     print(f"{title} (Sekunden; Median aus {runs}; Last {load[0]:.1f} vorher / {load[1]:.1f} nachher "
           f"auf {os.cpu_count()} Kernen)")
-    print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}{'warm/kalt':>10}  Ziel")
-    for spec, cold, warm, side in rows:
+    print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}"
+          f"{'warm/kalt':>10}  Ziel (leerer Browser-Cache / wiederkehrend)")
+    for spec, cold, warm, back, side in rows:
         goal_direct = 1.0 if spec.path == "/" else 2.0
-        ok = "ok" if warm < goal_direct and (spec.path == "/" or side < 1.0) else "verfehlt"
-        print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{side:>13.2f}{warm / cold:>10.2f}  {ok}")
+        side_ok = spec.path == "/" or side < 1.0
+        verdict = " / ".join("ok" if t < goal_direct and side_ok else "verfehlt" for t in (warm, back))
+        print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side:>13.2f}{warm / cold:>10.2f}  {verdict}")
 
 
 def main() -> None:
@@ -201,13 +236,20 @@ def main() -> None:
                                                      "(comma-separated), e.g. karte,profil")
     parser.add_argument("--vergleich", action="store_true",
                         help="measure without and with the map cache (two servers, timed in turn) and print the ratio")
+    parser.add_argument("--vergleich-gc", action="store_true",
+                        help="also measure with Streamlit's full garbage collection after every run (its default; "
+                             "the app turns it off in .streamlit/config.toml) and print the ratio")
     parser.add_argument("--vorher", default="", help="a checkout of an earlier version (e.g. `git archive` of a "
                                                      "commit, data built there) timed side by side as 'vorher'")
     args = parser.parse_args()
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
-    variants.append(("mit Kartencache", {"ATLAS_KARTEN_CACHE": "1"}))
+    if args.vergleich_gc:
+        variants.append(("mit gc.collect nach jedem Lauf (Streamlits Voreinstellung)",
+                         {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}))
+    variants.append(("wie ausgeliefert (Kartencache, kein gc.collect nach jedem Lauf)",
+                     {"ATLAS_KARTEN_CACHE": "1"}))
     if args.vorher:
         earlier = Path(args.vorher).resolve()
         variants.insert(0, (f"vorher ({earlier.name})", {"_ROOT": str(earlier),
@@ -222,10 +264,10 @@ def main() -> None:
     final = results[-1]
     for title, rows, _ in results[:-1]:
         print(f"Verhältnis {title} / {final[0]} (> 1: {final[0]} ist schneller)")
-        print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'Seitenleiste':>13}")
+        print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}")
         for (spec, *plain), (_, *cached) in zip(rows, final[1], strict=True):
             ratios = [p / c if c else float("nan") for p, c in zip(plain, cached, strict=True)]
-            print(f"{spec.path:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>13.2f}")
+            print(f"{spec.path:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>12.2f}{ratios[3]:>13.2f}")
         print()
 
 

@@ -12,9 +12,9 @@ from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.indicators import load_handlungsfelder
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
-from atlas.mapview import MapOptions, build_map
+from atlas.mapview import MapOptions, build_map, switchable_layers, switchable_layers_group
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
-from pages._maps import show_map
+from pages._maps import cached_groups, show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -44,6 +44,11 @@ with st.sidebar:
     categories_all = sorted(offers["kategorie"].unique())
     categories = st.multiselect("Art des Angebots (leer = alle)", categories_all, key="kategorien",
                                 placeholder="alle Arten")
+    switchable = switchable_layers(layers, base)  # sent to the browser only when switched on
+    if switchable:
+        st.header("Weitere Ebenen")
+    switched_on = tuple(layer for layer in switchable
+                        if st.checkbox(layer.titel, key=f"ebene_{layer.id}", help=layer.beschreibung))
     online = st.toggle("Online-Hintergrundkarte anbieten", value=False, key="online",
                        help="Blendet eine OpenStreetMap-Karte als zuschaltbare Ebene ein. "
                             "Braucht Internet; ohne Internet bleibt die Karte wie sie ist.")
@@ -53,13 +58,17 @@ indicator = by_id[chosen_id]
 options = MapOptions(indicator=indicator, method=method, k=k,
                      handlungsfelder=frozenset(fields),
                      categories=frozenset(categories) if categories else None, online_tiles=online,
-                     legend_in_map=False)
+                     legend_in_map=False, deferred_layers=frozenset(layer.id for layer in switchable))
+extra = None
+if switched_on:  # added to the standing map: no reload, the view is kept
+    extra_counts, extra = cached_groups("karte-ebenen", map_key(data.version, switched_on, options),
+                                        lambda: switchable_layers_group(base, switched_on, options))
 
 map_col, legend_col = st.columns([4, 1])  # the legend beside the map never covers the county
 with map_col:
     # built and rendered once per data build, layer files and choice (pages/_maps.py)
     result, _ = show_map("karte", map_key(data.version, layers, options), lambda: build_map(base, layers, options),
-                         height=640, width="stretch", returned_objects=[], key="karte")
+                         height=640, width="stretch", returned_objects=[], key="karte", groups=extra)
 legend_col.html(page_legend(result.legend))
 if result.classification is not None:  # the map in words (the full table is in the expander below)
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
@@ -70,6 +79,9 @@ st.markdown(
     f"**{shown} von {len(offers)} Angeboten** auf der Karte. Lage: {precision_summary(offers['lage_genauigkeit'])} "
     "(typische Fehler je Stufe unter Daten & Quellen)."
 )
+if extra is not None:
+    st.caption("Zugeschaltet: " + "; ".join(f"{layer.titel} ({format_number(extra_counts.counts[layer.id])})"
+                                            for layer in switched_on))
 unplaced = data[schema.UNPLACED_OFFERS_LAYER]
 if len(unplaced):
     # Tables are drawn only in an opened expander (opening reruns): the first view needs no table code.

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from atlas.sources import load_sources
 from pages._maps import RenderedMap
 
 APP = settings.PROJECT_ROOT / "app.py"
@@ -120,3 +121,34 @@ def test_tables_are_drawn_only_in_an_opened_expander(app, atlas_data):
     at.run()
     table = at.dataframe[0].value
     assert list(table["Gemeinde"]) != [] and sorted(table["Gemeinde"]) == sorted(atlas_data.gemeinden["name"])
+
+
+def test_hidden_layers_are_sent_only_when_switched_on(built, monkeypatch, atlas_data):
+    """Speed on a phone: the layers hidden at first (stops, 1-km grid) are not in the map's payload; switching
+    one on in the sidebar adds it to the standing map (same map, an extra layer group) and names it."""
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    calls: list[tuple[RenderedMap, dict]] = []
+
+    def fake_deliver(rendered, *args, **kwargs):
+        calls.append((rendered, kwargs))
+        return {}
+
+    with mock.patch("pages._maps.deliver", side_effect=fake_deliver):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.switch_page("pages/karte.py")
+        at.run()
+        first, kwargs = calls[-1]
+        assert "atlas-haltestellen" not in first.text and "atlas-bevoelkerung_1km" not in first.text
+        assert kwargs["groups"] is None
+        credit = load_sources()["haltestellen"].namensnennung.split(";")[0]
+        assert credit in first.text  # its source stays attributed
+        at.checkbox(key="ebene_haltestellen").check().run()
+    assert not at.exception
+    again, kwargs = calls[-1]
+    assert again is first  # the base map is the same: the component keeps it and adds the group
+    stops = atlas_data["haltestellen"]
+    n = int(stops["in_kreis"].astype(bool).sum()) if "in_kreis" in stops.columns else len(stops)
+    assert kwargs["groups"].text.count('"type": "Point"') == n
+    assert "atlas-haltestellen" in kwargs["groups"].text
+    shown = f"{n:,}".replace(",", ".")
+    assert any(c.value == f"Zugeschaltet: Haltestellen (Bus und Bahn) ({shown})" for c in at.caption)

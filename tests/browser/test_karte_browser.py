@@ -86,3 +86,27 @@ def test_map_renders_after_the_start_page_warmed_up_the_map_modules(fresh_app_ur
     frame.locator("path.atlas-gemeinden").nth(38).wait_for(timeout=30_000)
     assert frame.locator("path.atlas-gemeinden").count() == len(atlas_data.gemeinden)
     assert desktop_page.errors == []
+
+
+def test_switching_on_a_hidden_layer_adds_it_to_the_standing_map(app_url, desktop_page, atlas_data):
+    """The 1-km grid is not sent with the map; its switch in the sidebar adds every inhabited cell of the county
+    to the map that stays (same frame document, no reload), and switching it off removes them again."""
+    page = desktop_page.page
+    page.goto(f"{app_url}/karte")
+    desktop_page.wait_for_app()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    assert frame.locator("path.atlas-bevoelkerung_1km").count() == 0
+    inner = next(f for f in page.frames if f.url.endswith("about:srcdoc") or "streamlit_folium" in f.url)
+    inner.evaluate("window.__standing = true")
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="Bevölkerung (1-km-Raster)").click()
+    grid = atlas_data["bevoelkerung_1km"]
+    cells = int(grid["in_kreis"].astype(bool).sum()) if "in_kreis" in grid.columns else len(grid)
+    page.wait_for_function(
+        "([sel, n]) => [...document.querySelectorAll('iframe')].some(f => {"
+        " try { return f.contentDocument.querySelectorAll(sel).length === n; } catch (e) { return false; } })",
+        arg=["path.atlas-bevoelkerung_1km", cells], timeout=30_000)
+    assert inner.evaluate("window.__standing === true")  # the map was not reloaded
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="Bevölkerung (1-km-Raster)").click()
+    frame.locator("path.atlas-bevoelkerung_1km").first.wait_for(state="detached", timeout=30_000)
+    assert desktop_page.errors == []
