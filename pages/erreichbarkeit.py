@@ -162,39 +162,39 @@ if _take_click((out or {}).get("last_clicked") if isinstance(out, dict) else Non
     st.rerun()  # a click that did not pass the callback
 
 if result is not None:
-    tabs = st.tabs(["Gemeinden (Rangfolge)", "Vorschläge", "Vergleich Deutschlandatlas", "Herunterladen"])
     table = cty.gemeinde_table(result, data.gemeinden)
-    with tabs[0]:
-        st.markdown(pm.ranking_heading(standard))
-        st.dataframe(german_frame(table.rename(columns=cty.GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
-        gap_map_sentence(table)  # the map in one sentence
-    with tabs[1]:
-        if best is None:
-            st.info(pm.PROPOSALS_HINT)
-        elif len(best.auswahl) == 0:
-            st.info("Kein neuer Standort brächte jemanden innerhalb des Standards.")
-        else:
-            shown, ll = pm.proposals_table(best, data, dict(zip(origins.index.astype(str), origins.ags, strict=True)))
-            st.dataframe(german_frame(shown), hide_index=True, width="stretch", column_config={
-                "Auf der Karte": st.column_config.LinkColumn(display_text="in OpenStreetMap öffnen")})
-            st.button("Vorschläge als hypothetische Standorte übernehmen", key="erreichbarkeit_uebernehmen",
-                      on_click=lambda: st.session_state[STATE_HYP][ziel].extend(map(tuple, ll.tolist())))
-    with tabs[2]:
-        views = pm.comparison_views(dest, result, origins, data, mode,
-                                    lambda: cty.make_verfahren("car", _network_for("car"), params), register_notes.get(ziel))
-        if not views:
-            st.info("Für dieses Ziel misst der Deutschlandatlas keinen vergleichbaren Wert.")
-        for view in views:
-            st.markdown(view.heading)
-            st.dataframe(view.table, hide_index=True, width="stretch")
-            st.caption(view.caption)
-            st.markdown(view.reasons)
-        attributions.extend(view.quelle for view in views)
-    with tabs[3]:
+    gap_map_sentence(table)  # the map in one sentence, right under it
+    ranking, proposals, comparison, export = st.tabs(pm.RESULT_TABS, key="erreichbarkeit_tab", on_change="rerun")
+    if ranking.open:  # only the open tab is drawn (opening one reruns): no comparison, no download at first
+        ranking.markdown(pm.ranking_heading(standard))
+        ranking.dataframe(german_frame(table.rename(columns=cty.GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
+    if proposals.open:
+        with proposals:
+            if best is None or len(best.auswahl) == 0:
+                st.info(pm.PROPOSALS_HINT if best is None else "Kein neuer Standort brächte jemanden innerhalb des Standards.")
+            else:
+                shown, ll = pm.proposals_table(best, data, dict(zip(origins.index.astype(str), origins.ags, strict=True)))
+                st.dataframe(german_frame(shown), hide_index=True, width="stretch", column_config={
+                    "Auf der Karte": st.column_config.LinkColumn(display_text="in OpenStreetMap öffnen")})
+                st.button("Vorschläge als hypothetische Standorte übernehmen", key="erreichbarkeit_uebernehmen",
+                          on_click=lambda: st.session_state[STATE_HYP][ziel].extend(map(tuple, ll.tolist())))
+    if comparison.open:
+        with comparison:
+            views = pm.comparison_views(dest, result, origins, data, mode, lambda: cty.make_verfahren(
+                "car", _network_for("car"), params), register_notes.get(ziel))
+            if not views:
+                st.info("Für dieses Ziel misst der Deutschlandatlas keinen vergleichbaren Wert.")
+            for view in views:
+                st.markdown(view.heading)
+                st.dataframe(view.table, hide_index=True, width="stretch")
+                st.caption(view.caption)
+                st.markdown(view.reasons)
+            attributions.extend(view.quelle for view in views)
+    if export.open:
         header = pm.export_header(data.kreis_name, result.aktuell.titel, result.methode_beschreibung, standard,
                                   len(hyp), len(closed), result.delta is not None, attributions)
         for dl in pm.downloads(ziel, table, cell_frame, header):
-            st.download_button(dl.label, dl.data, file_name=dl.file_name, mime=dl.mime, key=dl.key, on_click="ignore")
-        st.caption(pm.CSV_NOTE)
+            export.download_button(dl.label, dl.data, file_name=dl.file_name, mime=dl.mime, key=dl.key, on_click="ignore")
+        export.caption(pm.CSV_NOTE)
 
 attribution_footer(list(dict.fromkeys(attributions)))

@@ -110,8 +110,12 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert table["Rang"].iloc[0] == 1
     total = int(_german_numbers(table["jenseits: Einwohner"]).sum())
     assert _metric(at, "Einwohner jenseits des Standards").value == f"{total:,}".replace(",", ".")
-    # Deutschlandatlas side by side
-    da = at.dataframe[1].value
+    # Deutschlandatlas side by side: computed only when its tab is opened (the page reruns)
+    assert len(at.dataframe) == 1 and not any("Warum die Werte abweichen" in m.value for m in at.markdown)
+    at.session_state["erreichbarkeit_tab"] = "Vergleich Deutschlandatlas"
+    at.run()
+    assert len(at.dataframe) == 1  # only the open tab is drawn
+    da = at.dataframe[0].value
     assert any(c.startswith("Pkw-Fahrzeit zur nächsten Grundschule (Minuten;") for c in da.columns)
     assert any("Warum die Werte abweichen" in m.value for m in at.markdown)
     # map: cells by class, sites, legend, attribution, local Leaflet only, click returned
@@ -209,7 +213,9 @@ def test_click_adds_a_hypothetical_site_and_shows_the_delta(page) -> None:
 def test_proposals_table_and_map(page) -> None:
     at, fake = page
     _open(at, "Kita")
-    at.toggle(key="erreichbarkeit_vorschlaege").set_value(True).run()
+    at.toggle(key="erreichbarkeit_vorschlaege").set_value(True)
+    at.session_state["erreichbarkeit_tab"] = "Vorschläge"
+    at.run()
     assert not at.exception
     frames = [d.value for d in at.dataframe if "Einwohner gewonnen" in d.value.columns]
     assert len(frames) == 1

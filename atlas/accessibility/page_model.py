@@ -383,6 +383,9 @@ def proposals_table(best: CoveringResult, data: AtlasData, cell_ags: Mapping[str
     return table.rename(columns=PROPOSAL_COLUMNS), ll
 
 
+#: The result tabs under the map; only the open one is drawn (the page reruns when another is opened).
+RESULT_TABS = ("Gemeinden (Rangfolge)", "Vorschläge", "Vergleich Deutschlandatlas", "Herunterladen")
+
 PROPOSALS_HINT = ("Schalten Sie in der Seitenleiste „Beste neue Standorte vorschlagen“ ein. Vorgeschlagen werden "
                   "Rasterzellen-Mittelpunkte, die zusammen möglichst viele Menschen jenseits des Standards "
                   "erreichen (gieriges Verfahren, mindestens 63 % des Bestmöglichen).")
