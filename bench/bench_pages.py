@@ -7,7 +7,9 @@ For every page of the app this prints
 * **direct, warm**: the same address opened again in a new context (caches filled);
 * **returning**: the address opened in a new tab of a browser that has visited the atlas before
   (Streamlit's own files in its HTTP cache, as for a returning user);
-* **sidebar**: the page reached by clicking its link in the sidebar from the start page (the usual way).
+* **sidebar**: the page reached by clicking its link in the sidebar from the start page of a new session (the
+  usual way); at once when the start page has finished, or after ``--lesezeit S`` seconds, as a user who
+  reads the start page first (the pages fetch the map pages' frontend code meanwhile, atlas/preload.py).
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
 of the family page, the first table, or the start page's heading. Bars (issue 13): direct < 2 s, sidebar < 1 s,
@@ -126,6 +128,10 @@ def _returning(context, base: str, spec: PageSpec) -> float:
     return elapsed
 
 
+#: Seconds on the start page before the sidebar click (``--lesezeit``; a user reads before clicking).
+READING_TIME = 0.0
+
+
 def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
@@ -133,6 +139,8 @@ def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     page.locator("h1").first.wait_for(timeout=60_000)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     link = page.locator("[data-testid='stSidebar'] a").filter(has_text=spec.link).first
+    if READING_TIME:
+        page.wait_for_timeout(READING_TIME * 1000)
     start = time.perf_counter()
     link.click()
     if spec.path != "/":
@@ -239,9 +247,13 @@ def main() -> None:
     parser.add_argument("--vergleich-gc", action="store_true",
                         help="also measure with Streamlit's full garbage collection after every run (its default; "
                              "the app turns it off in .streamlit/config.toml) and print the ratio")
+    parser.add_argument("--lesezeit", type=float, default=0.0,
+                        help="seconds on the start page before the sidebar click (default 0: click at once)")
     parser.add_argument("--vorher", default="", help="a checkout of an earlier version (e.g. `git archive` of a "
                                                      "commit, data built there) timed side by side as 'vorher'")
     args = parser.parse_args()
+    global READING_TIME
+    READING_TIME = args.lesezeit
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
