@@ -119,7 +119,14 @@ def audit_all_frames(page) -> tuple[list[str], int]:
     """Blocking findings over the page's document and every frame in it, and how many documents were audited."""
     findings: list[str] = []
     audited = 0
-    for frame in page.frames:
+    frames = list(page.frames)
+    # A map frame remounted a moment ago may be missing from page.frames for a while (seen once under load):
+    # take each map iframe's own document too.
+    for handle in page.locator("iframe[title='streamlit_folium.st_folium']").element_handles():
+        inner = handle.content_frame()
+        if inner is not None and inner not in frames:
+            frames.append(inner)
+    for frame in frames:
         result = audit(frame)
         assert result["passes"] > 0, f"axe prüfte in {frame.url} nichts"
         findings += blocking_findings(frame.url, result)
