@@ -143,9 +143,10 @@ def test_maps_reach_the_browser_only_through_pages_maps() -> None:
     direct = []
     for path in sorted((settings.PROJECT_ROOT / "pages").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            if any(n.split(".")[0] == "streamlit_folium" for n in names) and path.name not in allowed:
+            imported = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlit_folium") \
+                and any(a.name in ("st_folium", "_component_func") for a in node.names)
+            used = isinstance(node, ast.Attribute) and node.attr in ("st_folium", "_component_func")
+            if (imported or used) and path.name not in allowed:
                 direct.append(path.name)
     assert direct == [], f"Seiten mit eigenem st_folium: {direct}"
 

@@ -121,6 +121,7 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
     other.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
     other.get_by_text(family_count).wait_for(timeout=30_000)
     assert other.get_by_text("Angebote in der Nähe von Schwallungen · 98590").count() == 1
+    other.locator(".of-card .of-rank").nth(shown - 1).wait_for(timeout=30_000)  # the cards follow the summary
     assert other.locator(".of-card .of-rank").count() == shown
     _first_card_in_view(other)          # a shared link opens at the results
     _no_horizontal_scroll(other)
