@@ -79,7 +79,9 @@ def _click_latlng(page, lat: float, lng: float, expect) -> tuple[float, float]:
         except PlaywrightTimeout:
             continue
         return xy[2], xy[3]
-    raise AssertionError("the map click did not reach the page three times")
+    seen = page.locator("[data-testid='stAlert'], [data-testid='stMarkdown']").all_inner_texts()
+    raise AssertionError("the map click did not reach the page three times; the page shows: "
+                         + " | ".join(t for t in seen if "Lage" in t or "Landkreis" in t)[:800])
 
 
 def test_map_click_shows_coordinates_and_saves_a_punkt_position(admin_app: AdminApp, desktop_page,
