@@ -14,7 +14,6 @@ import streamlit as st
 
 from atlas.display import german_controls_script
 from atlas.ui_style import APP_CSS, page_script
-from pages._common import preload_next_pages
 from pages._guard import run_guarded
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
@@ -60,4 +59,3 @@ with st.sidebar:
         for page in pages:
             st.page_link(page, label=page.title, icon=page.icon)
 run_guarded(navigation.run)  # German message instead of a trace (pages/_guard.py)
-preload_next_pages()  # the map pages' frontend code, fetched while the user reads (atlas/preload.py)

@@ -100,29 +100,6 @@ def warm_up_map_modules() -> None:
     threading.Thread(target=_import, name="atlas-warm-up", daemon=True).start()
 
 
-@st.cache_resource(show_spinner=False)
-def _preload_html() -> str:
-    from pathlib import Path
-
-    from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_JS
-    from atlas.preload import preload_script, preload_urls
-
-    # Importing streamlit_folium registers its component, whose files the server then serves (a map page
-    # imports it anyway; here it happens once per process, after the first page's content was sent).
-    import streamlit_folium
-
-    folium_js = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
-    component = [f"./component/streamlit_folium.st_folium/static/js/{p.name}" for p in sorted(folium_js.glob("main.*.js"))]
-    frontend = Path(st.__file__).parent / "static" / "static" / "js"
-    return preload_script(preload_urls(frontend), [*component, LEAFLET_JS, LEAFLET_CSS, MARKERCLUSTER_JS[0][1]])
-
-
-def preload_next_pages() -> None:
-    """Let the browser fetch and compile the frontend code of the map pages' widgets and map component while
-    the user reads this page (:mod:`atlas.preload`); invisible, once per browser tab."""
-    st.html(_preload_html(), unsafe_allow_javascript=True)
-
-
 def attribution_footer(texts: list[str], words: Callable[[str], str] | None = None) -> None:
     """Show the attribution of every source on the page and the link to the accessibility statement.
 
