@@ -9,7 +9,7 @@ For every page of the app this prints
   (Streamlit's own files in its HTTP cache, as for a returning user);
 * **sidebar**: the page reached by clicking its link in the sidebar from the start page of a new session (the
   usual way); at once when the start page has finished, or after ``--lesezeit S`` seconds, as a user who
-  reads the start page first (the pages fetch the map pages' frontend code meanwhile, atlas/preload.py).
+  reads the start page first.
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
 of the family page, the first table, or the start page's heading. Bars (issue 13): direct < 2 s, sidebar < 1 s,
