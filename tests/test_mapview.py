@@ -102,3 +102,24 @@ def test_safe_links():
     assert field_html("<b>", "text") == "&lt;b&gt;"
     assert field_html(12345, "zahl") == "12.345"
     assert field_html(3.25, "zahl") == "3,25"
+
+
+def test_neighbour_inner_borders_are_coarser_but_their_edge_and_the_kreis_border_stay(atlas_data, monkeypatch):
+    """Context Gemeinden outside the Kreis: their borders with each other are simplified more (smaller payload);
+    the outline of their coverage (the border with the Kreis included) is the one of the fine simplification."""
+    import shapely
+
+    import atlas.mapview as mapview
+
+    fine = prepare_base(atlas_data).frames["nachbar_gemeinden"]
+    monkeypatch.setattr(mapview, "NEIGHBOUR_INNER_TOLERANCE_M", 0.0)
+    plain = prepare_base(atlas_data).frames["nachbar_gemeinden"]
+    vg250 = (fine["grenzen_quelle"] == "VG250-EW").to_numpy()
+    assert vg250.any()
+    coarse_geoms, plain_geoms = fine.geometry.to_numpy()[vg250], plain.geometry.to_numpy()[vg250]
+    assert shapely.get_num_coordinates(coarse_geoms).sum() < shapely.get_num_coordinates(plain_geoms).sum()
+    assert shapely.is_valid(coarse_geoms).all()
+    outline_before, outline_after = shapely.union_all(plain_geoms), shapely.union_all(coarse_geoms)
+    assert shapely.symmetric_difference(outline_before, outline_after).area < 1e-6 * outline_before.area
+    kreis = shapely.union_all(prepare_base(atlas_data).frames["gemeinden"].geometry.to_numpy())
+    assert sum(shapely.intersection(g, kreis).area for g in coarse_geoms) < 1e-9  # no overlap with the Kreis
