@@ -6,14 +6,11 @@ draws the widgets and returns the register changes when the editor presses "Lage
 
 from __future__ import annotations
 
-import shapely
 import streamlit as st
+from streamlit_folium import st_folium
 
-from atlas.map_key import map_key
 from atlas.placement import precision_label
-from atlas.register.position import (PositionError, chosen_point, format_position, new_point_layer, position_changes,
-                                     position_map)
-from pages._maps import cached_groups, show_map
+from atlas.register.position import PositionError, chosen_point, format_position, position_changes, position_map
 
 
 def position_editor(offer: dict, geo, key: str) -> dict | None:
@@ -31,12 +28,8 @@ def position_editor(offer: dict, geo, key: str) -> dict | None:
         except PositionError as exc:
             st.error(str(exc))
             point, changes = None, None
-        # The map around the offer stays; only the red new point is exchanged (no reload, the zoom is kept).
-        new = (float(point[0]), float(point[1])) if point else None
-        _, marker = cached_groups("lage-neu", map_key(new), lambda: new_point_layer(new))
-        base_key = map_key(offer.get("lon"), offer.get("lat"), online, shapely.to_wkb(geo.kreis_wgs84).hex())
-        _, out = show_map("lage", base_key, lambda: position_map(offer, geo, online), groups=marker, height=360,
-                          width="stretch", returned_objects=["last_clicked"], key=f"{key}_pos_map")
+        out = st_folium(position_map(offer, geo, point[:2] if point else None, online), height=360, width="stretch",
+                        returned_objects=["last_clicked"], key=f"{key}_pos_map")
         if out and out.get("last_clicked") and out["last_clicked"] != clicked:
             st.session_state[f"{key}_pos_click"] = out["last_clicked"]
             st.rerun()

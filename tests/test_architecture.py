@@ -136,21 +136,6 @@ def test_no_page_file_above_200_lines() -> None:
     assert long == {}, f"Seiten über 200 Zeilen: {long}"
 
 
-def test_maps_reach_the_browser_only_through_pages_maps() -> None:
-    """Every map is built and rendered once per input (pages/_maps.py); a page calling ``st_folium`` itself would
-    render its map anew on every rerun and reload it in the browser."""
-    allowed = {"_maps.py", "_map_render.py"}
-    direct = []
-    for path in sorted((settings.PROJECT_ROOT / "pages").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            imported = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlit_folium") \
-                and any(a.name in ("st_folium", "_component_func") for a in node.names)
-            used = isinstance(node, ast.Attribute) and node.attr in ("st_folium", "_component_func")
-            if (imported or used) and path.name not in allowed:
-                direct.append(path.name)
-    assert direct == [], f"Seiten mit eigenem st_folium: {direct}"
-
-
 #: The foundation: imports nothing above itself (settings, errors, layer schema, data-file loader, text safety).
 FOUNDATION = {"atlas", "atlas.settings", "atlas.errors", "atlas.schema", "atlas.datafile", "atlas.safe_text",
               "atlas._helpers"}

@@ -99,14 +99,3 @@ def test_osm_object_matching_an_offer_moves_it_to_the_osm_point(store, geo, tmp_
     accepted = store.accept_candidate(int(candidate["nr"]), "anna", overrides=candidate_overrides(candidate, geo))
     assert accepted["ags"] == "99999001" and accepted["lage_genauigkeit"] == "punkt"
     assert shapely.Point(accepted["lon"], accepted["lat"]).within(geo.kreis_wgs84)
-
-
-def test_new_point_layer_holds_only_the_chosen_point():
-    """The editor's map stays; the chosen point is a layer of its own, empty before a choice."""
-    import folium
-
-    from atlas.register.position import new_point_layer
-
-    assert not [c for c in new_point_layer(None)._children.values() if isinstance(c, folium.CircleMarker)]
-    markers = [c for c in new_point_layer((10.4, 50.6))._children.values() if isinstance(c, folium.CircleMarker)]
-    assert len(markers) == 1 and markers[0].location == [50.6, 10.4]

@@ -213,10 +213,10 @@ def chosen_point(text: object, clicked: Mapping[str, object] | None) -> tuple[fl
     return None
 
 
-def position_map(offer: Mapping[str, object], geo: object, online: bool = False) -> object:
-    """A small click map around the offer (county outline, the current point grey); the new point is a
-    layer of its own (:func:`new_point_layer`), exchanged on the standing map. Leaflet is served locally;
-    the OpenStreetMap background only when *online*."""
+def position_map(offer: Mapping[str, object], geo: object, new: tuple[float, float] | None = None,
+                 online: bool = False) -> object:
+    """A small click map around the offer (county outline; the current point grey, a new point red).
+    Leaflet is served locally; the OpenStreetMap background only when *online*."""
     import folium
 
     from atlas.leaflet import offline_map
@@ -237,16 +237,7 @@ def position_map(offer: Mapping[str, object], geo: object, online: bool = False)
     if lon is not None and lat is not None:
         folium.CircleMarker([float(lat), float(lon)], radius=7, color="#555555", fill=True,  # type: ignore[arg-type]
                             fill_opacity=0.6, tooltip="bisherige Lage").add_to(fmap)
-    return fmap
-
-
-def new_point_layer(new: tuple[float, float] | None) -> object:
-    """The chosen new point (lon, lat) as a red marker in a feature group (empty without a point), for
-    the standing map of :func:`position_map`: a click moves it without reloading the map."""
-    import folium
-
-    group = folium.FeatureGroup(name="neue Lage", control=False)
     if new is not None:
         folium.CircleMarker([new[1], new[0]], radius=8, color="#c0392b", fill=True, fill_opacity=0.9,
-                            tooltip="neue Lage").add_to(group)
-    return group
+                            tooltip="neue Lage").add_to(fmap)
+    return fmap

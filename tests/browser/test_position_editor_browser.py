@@ -110,12 +110,7 @@ def test_map_click_shows_coordinates_and_saves_a_punkt_position(admin_app: Admin
     # 2) inside the county: the shown coordinates are the clicked ones; saving stores precision "punkt"
     centre = kreis.representative_point()
     new = page.get_by_text("Neue Lage:")
-    _map(page)[1].evaluate("window.__standing = true")
     in_lat, in_lng = _click_latlng(page, centre.y, centre.x, new)
-    # the map stayed (no reload, the view kept); only the red new point was added to it
-    content = _map(page)[1]
-    assert content.evaluate("window.__standing === true")
-    content.wait_for_selector("path.leaflet-interactive[stroke='#c0392b']", timeout=15_000)
     assert kreis.covers(shapely.Point(in_lng, in_lat)), "the clicked pixel must lie in the county"
     lat, lon = _shown(new.inner_text())
     assert abs(lat - in_lat) < TOLERANCE_DEG and abs(lon - in_lng) < TOLERANCE_DEG
