@@ -105,13 +105,17 @@ def _wait_ready(page, spec: PageSpec, timeout: float = 120_000, sidebar: bool = 
         page.locator(ready).first.wait_for(timeout=timeout)
 
 
-def _direct(browser, base: str, spec: PageSpec) -> float:
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
+def _visit(page, base: str, spec: PageSpec) -> float:
+    """Seconds from opening the page's address in *page* until its main content is visible."""
     start = time.perf_counter()
     page.goto(base + spec.path)
     _wait_ready(page, spec)
-    elapsed = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def _direct(browser, base: str, spec: PageSpec) -> float:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    elapsed = _visit(context.new_page(), base, spec)
     context.close()
     return elapsed
 
@@ -120,10 +124,7 @@ def _returning(context, base: str, spec: PageSpec) -> float:
     """A direct visit in a browser that has been here before (Streamlit's files in its HTTP cache, as for
     a returning user): a new tab of *context*, whose cache a first visit filled."""
     page = context.new_page()
-    start = time.perf_counter()
-    page.goto(base + spec.path)
-    _wait_ready(page, spec)
-    elapsed = time.perf_counter() - start
+    elapsed = _visit(page, base, spec)
     page.close()
     return elapsed
 
