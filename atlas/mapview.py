@@ -229,8 +229,8 @@ class _ClusteredPoints(MarkerCluster):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, layer: LayerDefinition, name: str, show: bool | None = None):
-        super().__init__(name=name, show=layer.sichtbar if show is None else show,
+    def __init__(self, data: dict, layer: LayerDefinition, name: str, show: bool):
+        super().__init__(name=name, show=show,
                          options={"showCoverageOnHover": False, "maxClusterRadius": 40})
         self._name = "ClusteredPoints"
         self.default_js = MARKERCLUSTER_JS
