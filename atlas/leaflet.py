@@ -71,6 +71,7 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     html_header(m).add_child(folium.Element(css), name=css_name)
     html_header(m).add_child(folium.Element(MAP_FOCUS_CSS), name="atlas_focus_css")  # visible keyboard focus
+    TabOrder().add_to(m)  # before any layer: large layers stay out of the Tab order
     m.fit_bounds([[south, west], [north, east]])
     # streamlit-folium asks every map for its bounds on every rerun; folium would walk all GeoJSON
     # coordinates in Python (≈0.1–0.3 s for the Gemeinde layers). The bounds are known: answer directly.
@@ -85,6 +86,39 @@ def features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dic
     for i, feature in enumerate(geo["features"]):
         feature["properties"] = {key: values[i] for key, values in props.items()}
     return geo
+
+
+#: CSS class of map paths that are no Tab stops of their own (see :class:`TabOrder`).
+NO_TAB_CLASS = "atlas-ohne-tab"
+
+#: A layer with more features than this keeps them out of the Tab order (a grid, not a few Gemeinden).
+TAB_STOP_LIMIT = 100
+
+
+class TabOrder(MacroElement):
+    """Keeps paths with :data:`NO_TAB_CLASS` out of the keyboard's Tab order (``tabindex="-1"``).
+
+    Leaflet 1.9 listens for focus on every path that has a tooltip, and Chromium makes an SVG element with
+    focus listeners a Tab stop: a grid of 2,000 cells would be 2,000 Tab presses between the controls above
+    and below the map. The tooltips stay for the mouse; the values are in the text and tables beside the map.
+    Listens to ``layeradd`` of the map, so layers added later (streamlit-folium's feature groups) are covered.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on('layeradd', function(e) {
+            var el = e.layer.getElement && e.layer.getElement();
+            if (el && el.classList && el.classList.contains({{ this.css_class|tojson }})) {
+                el.setAttribute('tabindex', '-1');
+            }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TabOrder"
+        self.css_class = NO_TAB_CLASS
 
 
 class Attribution(MacroElement):

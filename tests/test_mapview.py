@@ -123,3 +123,26 @@ def test_neighbour_inner_borders_are_coarser_but_their_edge_and_the_kreis_border
     assert shapely.symmetric_difference(outline_before, outline_after).area < 1e-6 * outline_before.area
     kreis = shapely.union_all(prepare_base(atlas_data).frames["gemeinden"].geometry.to_numpy())
     assert sum(shapely.intersection(g, kreis).area for g in coarse_geoms) < 1e-9  # no overlap with the Kreis
+
+
+def test_large_layers_keep_their_features_out_of_the_tab_order(base):
+    """A layer with more features than TAB_STOP_LIMIT (the 1-km grid) marks its paths as no Tab stops; the
+    Gemeinden stay Tab stops (their tooltips give the value to keyboard users); every map carries the script
+    that turns the mark into ``tabindex=-1``."""
+    from atlas.leaflet import NO_TAB_CLASS, TAB_STOP_LIMIT
+    from atlas.mapview import switchable_layers, switchable_layers_group
+
+    layers = load_layers()
+    grid = [layer for layer in switchable_layers(layers, base) if layer.art == "flaeche"]
+    assert grid, "keine zuschaltbare Flächenebene gebaut"
+    result = switchable_layers_group(base, grid, MapOptions())
+    holder = build_map(base, layers, MapOptions())
+    result.group.add_to(holder.map)
+    html = _html(holder)
+    assert any(result.counts[layer.id] > TAB_STOP_LIMIT for layer in grid)  # a county has > 100 inhabited km²
+    for layer in grid:
+        marked = f'"className": "atlas-{layer.id} {NO_TAB_CLASS}"' in html
+        assert marked == (result.counts[layer.id] > TAB_STOP_LIMIT)
+    assert len(base.frames["gemeinden"]) <= TAB_STOP_LIMIT
+    assert '"className": "atlas-gemeinden"' in html  # unmarked
+    assert f"classList.contains(\"{NO_TAB_CLASS}\")" in html and "'tabindex', '-1'" in html

@@ -27,7 +27,7 @@ from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
 from atlas.class_labels import ink_colour, symbol_badge
-from atlas.leaflet import Attribution, features, html_header, offline_map
+from atlas.leaflet import NO_TAB_CLASS, TAB_STOP_LIMIT, Attribution, features, html_header, offline_map
 from atlas.mapview import MapBase
 from atlas.placement import LEVELS, is_approximate, precision_label
 from atlas.settings import MAP_CRS
@@ -148,6 +148,8 @@ def _points_layer(m: folium.Map | folium.FeatureGroup, lonlat: np.ndarray, toolt
         group.add_to(m)
         return
     frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=MAP_CRS)
+    if len(lonlat) > TAB_STOP_LIMIT:  # many sites (e.g. all doctors): no Tab stop per site
+        css = f"{css} {NO_TAB_CLASS}"
     style = {"className": css, "color": "#ffffff", "weight": 1.5, "fillColor": colour,
              "fillOpacity": fill_opacity, "fill": True}
     geo = features(frame, {"_tooltip": tooltips})
@@ -221,8 +223,8 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
         shapes = gpd.GeoDataFrame(geometry=own.set_precision(1e-5).to_numpy(), crs=grid.crs)
     unit = str(cells["einheit"].iloc[0]) if len(cells) else ""
     records = pd.DataFrame(cells.drop(columns="geometry")).to_dict("records")
-    styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])], "className": f"atlas-zelle atlas-zelle-{r['klasse']}"}
-              for r in records]
+    styles = [{"fillColor": KLASSEN_FARBE[str(r["klasse"])],
+               "className": f"atlas-zelle atlas-zelle-{r['klasse']} {NO_TAB_CLASS}"} for r in records]
     tooltips = [_cell_tooltip(r, unit) for r in records]
     base_style = {"className": "atlas-zelle", "color": "#ffffff", "weight": 0.5, "fillOpacity": 0.75, "fill": True}
     folium.GeoJson(

@@ -186,8 +186,7 @@ def test_standard_and_people_beyond_it_with_the_keyboard(app_url, desktop_page):
         desktop_page.wait_for_app(timeout=120_000)
         if not page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({slider})); }}"):
             # from the top of the page, as a keyboard user starts: a focus left behind the slider by the rerun
-            # would have to pass every focusable cell of the map first (Leaflet makes cells with a tooltip
-            # focusable)
+            # would have to go round the whole page first
             page.evaluate("document.getElementById('atlas-skip-link').focus()")  # the page's first stop
             tab_to(page, slider, limit=200)
         page.keyboard.press(key)
@@ -198,3 +197,33 @@ def test_standard_and_people_beyond_it_with_the_keyboard(app_url, desktop_page):
             page.get_by_text("Einwohner jenseits des Standards: Höchster Wert:").first.wait_for(timeout=30_000)
     # The widest standard leaves fewer people beyond it than the strictest one.
     assert results["End"] < results["Home"]
+
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def test_map_cells_are_no_tab_stops_of_their_own(app_url, desktop_page):
+    """Leaflet makes every path with a tooltip focusable, which would make each of the map's ~2,000 cells a Tab
+    stop. They are kept out of the Tab order (their values are in the sentence and the table under the map):
+    from the map, Tab reaches its controls and sites and then leaves the map."""
+    page = desktop_page.page
+    page.goto(f"{app_url}/erreichbarkeit?kategorie=Grundschule")
+    desktop_page.wait_for_app(timeout=120_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-zelle").first.wait_for(timeout=60_000)
+    cells = frame.locator("path.atlas-zelle").count()
+    sites = frame.locator("path.atlas-standort").count()
+    assert cells > sites  # the test means something: more cells than sites
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
+    content.locator(".leaflet-container").focus()
+    limit = sites + 20  # the sites, the zoom buttons, the attribution's links
+    focused_classes = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") != "IFRAME":
+            break  # the focus has left the map for the page's next control
+        focused_classes.append(content.evaluate("document.activeElement.getAttribute('class') || ''"))
+    else:
+        raise AssertionError(f"Nach {limit}× Tab noch in der Karte ({cells} Zellen, {sites} Standorte)")
+    assert not [c for c in focused_classes if "atlas-zelle" in c]
+    assert any("atlas-standort" in c for c in focused_classes)  # the few sites stay reachable with their names
