@@ -23,7 +23,7 @@ data = get_data()
 warm_up_map_modules()
 manifest = data.manifest
 
-st.markdown(TAP_CSS, unsafe_allow_html=True)
+st.html(TAP_CSS)
 st.title(f"Standortatlas {data.kreis_name}")
 with st.container(border=True, key="start_familien"):
     st.markdown("**Für Familien:** Beratung, Kita, Schule und Hilfe in Ihrer Nähe finden")
