@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -86,6 +87,32 @@ def features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dic
     for i, feature in enumerate(geo["features"]):
         feature["properties"] = {key: values[i] for key, values in props.items()}
     return geo
+
+
+#: An HTML-safe JSON escape of ``<``, ``>`` or ``&`` (Jinja's ``tojson``): preceded by an even number of
+#: backslashes (an odd number would make it an escaped backslash followed by plain text).
+_HTML_SAFE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u00(3c|3e|26)", re.IGNORECASE)
+_PLAIN = {"3c": "<", "3e": ">", "26": "&"}
+
+
+def plain_json_escapes(script: str) -> str:
+    """*script* with the ``\\u003c``, ``\\u003e`` and ``\\u0026`` escapes of folium's ``tojson`` written as the
+    characters themselves: the same JavaScript strings, about a fifth smaller for maps with HTML popups.
+
+    streamlit-folium runs the map script as script text, never parsed as HTML, so there the escapes protect
+    nothing; ``</`` and ``<!`` stay escaped all the same (as ``<\\/`` and ``\\u003c!``), so no ``</script>`` and
+    no ``<!--`` appears even if the script were ever put into an HTML page.
+    """
+    def plain(match: re.Match[str]) -> str:
+        backslashes, code = match.group(1), match.group(2).lower()
+        following = script[match.end():match.end() + 1]
+        if code == "3c" and following == "!":
+            return match.group(0)
+        if code == "3c" and following == "/":
+            return backslashes + "<\\"  # "<\/": the slash that follows stays where it is
+        return backslashes + _PLAIN[code]
+
+    return _HTML_SAFE_ESCAPE.sub(plain, script)
 
 
 #: CSS class of map paths that are no Tab stops of their own (see :class:`TabOrder`).

@@ -3,8 +3,10 @@
 This is the work ``streamlit_folium.st_folium`` does on every call before it hands the result to its
 component – done here once, so that :mod:`pages._maps` can keep the result. It uses streamlit-folium's
 own helper functions (``_get_html``, ``_get_header``, ``_get_map_string``, ``generate_js_hash``,
-``_get_feature_group_string``); ``tests/test_map_delivery.py`` checks that the payload is identical to
-what ``st_folium`` sends, so an update of streamlit-folium that changes them fails a test.
+``_get_feature_group_string``); ``tests/test_map_delivery.py`` checks that the payload is what ``st_folium``
+sends, so an update of streamlit-folium that changes them fails a test. One difference: the scripts carry
+``<``, ``>`` and ``&`` as themselves instead of folium's HTML-safe JSON escapes
+(:func:`atlas.leaflet.plain_json_escapes`), which makes maps with HTML popups about a fifth smaller.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import folium
 import folium.elements
 import folium.plugins
 import streamlit_folium as sf
+
+from atlas.leaflet import plain_json_escapes
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def render_map(fig: folium.Map | folium.plugins.DualMap) -> RenderedMap:
     fig.render()
     html = sf._get_html(fig)
     header = sf._get_header(fig)
-    script = sf._get_map_string(fig)
+    script = plain_json_escapes(sf._get_map_string(fig))  # a fifth smaller, the same strings
     try:
         bounds = fig.get_bounds()
     except AttributeError:
@@ -120,7 +124,7 @@ def render_groups(groups: folium.FeatureGroup | Sequence[folium.FeatureGroup]) -
     css: list[str] = []
     js: list[str] = []
     for idx, group in enumerate([groups] if isinstance(groups, folium.FeatureGroup) else list(groups)):
-        script += sf._get_feature_group_string(group, map=holder, idx=idx)
+        script += plain_json_escapes(sf._get_feature_group_string(group, map=holder, idx=idx))
         group_css, group_js = _links(group)  # the layers' own files (never the throwaway map's CDN links)
         css.extend(group_css)
         js.extend(group_js)

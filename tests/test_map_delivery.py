@@ -3,6 +3,7 @@ the key names every input, a new build or another choice gives a new map, the sa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from unittest import mock
@@ -16,7 +17,7 @@ from folium.plugins import DualMap
 from atlas.atlasdata import data_version, load_atlas
 from atlas.indicator_choice import map_indicators
 from atlas.layers import load_layers
-from atlas.leaflet import offline_map
+from atlas.leaflet import offline_map, plain_json_escapes
 from atlas.map_key import map_key
 from atlas.mapview import MapOptions, build_map, prepare_base
 from pages import _maps
@@ -37,8 +38,20 @@ def _delivered_args(rendered, **kwargs) -> dict:
     return seen
 
 
-SAME = ("script", "header", "html", "id", "key", "height", "width", "returned_objects", "default", "zoom",
-        "center", "feature_group", "css_links", "js_links")
+SAME = ("header", "html", "id", "height", "width", "returned_objects", "default", "zoom",
+        "center", "css_links", "js_links")
+
+
+def _assert_as_st_folium(got: dict, expected: dict, key: str) -> None:
+    """Every argument as st_folium's, the scripts with plain ``<``/``>``/``&`` (plain_json_escapes) and the
+    component key its hash of that script."""
+    for name in SAME:
+        assert got[name] == expected[name], name
+    assert got["script"] == plain_json_escapes(expected["script"])
+    assert (got["feature_group"] is None) == (expected["feature_group"] is None)
+    if expected["feature_group"] is not None:
+        assert got["feature_group"] == plain_json_escapes(expected["feature_group"])
+    assert got["key"] == streamlit_folium.generate_js_hash(got["script"], key, False)
 
 
 def _small_map() -> folium.Map:
@@ -59,8 +72,7 @@ def test_payload_is_exactly_what_st_folium_sends():
     kwargs = {"key": "karte", "height": 500, "width": "stretch", "returned_objects": ["last_clicked"]}
     expected = _st_folium_args(_small_map(), **kwargs)
     got = _delivered_args(_maps.render_map(_small_map()), **kwargs)
-    for name in SAME:
-        assert got[name] == expected[name], name
+    _assert_as_st_folium(got, expected, "karte")
 
 
 def _offline_map() -> folium.Map:
@@ -73,8 +85,7 @@ def test_payload_with_exchanged_layers_is_what_st_folium_sends():
     kwargs = {"key": "k", "height": 400, "returned_objects": []}
     expected = _st_folium_args(_offline_map(), feature_group_to_add=_group("eins"), **kwargs)
     got = _delivered_args(_maps.render_map(_offline_map()), groups=_maps.render_groups(_group("eins")), **kwargs)
-    for name in SAME:
-        assert got[name] == expected[name], name
+    _assert_as_st_folium(got, expected, "k")
     assert all(link.startswith("/app/static/") for link in got["js_links"] + got["css_links"])  # offline
     other = _delivered_args(_maps.render_map(_offline_map()), groups=_maps.render_groups(_group("zwei")), **kwargs)
     assert other["key"] == got["key"]  # same base map: streamlit-folium keeps it, only the layers change
@@ -89,8 +100,7 @@ def test_dual_map_payload_is_what_st_folium_sends():
 
     expected = _st_folium_args(dual(), key="paar", returned_objects=[])
     got = _delivered_args(_maps.render_map(dual()), key="paar", returned_objects=[])
-    for name in SAME:
-        assert got[name] == expected[name], name
+    _assert_as_st_folium(got, expected, "paar")
 
 
 def test_map_key_names_every_input():
@@ -178,3 +188,45 @@ def test_map_key_hashes_tables_by_content():
     assert map_key(moved) != key
     assert map_key(pd.DataFrame({"a": [[1], [2]]})) != map_key(pd.DataFrame({"a": [[1], [3]]}))
     assert map_key(dt.date(2026, 12, 1)) != map_key(dt.date(2026, 12, 2))
+
+
+HOSTILE = ['</script><script>alert(1)</script>', '<!-- x -->', 'A & B <b>fett</b>', 'Rück\\u003cschräg\\', '\\\\u003e',
+           '<table class="atlas-popup"><tr><th>Name</th><td>Kita „Sonnenschein“ & Hort</td></tr></table>']
+
+
+def _data_of(script: str) -> object:
+    """The GeoJSON handed to ``…_add({…})`` in a rendered folium script, as JavaScript reads it."""
+    start = script.index("_add({") + len("_add(")
+    return json.JSONDecoder().raw_decode(script, start)[0]
+
+
+def _hostile_map() -> folium.Map:
+    m = folium.Map(location=[50.6, 10.4], zoom_start=9, tiles=None)
+    features = [{"type": "Feature", "properties": {"_popup": text}, "geometry": {"type": "Point",
+                 "coordinates": [10.4 + i / 100, 50.6]}} for i, text in enumerate(HOSTILE)]
+    folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(m)
+    return m
+
+
+def test_plain_escapes_keep_every_string_and_never_close_a_script():
+    """The compact script carries the same strings (hostile ones included: a script end tag, an HTML comment,
+    a literal backslash-u003c) and contains neither ``</script`` nor ``<!--`` (synthetic texts, no real data)."""
+    original = _st_folium_args(_hostile_map(), key="h")["script"]
+    compact = _maps.render_map(_hostile_map()).script
+    assert len(compact) < len(original)
+    assert _data_of(compact) == _data_of(original)
+    assert [f["properties"]["_popup"] for f in _data_of(compact)["features"]] == HOSTILE
+    assert "<!--" not in compact and "</script" not in compact.lower()
+    assert "<td>" in compact  # the plain characters, not \u003c
+
+
+@pytest.mark.parametrize(("escaped", "plain"), [
+    (r'"\u003ctd\u003eA \u0026 B\u003c/td\u003e"', r'"<td>A & B<\/td>"'),
+    (r'"\\u003c"', r'"\\u003c"'),  # an escaped backslash followed by the text u003c: unchanged
+    (r'"\\\u003c"', r'"\\<"'),  # an escaped backslash followed by an escaped "<"
+    (r'"\u003c!--"', r'"\u003c!--"'),
+    (r'"\u003e\u003c"', r'"><"'),
+])
+def test_plain_json_escapes_cases(escaped, plain):
+    assert plain_json_escapes(escaped) == plain
+    assert json.loads(plain) == json.loads(escaped)
