@@ -85,6 +85,10 @@ MAP_FOCUS_CSS = f"""
 MAP_FRAME_NAME = {"de": "Karte – ihr Inhalt steht auch als Text unter der Karte",
                   "en": "Map – its content is also given as text below the map"}
 
+#: Name of a plain table's box when it is wider than the screen (a phone) and scrolls sideways: the box then
+#: becomes a Tab stop, so the keyboard can scroll it too (WCAG 2.1.1, axe rule scrollable-region-focusable).
+SCROLL_TABLE_NAME = {"de": "Tabelle, seitlich verschiebbar", "en": "Table, scrolls sideways"}
+
 
 def page_language(lang: str) -> str:
     """The BCP 47 code for the page: 'de' unless *lang* is a supported other language."""
@@ -92,8 +96,9 @@ def page_language(lang: str) -> str:
 
 
 def page_script(lang: str = "de") -> str:
-    """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page and names the map
-    frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver).
+    """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page, names the map
+    frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver) and
+    makes a plain table that scrolls sideways a named Tab stop (:data:`SCROLL_TABLE_NAME`).
 
     No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
     before Streamlit's root element (React does not manage it; Streamlit's own English one is hidden) and
@@ -137,10 +142,27 @@ def page_script(lang: str = "de") -> str:
       }}
     }});
   }}
-  nameFrames();
+  window.atlasScrollTableName = {json.dumps(SCROLL_TABLE_NAME[code])};
+  function reachTables() {{
+    doc.querySelectorAll('.stTable > div').forEach(function (box) {{
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && box.getAttribute('tabindex') !== '0') {{
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', window.atlasScrollTableName);
+      }} else if (!scrolls && box.hasAttribute('tabindex')) {{
+        box.removeAttribute('tabindex');
+        box.removeAttribute('role');
+        box.removeAttribute('aria-label');
+      }}
+    }});
+  }}
+  function label() {{ nameFrames(); reachTables(); }}
+  label();
   if (!window.atlasFrameObserver) {{
-    window.atlasFrameObserver = new MutationObserver(nameFrames);
+    window.atlasFrameObserver = new MutationObserver(label);
     window.atlasFrameObserver.observe(doc.body, {{childList: true, subtree: true}});
+    window.addEventListener('resize', reachTables);
   }}
 }})();
 </script>"""

@@ -114,7 +114,7 @@ with right:
         "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
         "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
     })
-    st.dataframe(german_frame(ages), hide_index=True, width="stretch")
+    st.table(german_frame(ages), border="horizontal")  # a plain table: read aloud in full, light to draw
     st.caption(profil.altersgruppen_hinweis)
     if profil.bahnhof is not None:
         b = profil.bahnhof
@@ -133,30 +133,33 @@ with right:
                        key="profil_png", icon=":material/image:")
 
 radius = format_number(profil.radius_m / 1000)
+# Only the open tab is drawn (opening one reruns): the first view of the page needs no table code.
 tab_reach, tab_offers, tab_rank, tab_img = st.tabs(["Erreichbarkeit", "Angebote", "Rang unter den Gemeinden",
-                                                    "Kartenbild"])
-with tab_reach:
-    st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
-    st.dataframe(german_frame(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])), hide_index=True, width="stretch")
-    if profil.eigene_schaetzung is not None:
-        st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
-        st.dataframe(german_frame(profil.eigene_schaetzung.drop(columns=["standard"])), hide_index=True, width="stretch")
-    st.caption(profil.eigene_hinweis)
-with tab_offers:
-    st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
-                f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
-    st.dataframe(german_frame(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})), hide_index=True,
-                 width="stretch")
-    st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
-               + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
-                  if profil.angebote_ungefaehr else "."))
-with tab_rank:
-    st.dataframe(german_frame(profil.raenge.drop(columns=["id"])), hide_index=True, width="stretch", height=520)
-    st.caption("Rang 1 = günstigster Wert, wenn die Richtung bekannt ist; sonst höchster Wert. Gleiche Werte "
-               "teilen sich den Rang. Kreiswert \"berechnet\" = bevölkerungsgewichtetes Mittel der Gemeinden.")
-with tab_img:  # drawn on request: the image takes seconds and most visits do not need it
-    if st.toggle("Kartenbild zeigen", key="profil_bild"):
-        st.image(_png(data.version, ags), caption="Kartenbild für Druck und Präsentation (wird auf dem Server "
-                 "erzeugt, Quellenangabe im Bild).")
+                                                    "Kartenbild"], key="profil_tab", on_change="rerun")
+if tab_reach.open:
+    with tab_reach:
+        st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
+        st.table(german_frame(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])), border="horizontal")
+        if profil.eigene_schaetzung is not None:
+            st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
+            st.table(german_frame(profil.eigene_schaetzung.drop(columns=["standard"])), border="horizontal")
+        st.caption(profil.eigene_hinweis)
+if tab_offers.open:
+    with tab_offers:
+        st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
+                    f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
+        st.table(german_frame(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})),
+                 border="horizontal")
+        st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
+                   + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
+                      if profil.angebote_ungefaehr else "."))
+if tab_rank.open:  # a long table to sort: the sortable data table
+    tab_rank.dataframe(german_frame(profil.raenge.drop(columns=["id"])), hide_index=True, width="stretch", height=520)
+    tab_rank.caption("Rang 1 = günstigster Wert, wenn die Richtung bekannt ist; sonst höchster Wert. Gleiche Werte "
+                     "teilen sich den Rang. Kreiswert \"berechnet\" = bevölkerungsgewichtetes Mittel der Gemeinden.")
+if tab_img.open:  # drawn on request: the image takes seconds and most visits do not need it
+    if tab_img.toggle("Kartenbild zeigen", key="profil_bild"):
+        tab_img.image(_png(data.version, ags), caption="Kartenbild für Druck und Präsentation (wird auf dem "
+                      "Server erzeugt, Quellenangabe im Bild).")
 
 attribution_footer(profil.quellen)

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas.council.profile import build_profile
 from atlas.mapview import prepare_base
 
 BROTTERODE = "16066074"
@@ -77,11 +78,32 @@ def test_profile_page_shows_brotterode_with_estimates_labelled(app_env, source_k
     assert at.header[0].value == "Brotterode-Trusetal"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Einwohner (Zensus 2022)"] == source_kreis.german(BROTTERODE)
-    ages = at.dataframe[0].value
+    ages = at.table[0].value  # a plain table (read aloud in full)
     assert list(ages.columns) == ["Altersgruppe (Schätzung)", "Einwohner (geschätzt)", "Anteil (%)"]
     assert any("Altersgruppen sind geschätzt" in c.value for c in at.caption)
     assert at.query_params["gemeinde"] == BROTTERODE
     assert [b.label for b in at.get("download_button")] == ["Profil als PDF", "Karte als PNG"]
+
+
+def test_profile_page_draws_only_the_open_tab(app_env, atlas_data):
+    """The first view holds the reachability tab's plain tables and no sortable table; opening the rank tab
+    reruns and shows every Gemeinde's ranks."""
+    at = _run("sozialraumprofil.py", {"gemeinde": BROTTERODE})
+    assert not at.dataframe
+    profile = build_profile(atlas_data, BROTTERODE)
+    reach = at.table[1].value  # after the ages: the Deutschlandatlas values, one row each
+    assert len(reach) == len(profile.erreichbarkeit) > 0
+    assert not any("Angebote in der Gemeinde" in m.value for m in at.markdown)
+    with mock.patch("pages._maps.deliver", return_value={}):
+        at.session_state["profil_tab"] = "Rang unter den Gemeinden"
+        at.run()
+    assert not at.exception
+    ranks = at.dataframe[0].value
+    assert len(ranks) > 0 and len(at.table) == 1  # only the ages table stays beside the map
+    with mock.patch("pages._maps.deliver", return_value={}):
+        at.session_state["profil_tab"] = "Angebote"
+        at.run()
+    assert any("Angebote in der Gemeinde" in m.value for m in at.markdown) and not at.dataframe
 
 
 def test_profile_page_opens_the_clicked_gemeinde(app_env, atlas_data):

@@ -142,3 +142,29 @@ def _projector_session(app_url, projector, gemeinden: int):
     assert "Titel durch ~ getrennt" in label.inner_text()
     assert projector.blocked == []
     assert projector.errors == []
+
+
+TABLE_BOXES = """() => [...document.querySelectorAll('.stTable > div')].map(box => ({
+  scrolls: box.scrollWidth > box.clientWidth + 1, tabindex: box.getAttribute('tabindex'),
+  name: box.getAttribute('aria-label')}))"""
+
+
+def test_profile_tables_that_scroll_sideways_on_a_phone_are_reachable_by_keyboard(app_url, phone_page):
+    """The profile's plain tables: on a phone, a table wider than the screen scrolls sideways and is then a
+    named Tab stop whose arrow keys scroll it; a table that fits is no extra Tab stop."""
+    page = phone_page.page
+    page.goto(f"{app_url}/profil?gemeinde=16066042")
+    phone_page.wait_for_app(timeout=60_000)
+    page.locator(".stTable").nth(1).wait_for(timeout=30_000)
+    page.wait_for_timeout(300)  # the page script marks the tables after they are drawn
+    boxes = page.evaluate(TABLE_BOXES)
+    wide = [b for b in boxes if b["scrolls"]]
+    assert wide, f"keine seitlich verschiebbare Tabelle bei 390 px: {boxes}"
+    assert all(b["tabindex"] == "0" and b["name"] == "Tabelle, seitlich verschiebbar" for b in wide), boxes
+    assert all(b["tabindex"] is None for b in boxes if not b["scrolls"]), boxes
+    index = next(i for i, b in enumerate(boxes) if b["scrolls"])
+    box = page.locator(".stTable > div").nth(index)
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("i => document.querySelectorAll('.stTable > div')[i].scrollLeft > 0", arg=index,
+                           timeout=5_000)
