@@ -98,7 +98,8 @@ def page_language(lang: str) -> str:
 def page_script(lang: str = "de") -> str:
     """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page, names the map
     frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver) and
-    makes a plain table that scrolls sideways a named Tab stop (:data:`SCROLL_TABLE_NAME`).
+    makes a plain table that scrolls sideways a named Tab stop (:data:`SCROLL_TABLE_NAME`; checked at most
+    once per frame, because reading a box's widths makes the browser lay out the page).
 
     No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
     before Streamlit's root element (React does not manage it; Streamlit's own English one is hidden) and
@@ -157,7 +158,14 @@ def page_script(lang: str = "de") -> str:
       }}
     }});
   }}
-  function label() {{ nameFrames(); reachTables(); }}
+  let tablesDue = false;
+  function label() {{
+    nameFrames();
+    if (!tablesDue && doc.querySelector('.stTable')) {{
+      tablesDue = true;
+      window.requestAnimationFrame(function () {{ tablesDue = false; reachTables(); }});
+    }}
+  }}
   label();
   if (!window.atlasFrameObserver) {{
     window.atlasFrameObserver = new MutationObserver(label);
