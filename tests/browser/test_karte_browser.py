@@ -107,6 +107,9 @@ def test_switching_on_a_hidden_layer_adds_it_to_the_standing_map(app_url, deskto
         " try { return f.contentDocument.querySelectorAll(sel).length === n; } catch (e) { return false; } })",
         arg=["path.atlas-bevoelkerung_1km", cells], timeout=30_000)
     assert inner.evaluate("window.__standing === true")  # the map was not reloaded
+    # hundreds of cells, none a Tab stop of its own (TabOrder); the Gemeinden stay Tab stops
+    assert frame.locator("path.atlas-bevoelkerung_1km:not([tabindex='-1'])").count() == 0
+    assert frame.locator("path.atlas-gemeinden[tabindex='-1']").count() == 0
     page.locator("[data-testid='stSidebar'] label").filter(has_text="Bevölkerung (1-km-Raster)").click()
     frame.locator("path.atlas-bevoelkerung_1km").first.wait_for(state="detached", timeout=30_000)
     assert desktop_page.errors == []
