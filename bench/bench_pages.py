@@ -19,7 +19,9 @@ start page < 1 s. The ratio column compares the warm direct time with the cold o
 turn (page by page, run by run, so that the shared machine's load hits both alike): one with
 ``ATLAS_KARTEN_CACHE=0`` (every map built and rendered on every rerun – the obvious alternative, and how the
 pages worked before ``pages/_maps.py``), one with the map cache (default); it prints both tables and the
-ratio without/with cache per page and column. ``--vergleich-gc`` adds a server with Streamlit's default full garbage collection after every script run
+ratio without/with cache per page and column. ``--vergleich-ws`` adds a server without websocket compression (Streamlit's default; switched on in
+``.streamlit/config.toml``), ``--netz mobil`` runs every tab on an emulated mobile network (1.6 Mbit/s down,
+150 ms round trip; the websocket is slowed too). ``--vergleich-gc`` adds a server with Streamlit's default full garbage collection after every script run
 (``runner.postScriptGC``, switched off in ``.streamlit/config.toml``). ``--vorher DIR`` adds a checkout of an earlier version
 (``git archive <commit> | tar -x -C DIR`` and ``atlas build`` there) as a third server timed in turn.
 
@@ -97,6 +99,24 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     raise RuntimeError("Der Server startete nicht.")
 
 
+#: Network of a phone on a mobile connection (``--netz mobil``): Lighthouse's mobile throttling, 1.6 Mbit/s down,
+#: 750 kbit/s up, 150 ms round trip (Chrome DevTools protocol ``Network.emulateNetworkConditions``; it slows
+#: the websocket too). None: loopback, as fast as the machine.
+NETWORKS = {"mobil": {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
+                      "uploadThroughput": 750e3 / 8}}
+NETWORK: dict | None = None
+
+
+def _new_page(context):
+    """A new tab of *context*, on the emulated network of ``--netz`` if one is chosen."""
+    page = context.new_page()
+    if NETWORK is not None:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", NETWORK)
+    return page
+
+
 def _wait_ready(page, spec: PageSpec, timeout: float = 120_000, sidebar: bool = False) -> None:
     ready = spec.side_ready if sidebar and spec.side_ready else spec.ready
     if ready.startswith("frame:"):
@@ -115,7 +135,7 @@ def _visit(page, base: str, spec: PageSpec) -> float:
 
 def _direct(browser, base: str, spec: PageSpec) -> float:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    elapsed = _visit(context.new_page(), base, spec)
+    elapsed = _visit(_new_page(context), base, spec)
     context.close()
     return elapsed
 
@@ -123,7 +143,7 @@ def _direct(browser, base: str, spec: PageSpec) -> float:
 def _returning(context, base: str, spec: PageSpec) -> float:
     """A direct visit in a browser that has been here before (Streamlit's files in its HTTP cache, as for
     a returning user): a new tab of *context*, whose cache a first visit filled."""
-    page = context.new_page()
+    page = _new_page(context)
     elapsed = _visit(page, base, spec)
     page.close()
     return elapsed
@@ -135,7 +155,7 @@ READING_TIME = 0.0
 
 def _via_sidebar(browser, base: str, spec: PageSpec) -> float:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
+    page = _new_page(context)
     page.goto(base + "/")
     page.locator("h1").first.wait_for(timeout=60_000)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
@@ -248,20 +268,29 @@ def main() -> None:
     parser.add_argument("--vergleich-gc", action="store_true",
                         help="also measure with Streamlit's full garbage collection after every run (its default; "
                              "the app turns it off in .streamlit/config.toml) and print the ratio")
+    parser.add_argument("--vergleich-ws", action="store_true",
+                        help="also measure without websocket compression (Streamlit's default; the app turns it on in "
+                             ".streamlit/config.toml) and print the ratio")
+    parser.add_argument("--netz", choices=sorted(NETWORKS), default=None,
+                        help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip")
     parser.add_argument("--lesezeit", type=float, default=0.0,
                         help="seconds on the start page before the sidebar click (default 0: click at once)")
     parser.add_argument("--vorher", default="", help="a checkout of an earlier version (e.g. `git archive` of a "
                                                      "commit, data built there) timed side by side as 'vorher'")
     args = parser.parse_args()
-    global READING_TIME
+    global READING_TIME, NETWORK
     READING_TIME = args.lesezeit
+    NETWORK = NETWORKS[args.netz] if args.netz else None
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
     if args.vergleich_gc:
         variants.append(("mit gc.collect nach jedem Lauf (Streamlits Voreinstellung)",
                          {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}))
-    variants.append(("wie ausgeliefert (Kartencache, kein gc.collect nach jedem Lauf)",
+    if args.vergleich_ws:
+        variants.append(("ohne Websocket-Kompression (Streamlits Voreinstellung)",
+                         {"STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "false"}))
+    variants.append(("wie ausgeliefert (Kartencache, kein gc.collect nach jedem Lauf, Websocket-Kompression)",
                      {"ATLAS_KARTEN_CACHE": "1"}))
     if args.vorher:
         earlier = Path(args.vorher).resolve()
@@ -272,7 +301,8 @@ def main() -> None:
     load = (before, _load())
     results = [(title, rows, load) for (title, _), rows in zip(variants, measured, strict=True)]
     for title, rows, load in results:
-        _table(f"Seiten bis zum sichtbaren Hauptinhalt, {title}", rows, args.runs, load)
+        net = f", Netz {args.netz}" if args.netz else ""
+        _table(f"Seiten bis zum sichtbaren Hauptinhalt{net}, {title}", rows, args.runs, load)
         print()
     final = results[-1]
     for title, rows, _ in results[:-1]:
