@@ -122,6 +122,12 @@ NO_TAB_CLASS = "atlas-ohne-tab"
 TAB_STOP_LIMIT = 100
 
 
+def tab_class(class_name: str, features: int) -> str:
+    """*class_name* of a layer's paths, with :data:`NO_TAB_CLASS` added when the layer has more than
+    :data:`TAB_STOP_LIMIT` *features* (one rule for every map)."""
+    return f"{class_name} {NO_TAB_CLASS}" if features > TAB_STOP_LIMIT else class_name
+
+
 class TabOrder(MacroElement):
     """Keeps paths with :data:`NO_TAB_CLASS` out of the keyboard's Tab order (``tabindex="-1"``).
 

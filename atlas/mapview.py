@@ -40,12 +40,11 @@ from atlas.leaflet import (  # noqa: F401  (LEAFLET_* re-exported for existing i
     LEAFLET_JS,
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_JS,
-    NO_TAB_CLASS,
-    TAB_STOP_LIMIT,
     Attribution,
     HtmlControl,
     features,
     offline_map,
+    tab_class,
 )
 from atlas.safe_text import contact_html, safe_url, text_html  # noqa: F401  (safe_url re-exported)
 from atlas.sources import attribution_texts, load_sources
@@ -257,8 +256,7 @@ def _path_style(layer: LayerDefinition) -> dict:
 def _add_geojson(target: folium.Map | folium.FeatureGroup | MarkerCluster, geo: dict, layer: LayerDefinition,
                  name: str, show: bool, point: bool = False, interactive: bool = True) -> folium.GeoJson:
     base = _path_style(layer)
-    if len(geo["features"]) > TAB_STOP_LIMIT:  # a grid or all stops: no Tab stop per feature
-        base["className"] = f"{base['className']} {NO_TAB_CLASS}"
+    base["className"] = tab_class(base["className"], len(geo["features"]))  # a grid: no Tab stop per cell
 
     def style(feature: dict) -> dict:
         own = feature["properties"].get("_style") or {}

@@ -27,7 +27,7 @@ from atlas.accessibility.county import KLASSEN, lonlat_from_xy
 from atlas.accessibility.origins import share_label
 from atlas.choropleth import format_number
 from atlas.class_labels import ink_colour, symbol_badge
-from atlas.leaflet import NO_TAB_CLASS, TAB_STOP_LIMIT, Attribution, features, html_header, offline_map
+from atlas.leaflet import NO_TAB_CLASS, Attribution, features, html_header, offline_map, tab_class
 from atlas.mapview import MapBase
 from atlas.placement import LEVELS, is_approximate, precision_label
 from atlas.settings import MAP_CRS
@@ -148,9 +148,8 @@ def _points_layer(m: folium.Map | folium.FeatureGroup, lonlat: np.ndarray, toolt
         group.add_to(m)
         return
     frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=MAP_CRS)
-    if len(lonlat) > TAB_STOP_LIMIT:  # many sites (e.g. all doctors): no Tab stop per site
-        css = f"{css} {NO_TAB_CLASS}"
-    style = {"className": css, "color": "#ffffff", "weight": 1.5, "fillColor": colour,
+    # many sites (e.g. all doctors): no Tab stop per site
+    style = {"className": tab_class(css, len(lonlat)), "color": "#ffffff", "weight": 1.5, "fillColor": colour,
              "fillOpacity": fill_opacity, "fill": True}
     geo = features(frame, {"_tooltip": tooltips})
     folium.GeoJson(
