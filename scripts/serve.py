@@ -5,6 +5,9 @@ start whether the app uses the legacy ``pages/`` folder scan, because ``st.navig
 not run yet. A first request that goes straight to a sub-page (``/karte``, a shared link) would then be
 answered with "Page not found" and the folder listing. The page modules live in ``pages/`` but are
 listed explicitly with ``st.navigation``, so the folder scan is switched off here before the server starts.
+
+``python scripts/serve.py other_app.py [options]`` serves another script the same way (used by
+``bench/bench_pages.py --grundlinie`` for the floor app ``bench/grundlinie/app.py``).
 """
 
 from __future__ import annotations
@@ -19,5 +22,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    args = sys.argv[1:]
+    app = args.pop(0) if args and args[0].endswith(".py") else str(APP)
+    sys.argv = ["streamlit", "run", app, *args]
     sys.exit(cli.main())
