@@ -26,7 +26,9 @@ turn (page by page, run by run, so that the shared machine's load hits both alik
 pages worked before ``pages/_maps.py``), one with the map cache (default); it prints both tables and the
 ratio without/with cache per page and column. ``--vergleich-ws`` adds a server without websocket compression (Streamlit's default; switched on in
 ``.streamlit/config.toml``), ``--netz mobil`` runs every tab on an emulated mobile network (1.6 Mbit/s down,
-150 ms round trip; the websocket is slowed too). ``--vergleich-gc`` adds a server with Streamlit's default full garbage collection after every script run
+150 ms round trip; Chrome's emulation, which slows a compressed websocket message by its uncompressed size),
+``--netz mobil-proxy`` the same figures on the wire, through a throttling proxy (``bench/_throttle.py``).
+``--vergleich-gc`` adds a server with Streamlit's default full garbage collection after every script run
 (``runner.postScriptGC``, switched off in ``.streamlit/config.toml``). ``--vorher DIR`` adds a checkout of an earlier version
 (``git archive <commit> | tar -x -C DIR`` and ``atlas build`` there) as a third server timed in turn.
 ``--grundlinie`` adds the floor of the stack, ``bench/grundlinie/app.py``: the smallest Streamlit app with the
@@ -113,8 +115,13 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
 #: 750 kbit/s up, 150 ms round trip (Chrome DevTools protocol ``Network.emulateNetworkConditions``; it slows
 #: the websocket too). None: loopback, as fast as the machine.
 NETWORKS = {"mobil": {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
-                      "uploadThroughput": 750e3 / 8}}
+                      "uploadThroughput": 750e3 / 8},
+            "mobil-proxy": {}}
 NETWORK: dict | None = None
+#: ``--netz mobil-proxy``: the same figures, but on the wire – every server is reached through
+#: :class:`_throttle.ThrottledProxy`, which slows the bytes that really travel (Chrome's emulation slows a
+#: compressed websocket message by its uncompressed size).
+PROXY: tuple[float, float, float] | None = None
 
 
 #: Runs at the start of every page of the bench's browser: on every animation frame it notes (epoch ms, in
@@ -325,7 +332,12 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
     try:
         for env in variants:
             port = _free_port()
-            servers.append((_start_server(port, dict(env)), f"http://127.0.0.1:{port}"))
+            proc = _start_server(port, dict(env))
+            if PROXY is not None:
+                from _throttle import ThrottledProxy
+
+                port = ThrottledProxy(port, *PROXY).start()
+            servers.append((proc, f"http://127.0.0.1:{port}"))
         rows: list[list[Row]] = [[] for _ in variants]
         driver_rows: list[list[Row]] = [[] for _ in variants]
         with sync_playwright() as pw:
@@ -378,7 +390,8 @@ def main() -> None:
                         help="also measure without websocket compression (Streamlit's default; the app turns it on in "
                              ".streamlit/config.toml) and print the ratio")
     parser.add_argument("--netz", choices=sorted(NETWORKS), default=None,
-                        help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip")
+                        help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip "
+                             "(Chrome's emulation); 'mobil-proxy': the same on the wire, through a throttling proxy")
     parser.add_argument("--lesezeit", type=float, default=0.0,
                         help="seconds on the start page before the sidebar click (default 0: click at once)")
     parser.add_argument("--grundlinie", action="store_true",
@@ -387,9 +400,12 @@ def main() -> None:
     parser.add_argument("--vorher", default="", help="a checkout of an earlier version (e.g. `git archive` of a "
                                                      "commit, data built there) timed side by side as 'vorher'")
     args = parser.parse_args()
-    global READING_TIME, NETWORK
+    global READING_TIME, NETWORK, PROXY
     READING_TIME = args.lesezeit
-    NETWORK = NETWORKS[args.netz] if args.netz else None
+    NETWORK = NETWORKS[args.netz] if args.netz and args.netz != "mobil-proxy" else None
+    if args.netz == "mobil-proxy":
+        mobile = NETWORKS["mobil"]
+        PROXY = (mobile["downloadThroughput"] * 8, mobile["uploadThroughput"] * 8, mobile["latency"] / 1000)
     words = [w for w in args.seiten.split(",") if w]
     specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
     if args.grundlinie:  # the floor app has only these two pages

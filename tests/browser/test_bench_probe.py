@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from atlas import settings
+from tests.bench_loader import load_bench_module
 
 pytestmark = pytest.mark.browser
 
@@ -46,16 +44,6 @@ setTimeout(() => {{
 </script></body></html>"""
 
 
-def _bench_module():
-    path = settings.PROJECT_ROOT / "bench" / "bench_pages.py"
-    spec = importlib.util.spec_from_file_location("bench_pages_probe_test", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture()
 def synthetic_site(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "index.html").write_text(INDEX, encoding="utf-8")
@@ -76,7 +64,7 @@ def synthetic_site(tmp_path: Path) -> Iterator[str]:
 
 
 def test_probe_notes_content_not_before_it_is_there(browser, synthetic_site: str) -> None:
-    bench = _bench_module()
+    bench = load_bench_module('bench_pages')
     context = bench._new_context(browser)
     try:
         page = context.new_page()
@@ -101,7 +89,7 @@ def test_probe_notes_content_not_before_it_is_there(browser, synthetic_site: str
 
 def test_probe_never_notes_what_does_not_appear(browser, synthetic_site: str) -> None:
     """A marker that never shows gives NaN, never a time (the table then shows the page as not measured)."""
-    bench = _bench_module()
+    bench = load_bench_module('bench_pages')
     context = bench._new_context(browser)
     try:
         page = context.new_page()
