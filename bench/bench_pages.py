@@ -45,6 +45,7 @@ is printed too: figures on a busy shared machine are upper bounds.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -175,14 +176,13 @@ _PROBE = """(() => {
 
 
 def _probe_script() -> str:
-    import json
-
+    """The probe with every page's marker (``[key, selector]``; a ``frame:`` key is looked up in frames)."""
     keys = {sel for spec in PAGES for sel in (spec.ready, spec.side_ready) if sel}
     return _PROBE % json.dumps(sorted([key, key.removeprefix("frame:")] for key in keys))
 
 
 def _new_context(browser):
-    """A new browser context (an empty browser cache) with the probe in every document and frame."""
+    """A new browser context (an empty browser cache) with the probe in every page."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.add_init_script(_probe_script())
     return context
