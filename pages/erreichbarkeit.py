@@ -84,10 +84,10 @@ with st.sidebar:
         st.stop()
     st.caption(pm.standard_caption(base_std, standard))
     st.header("Vorschläge")
-    show_best = st.toggle("Beste neue Standorte vorschlagen", value=False, key="erreichbarkeit_vorschlaege")
-    k = st.number_input("Anzahl neuer Standorte", min_value=1, max_value=10, value=3, step=1, key="erreichbarkeit_k")
-    gewicht = st.selectbox("Möglichst viele erreichen von …", list(pm.GEWICHT_LABEL),
-                           format_func=pm.GEWICHT_LABEL.get, key="erreichbarkeit_gewicht")
+    if show_best := st.toggle("Beste neue Standorte vorschlagen", value=False, key="erreichbarkeit_vorschlaege"):
+        k = st.number_input("Anzahl neuer Standorte", min_value=1, max_value=10, value=3, step=1, key="erreichbarkeit_k")
+        gewicht = st.selectbox("Möglichst viele erreichen von …", list(pm.GEWICHT_LABEL),
+                               format_func=pm.GEWICHT_LABEL.get, key="erreichbarkeit_gewicht")
 
 network = None
 try:

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import settings
+from atlas.accessibility.page_model import GEWICHT_LABEL
 from pages import _map_render
 from pages._map_render import RenderedGroups
 
@@ -226,6 +227,23 @@ def test_proposals_table_and_map(page) -> None:
     at.button(key="erreichbarkeit_uebernehmen").click().run()
     assert len(at.session_state["erreichbarkeit_hypothetisch"]["Kita"]) == len(best)
     assert at.success[0].value.startswith(f"Szenario: {len(best)} hypothetische(r) Standort(e)")
+
+
+def test_proposal_settings_appear_with_the_proposals(page) -> None:
+    """How many sites and for whom are asked only once proposals are switched on (a shorter first view)."""
+    at, _fake = page
+    _open(at, "Kita")
+    keys = {w.key for w in at.sidebar.number_input} | {w.key for w in at.sidebar.selectbox}
+    assert "erreichbarkeit_k" not in keys and "erreichbarkeit_gewicht" not in keys
+    at.toggle(key="erreichbarkeit_vorschlaege").set_value(True).run()
+    assert at.number_input(key="erreichbarkeit_k").value == 3
+    assert at.selectbox(key="erreichbarkeit_gewicht").value == next(iter(GEWICHT_LABEL))
+    at.number_input(key="erreichbarkeit_k").set_value(1)
+    at.session_state["erreichbarkeit_tab"] = "Vorschläge"
+    at.run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe if "Einwohner gewonnen" in d.value.columns]
+    assert len(frames) == 1 and len(frames[0]) == 1
 
 
 def test_stations_and_closing_a_site(page) -> None:
