@@ -13,7 +13,8 @@ For every page of the app this prints
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
 of the family page, the first table, or the start page's heading. The time is taken in the page: a script in
-every document and frame notes, on every animation frame, when the marker first appears visible; a direct visit
+every page notes, on every animation frame, when the marker first appears visible (looking into the map's
+frame too); a direct visit
 counts from the navigation's start (``performance.timeOrigin``), a sidebar visit from the mouse press on the
 link. Playwright's own end-to-end figures are printed too: they are higher on the map pages, because
 Playwright looks for an element inside a frame that does not exist yet at growing intervals (up to 0.5 s).
@@ -114,10 +115,9 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
 
 #: Network of a phone on a mobile connection (``--netz mobil``): Lighthouse's mobile throttling, 1.6 Mbit/s down,
 #: 750 kbit/s up, 150 ms round trip (Chrome DevTools protocol ``Network.emulateNetworkConditions``; it slows
-#: the websocket too). None: loopback, as fast as the machine.
+#: a compressed websocket message by its uncompressed size). None: loopback, as fast as the machine.
 NETWORKS = {"mobil": {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
-                      "uploadThroughput": 750e3 / 8},
-            "mobil-proxy": {}}
+                      "uploadThroughput": 750e3 / 8}}
 NETWORK: dict | None = None
 #: ``--netz mobil-proxy``: the same figures, but on the wire – every server is reached through
 #: :class:`_throttle.ThrottledProxy`, which slows the bytes that really travel (Chrome's emulation slows a
@@ -136,9 +136,8 @@ PROXY: tuple[float, float, float] | None = None
 _PROBE = """(() => {
   if (window !== window.top) return;
   const ALL = %s;
-  const seen = {};
   let old = new WeakSet();
-  window.__atlasSeen = seen;
+  window.__atlasSeen = {};
   const now = () => performance.timeOrigin + performance.now();
   const shown = el => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
   const documents = () => {
@@ -389,7 +388,7 @@ def main() -> None:
     parser.add_argument("--vergleich-ws", action="store_true",
                         help="also measure without websocket compression (Streamlit's default; the app turns it on in "
                              ".streamlit/config.toml) and print the ratio")
-    parser.add_argument("--netz", choices=sorted(NETWORKS), default=None,
+    parser.add_argument("--netz", choices=[*sorted(NETWORKS), "mobil-proxy"], default=None,
                         help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip "
                              "(Chrome's emulation); 'mobil-proxy': the same on the wire, through a throttling proxy")
     parser.add_argument("--lesezeit", type=float, default=0.0,
@@ -402,7 +401,7 @@ def main() -> None:
     args = parser.parse_args()
     global READING_TIME, NETWORK, PROXY
     READING_TIME = args.lesezeit
-    NETWORK = NETWORKS[args.netz] if args.netz and args.netz != "mobil-proxy" else None
+    NETWORK = NETWORKS.get(args.netz or "")
     if args.netz == "mobil-proxy":
         mobile = NETWORKS["mobil"]
         PROXY = (mobile["downloadThroughput"] * 8, mobile["uploadThroughput"] * 8, mobile["latency"] / 1000)

@@ -63,39 +63,39 @@ def synthetic_site(tmp_path: Path) -> Iterator[str]:
         server.server_close()
 
 
-def test_probe_notes_content_not_before_it_is_there(browser, synthetic_site: str) -> None:
-    bench = load_bench_module('bench_pages')
+@pytest.fixture()
+def probed_page(browser, synthetic_site: str) -> Iterator[tuple[object, object]]:
+    """The bench module and a page of the synthetic site in a context with the probe, its heading shown."""
+    bench = load_bench_module("bench_pages")
     context = bench._new_context(browser)
     try:
         page = context.new_page()
         page.goto(synthetic_site)
         page.locator("h1").first.wait_for()
-        page.frame_locator("iframe").first.locator("path.atlas-gemeinden").wait_for()
-        heading = bench._seen(page, "h1", "performance.timeOrigin")
-        framed = bench._seen(page, "frame:path.atlas-gemeinden", "performance.timeOrigin")
-        assert HEADING_DELAY_MS / 1000 <= heading < HEADING_DELAY_MS / 1000 + 3
-        assert PATH_DELAY_MS / 1000 <= framed < PATH_DELAY_MS / 1000 + 3
-        assert framed > heading
-
-        # A sidebar visit: what is on the screen at the mark does not count, the new heading does.
-        page.evaluate("() => window.__atlasMark()")
-        page.locator("#weiter").click()
-        page.locator("h1").nth(1).wait_for()
-        after_click = bench._seen(page, "h1", "window.__atlasClick")
-        assert CLICK_DELAY_MS / 1000 <= after_click < CLICK_DELAY_MS / 1000 + 3
+        yield bench, page
     finally:
         context.close()
 
 
-def test_probe_never_notes_what_does_not_appear(browser, synthetic_site: str) -> None:
+def test_probe_notes_content_not_before_it_is_there(probed_page) -> None:
+    bench, page = probed_page
+    page.frame_locator("iframe").first.locator("path.atlas-gemeinden").wait_for()
+    heading = bench._seen(page, "h1", "performance.timeOrigin")
+    framed = bench._seen(page, "frame:path.atlas-gemeinden", "performance.timeOrigin")
+    assert HEADING_DELAY_MS / 1000 <= heading < HEADING_DELAY_MS / 1000 + 3
+    assert PATH_DELAY_MS / 1000 <= framed < PATH_DELAY_MS / 1000 + 3
+    assert framed > heading
+
+    # A sidebar visit: what is on the screen at the mark does not count, the new heading does.
+    page.evaluate("() => window.__atlasMark()")
+    page.locator("#weiter").click()
+    page.locator("h1").nth(1).wait_for()
+    after_click = bench._seen(page, "h1", "window.__atlasClick")
+    assert CLICK_DELAY_MS / 1000 <= after_click < CLICK_DELAY_MS / 1000 + 3
+
+
+def test_probe_never_notes_what_does_not_appear(probed_page) -> None:
     """A marker that never shows gives NaN, never a time (the table then shows the page as not measured)."""
-    bench = load_bench_module('bench_pages')
-    context = bench._new_context(browser)
-    try:
-        page = context.new_page()
-        page.goto(synthetic_site)
-        page.locator("h1").first.wait_for()
-        missing = bench._seen(page, ".of-card", "performance.timeOrigin")
-        assert missing != missing  # NaN
-    finally:
-        context.close()
+    bench, page = probed_page
+    missing = bench._seen(page, ".of-card", "performance.timeOrigin")
+    assert missing != missing  # NaN
