@@ -96,6 +96,24 @@ def browser():
         instance.close()
 
 
+SETTLED = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    && !document.querySelector("[data-stale='true']")"""
+
+
+def wait_until_settled(page, checks: int = 40) -> None:
+    """Wait until the page has finished its reruns: the script is not running and no element is greyed out as
+    stale, twice in a row 300 ms apart. A map's first report starts one more run, and Streamlit fades the
+    elements of the previous run meanwhile; axe would measure the faded colours (seen once in CI: a caption
+    at 3.88:1 while it was stale), and a keyboard walk would lose its focus to the rerun."""
+    calm = 0
+    for _ in range(checks):
+        calm = calm + 1 if page.evaluate(SETTLED) else 0
+        if calm == 2:
+            return
+        page.wait_for_timeout(300)
+    raise AssertionError("Seite kommt nicht zur Ruhe (Skript läuft oder Elemente bleiben veraltet)")
+
+
 @dataclass
 class OfflinePage:
     """A Playwright page whose non-local requests are blocked; ``blocked`` lists what was attempted."""

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import OfflinePage, _offline_page
+from tests.browser.conftest import OfflinePage, _offline_page, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -114,24 +114,6 @@ def test_no_serious_axe_findings(app_url, width_pages, width, path, marker):
     findings, audited = audit_all_frames(page)
     assert audited >= 1 + map_frames.count(), "nicht jede Kartenansicht wurde geprüft"
     assert not findings, f"{len(findings)} schwere axe-Befunde auf /{path} bei {width} px:\n" + "\n".join(findings)
-
-
-SETTLED = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
-    && !document.querySelector("[data-stale='true']")"""
-
-
-def wait_until_settled(page, checks: int = 40) -> None:
-    """Wait until the page has finished its reruns: the script is not running and no element is greyed out as
-    stale, twice in a row 300 ms apart. A map's first report starts one more run, and Streamlit fades the
-    elements of the previous run meanwhile; axe would measure the faded colours (seen once in CI: a caption
-    at 3.88:1 while it was stale)."""
-    calm = 0
-    for _ in range(checks):
-        calm = calm + 1 if page.evaluate(SETTLED) else 0
-        if calm == 2:
-            return
-        page.wait_for_timeout(300)
-    raise AssertionError("Seite kommt nicht zur Ruhe (Skript läuft oder Elemente bleiben veraltet)")
 
 
 def audit_all_frames(page) -> tuple[list[str], int]:

@@ -18,6 +18,7 @@ from atlas.display import format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.offer_search import GEFUNDEN, Filter, gazetteer_from_atlas, index_from_atlas, search
 from atlas.safe_text import contact_html
+from tests.browser.conftest import wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -127,6 +128,7 @@ def test_indicator_and_a_gemeinde_value_with_the_keyboard(app_url, desktop_page,
     page = desktop_page.page
     page.goto(f"{app_url}/indikatoren")
     desktop_page.wait_for_app(timeout=60_000)
+    wait_until_settled(page)  # the map's first report reruns the page: tab through the settled page
     skip_to_main(page)
     tab_to(page, "el.getAttribute('aria-label') === 'Indikator'")
     page.keyboard.type(indicator.label)
