@@ -49,7 +49,8 @@ if manifest["angebote"]["ohne_lage"]:
 
 st.subheader("Indikatoren")
 cat = pd.DataFrame([{"Indikator": i.label, "Handlungsfeld": i.handlungsfeld, "Ebene": i.ebene,
-                     "Einheit": i.unit_label, "Bezugsjahr": i.bezugsjahr, "Gebietsstand": i.gebietsstand,
+                     "Einheit": i.unit_label, "Bezugsjahr": MISSING if i.bezugsjahr is None else str(i.bezugsjahr),
+                     "Gebietsstand": i.gebietsstand,
                      "Quelle": i.quelle, "Beleg": i.beleg} for i in load_catalogue()])
 st.dataframe(cat.astype(object).where(cat.notna(), MISSING), hide_index=True, width="stretch")
 st.caption("Einheiten ohne Beleg sind als 'nicht geprüft' markiert. Altersgruppen je Gemeinde sind Schätzungen.")

@@ -112,6 +112,25 @@ def test_quellen_page_lists_sources_and_unplaced_offers(built, monkeypatch):
     assert any("Frauenhaus Meiningen" in set(df.value.get("Name", [])) for df in at.dataframe)
 
 
+def test_quellen_page_shows_reference_years_as_years(built, monkeypatch):
+    """The indicator catalogue's years are written as years ("2022", not "2022.0"), and an indicator without a
+    year shows the dash; the column is text throughout, so Streamlit needs no Arrow fix-up (which logged a
+    traceback on every visit)."""
+    from atlas.display import MISSING
+    from atlas.indicators import load_catalogue
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("pages/quellen.py")
+    at.run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Bezugsjahr" in df.value.columns)
+    expected = [MISSING if i.bezugsjahr is None else str(i.bezugsjahr) for i in load_catalogue()]
+    assert list(table["Bezugsjahr"]) == expected
+    assert any(year != MISSING for year in expected)  # the catalogue has years to show
+    assert all(isinstance(year, str) and not year.endswith(".0") for year in table["Bezugsjahr"])
+
+
 def test_tables_are_drawn_only_in_an_opened_expander(app, atlas_data):
     """Speed: the first view sends the map and no table; opening "Werte je Gemeinde" reruns and shows it."""
     at, _calls = app
