@@ -151,6 +151,12 @@ def map_cache_env() -> bool:
     return _env("ATLAS_KARTEN_CACHE").lower() not in ("0", "false", "no")
 
 
+def warm_up_env() -> bool:
+    """``ATLAS_VORWAERMEN`` (default on; ``0``/``false``/``no``: ``scripts/serve.py`` does not open every page once
+    after the start, so the first visitor of each page waits for its data and maps)."""
+    return _env("ATLAS_VORWAERMEN").lower() not in ("0", "false", "no")
+
+
 def zensus_100m_env() -> str:
     """``ATLAS_ZENSUS_100M`` ('' when unset: origins from the 1-km cells split over settlement points)."""
     return _env("ATLAS_ZENSUS_100M")

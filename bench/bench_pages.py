@@ -2,8 +2,11 @@
 
 For every page of the app this prints
 
-* **direct, cold**: the page's address opened in a new browser context right after the server started
-  (first visit of that page in this server process);
+* **direct, cold**: the page's address opened in a new browser context right after the server is ready
+  (first visit of that page by a person in this server process: the server has answered its health check and
+  its warm-up visitor, ``scripts/warm_up.py``, has opened every page once – as after a restart of the
+  installation; ``--vergleich-vorwaermen`` adds a server without it, and the time from each server's start
+  until ready is printed);
 * **direct, warm**: the same address opened again in a new context (caches filled);
 * **returning**: the address opened in a new tab of a browser that has visited the atlas before
   (Streamlit's own files in its HTTP cache, as for a returning user);
@@ -18,8 +21,8 @@ frame too); a direct visit
 counts from the navigation's start (``performance.timeOrigin``), a sidebar visit from the mouse press on the
 link. Playwright's own end-to-end figures are printed too: they are higher on the map pages, because
 Playwright looks for an element inside a frame that does not exist yet at growing intervals (up to 0.5 s).
-Bars (issue 13): direct < 2 s, sidebar < 1 s, start page < 1 s. The ratio column compares the warm direct
-time with the cold one.
+Bars (issue 13): direct < 2 s (cold and warm), sidebar < 1 s, start page < 1 s. The ratio column compares the
+warm direct time with the cold one.
 
 ``--vergleich`` measures everything twice on the same data, on two servers started side by side and timed in
 turn (page by page, run by run, so that the shared machine's load hits both alike): one with
@@ -52,6 +55,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -92,25 +96,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+def _start_server(port: int, env: dict[str, str]) -> tuple[subprocess.Popen, float]:
+    """Start a server and wait until it is ready: it answers its health check and – unless
+    ``ATLAS_VORWAERMEN=0`` – its warm-up visitor has opened every page (``scripts/warm_up.py``, the line
+    "… vorgewärmt …" in its output). Returns the process and the seconds from its start to ready."""
     root = Path(env.pop("_ROOT", ROOT))  # another checkout of the app (``--vorher``)
     app = [env.pop("_APP")] if "_APP" in env else []  # another app (``--grundlinie``)
+    warm = env.get("ATLAS_VORWAERMEN", "1") != "0" and (root / "scripts" / "warm_up.py").is_file()
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="bench-server-", delete=False)  # noqa: SIM115
+    started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, str(root / "scripts" / "serve.py"), *app, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(root), **env})
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return proc
-        except OSError:
-            time.sleep(0.2)
+    deadline = started + 300
+    healthy = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        if not healthy:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    healthy = response.read().decode().strip() == "ok"
+            except OSError:
+                pass
+        if healthy and (not warm or "vorgewärmt" in Path(log.name).read_text(encoding="utf-8", errors="replace")):
+            ready = time.monotonic() - started
+            for line in Path(log.name).read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith("Standortatlas: "):
+                    print(f"… Server {port}: {line}", file=sys.stderr, flush=True)
+            return proc, ready
+        time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("Der Server startete nicht.")
+    raise RuntimeError("Der Server startete nicht:\n" + Path(log.name).read_text(errors="replace")[-2000:])
 
 
 #: Network of a phone on a mobile connection (``--netz mobil``): Lighthouse's mobile throttling, 1.6 Mbit/s down,
@@ -320,18 +338,20 @@ def _median(values: list[Timing], which: int, wanted: int) -> float:
 
 
 def measure(specs: tuple[PageSpec, ...], runs: int,
-            variants: list[dict[str, str]]) -> tuple[list[list[Row]], list[list[Row]]]:
+            variants: list[dict[str, str]]) -> tuple[list[list[Row]], list[list[Row]], list[float]]:
     """One fresh server per variant (its environment), then every page timed on all servers in turn –
     cold, *runs* warm, returning and via the sidebar (medians) – so that a change of the machine's load
     during the run hits all variants alike. Returns the rows per variant as the page saw them (the
-    probe) and as Playwright's driver saw them."""
+    probe) and as Playwright's driver saw them, and each server's seconds from its start until ready."""
     from playwright.sync_api import sync_playwright
 
     servers = []
+    startups: list[float] = []
     try:
         for env in variants:
             port = _free_port()
-            proc = _start_server(port, dict(env))
+            proc, startup = _start_server(port, dict(env))
+            startups.append(startup)
             if PROXY is not None:
                 from _throttle import ThrottledProxy
 
@@ -342,6 +362,11 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
                                                                          "--disable-gpu"])
+            # The browser itself warm, as a visitor's browser is: its first tab after launch is slow
+            # (seconds on a machine that has been idle), which is no property of any server.
+            blank = browser.new_page()
+            blank.set_content("<h1>Standortatlas</h1><script>document.title = 'warm'</script>")
+            blank.close()
             for spec in specs:
                 times = _time_page(browser, [base for _, base in servers], spec, runs)
                 for i, t in enumerate(times):
@@ -355,7 +380,7 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
     finally:
         for proc, _ in servers:
             _stop(proc)
-    return rows, driver_rows
+    return rows, driver_rows, startups
 
 
 def _load() -> float:
@@ -366,11 +391,11 @@ def _table(title: str, rows: list[Row], runs: int, load: tuple[float, float]) ->
     print(f"{title} (Sekunden; Median aus {runs}; Last {load[0]:.1f} vorher / {load[1]:.1f} nachher "
           f"auf {os.cpu_count()} Kernen)")
     print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}"
-          f"{'warm/kalt':>10}  Ziel (leerer Browser-Cache / wiederkehrend)")
+          f"{'warm/kalt':>10}  Ziel (kalt / leerer Browser-Cache / wiederkehrend)")
     for spec, cold, warm, back, side in rows:
         goal_direct = 1.0 if spec.path == "/" else 2.0
         side_ok = spec.path == "/" or side < 1.0
-        verdict = " / ".join("ok" if t < goal_direct and side_ok else "verfehlt" for t in (warm, back))
+        verdict = " / ".join("ok" if t < goal_direct and side_ok else "verfehlt" for t in (cold, warm, back))
         side_text = "–" if spec.path == "/" else f"{side:.2f}"  # the start page is where sidebar visits begin
         print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side_text:>13}{warm / cold:>10.2f}  {verdict}")
 
@@ -388,6 +413,9 @@ def main() -> None:
     parser.add_argument("--vergleich-ws", action="store_true",
                         help="also measure without websocket compression (Streamlit's default; the app turns it on in "
                              ".streamlit/config.toml) and print the ratio")
+    parser.add_argument("--vergleich-vorwaermen", action="store_true",
+                        help="also measure a server without its warm-up visitor (ATLAS_VORWAERMEN=0): the first visit "
+                             "of every page then pays for loading the data and building its maps")
     parser.add_argument("--netz", choices=[*sorted(NETWORKS), "mobil-proxy"], default=None,
                         help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip "
                              "(Chrome's emulation); 'mobil-proxy': the same on the wire, through a throttling proxy")
@@ -416,6 +444,8 @@ def main() -> None:
     if args.vergleich_ws:
         variants.append(("ohne Websocket-Kompression (Streamlits Voreinstellung)",
                          {"STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "false"}))
+    if args.vergleich_vorwaermen:
+        variants.append(("ohne Vorwärmen (ATLAS_VORWAERMEN=0)", {"ATLAS_VORWAERMEN": "0"}))
     variants.append(("wie ausgeliefert (Kartencache, kein gc.collect nach jedem Lauf, Websocket-Kompression)",
                      {"ATLAS_KARTEN_CACHE": "1"}))
     if args.grundlinie:
@@ -426,8 +456,11 @@ def main() -> None:
         variants.insert(0, (f"vorher ({earlier.name})", {"_ROOT": str(earlier),
                                                           "ATLAS_DATA_DIR": str(earlier / "geodata" / "build")}))
     before = _load()
-    measured, driven = measure(specs, args.runs, [env for _, env in variants])
+    measured, driven, startups = measure(specs, args.runs, [env for _, env in variants])
     load = (before, _load())
+    for (title, _), startup in zip(variants, startups, strict=True):
+        print(f"Serverstart bis bereit (antwortet; Seiten vorgewärmt, wo eingeschaltet): {startup:.1f} s – {title}")
+    print()
     results = [(title, rows, load) for (title, _), rows in zip(variants, measured, strict=True)]
     for title, rows, load in results:
         net = f", Netz {args.netz}" if args.netz else ""

@@ -8,6 +8,10 @@ listed explicitly with ``st.navigation``, so the folder scan is switched off her
 
 ``python scripts/serve.py other_app.py [options]`` serves another script the same way (used by
 ``bench/bench_pages.py --grundlinie`` for the floor app ``bench/grundlinie/app.py``).
+
+Once the server answers, a headless visitor opens every page once (``scripts/warm_up.py``), so that the first
+person after a (re)start does not wait for the data and maps to be prepared; it prints
+``Standortatlas: … Seiten vorgewärmt …`` when done. ``ATLAS_VORWAERMEN=0`` switches it off.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from warm_up import start_in_background  # scripts/warm_up.py (this script's folder is on the path)
+
+from atlas import settings
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 if __name__ == "__main__":
@@ -25,4 +33,6 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     app = args.pop(0) if args and args[0].endswith(".py") else str(APP)
     sys.argv = ["streamlit", "run", app, *args]
+    if settings.warm_up_env():
+        start_in_background()
     sys.exit(cli.main())

@@ -32,15 +32,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: The warm-up's last line (``scripts/warm_up.py``): the server has opened every page once.
+WARM_MARK = "vorgewärmt"
+
+
+def server_log(data_dir: Path, url: str) -> str:
+    """What the server started by :func:`_running_app` for *data_dir* has written so far."""
+    return (data_dir / f"streamlit-{url.rsplit(':', 1)[1]}.log").read_text(encoding="utf-8", errors="replace")
+
+
 @contextmanager
 def _running_app(data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
                  ) -> Iterator[str]:
-    """Start the app (scripts/serve.py) on a free port with *data_dir* as its data; yield its URL.
+    """Start the app (scripts/serve.py) on a free port with *data_dir* as its data; yield its URL once it is
+    ready: it answers its health check and – unless ``ATLAS_VORWAERMEN=0`` in *extra_env* – its warm-up has
+    opened every page (so no test competes with the warm-up for the machine).
     *extra_args* go to Streamlit (e.g. ``--secrets.files``), *extra_env* to the server's environment."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium fehlt unter {CHROMIUM}: 'apt-get install -y chromium' ausführen.")
     port = _free_port()
     env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), **(extra_env or {})}
+    warm = env.get("ATLAS_VORWAERMEN", "1") != "0"
     log_path = data_dir / f"streamlit-{port}.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -62,6 +74,11 @@ def _running_app(data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: di
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("Streamlit startete nicht:\n" + log_path.read_text())
             time.sleep(0.3)
+        deadline = time.monotonic() + 240
+        while warm and WARM_MARK not in log_path.read_text(encoding="utf-8", errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Das Vorwärmen endete nicht:\n" + log_path.read_text())
+            time.sleep(0.3)
         yield url
     finally:
         proc.terminate()
@@ -81,8 +98,8 @@ def app_url(built) -> Iterator[str]:
 
 @pytest.fixture()
 def fresh_app_url(built) -> Iterator[str]:
-    """A newly started app that has not answered any request yet."""
-    with _running_app(built.gpkg.parent) as url:
+    """A newly started app that has not answered any request yet (no warm-up: ``ATLAS_VORWAERMEN=0``)."""
+    with _running_app(built.gpkg.parent, extra_env={"ATLAS_VORWAERMEN": "0"}) as url:
         yield url
 
 

@@ -1,0 +1,164 @@
+"""Warm-up visitor: right after the server has started, every page of the app is opened once, headless.
+
+Without it the first visitor after a (re)start pays for everything the process has not done yet: importing
+the map and analysis libraries, reading the GeoPackage, preparing the gazetteer, building and rendering each
+page's first map (0.5–5 s per page on a small machine, the start page 2 s – measured with this module's own
+log). The warm-up does that work before a person comes: it connects to the server's websocket as a browser
+does (Streamlit's own protocol, the ``BackMsg``/``ForwardMsg`` protobuf messages of the installed Streamlit),
+asks for the start page, learns the app's pages from the navigation message, asks for each page in turn with
+its default settings and waits until its script has finished. Nothing is drawn and no component is loaded;
+the page scripts run for real in the server's runtime, so every ``st.cache_resource`` a first visitor would
+fill (data, maps, prepared models) is filled. A page that fails is reported and skipped; the server serves
+on either way.
+
+``scripts/serve.py`` starts it in a background thread (switched off with ``ATLAS_VORWAERMEN=0``) and it prints
+one line when it is done, ``Standortatlas: … Seiten vorgewärmt …`` – the bench and the browser tests wait for
+that line before they time or test anything. Visitors who come earlier are served as before; a cache value
+being computed for the warm-up is computed once and shared.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+#: The line printed when the warm-up has ended (successfully or not); waited for by bench and tests.
+READY_PREFIX = "Standortatlas: "
+READY_MARK = "vorgewärmt"
+
+
+@dataclass
+class PageVisit:
+    """One page opened by the warm-up: its address path, seconds until its script finished, problems."""
+
+    path: str
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WarmUpReport:
+    """What the warm-up did: the pages visited in order, or why it could not start."""
+
+    visits: list[PageVisit] = field(default_factory=list)
+    failure: str = ""
+
+    def line(self, total: float) -> str:
+        """The one line printed at the end (German, for whoever reads the server's log)."""
+        if self.failure:
+            return f"{READY_PREFIX}nicht {READY_MARK} ({self.failure}); die Seiten laden beim ersten Besuch."
+        parts = ", ".join(f"/{v.path} {v.seconds:.1f} s" for v in self.visits)
+        line = f"{READY_PREFIX}{len(self.visits)} Seiten {READY_MARK} in {total:.1f} s: {parts}"
+        for visit in self.visits:
+            for error in visit.errors:
+                line += f"\n{READY_PREFIX}Seite /{visit.path} zeigte beim Vorwärmen einen Fehler: {error}"
+        return line
+
+
+def _rerun_message(page_name: str, page_hash: str) -> bytes:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_name = page_name
+    msg.rerun_script.page_script_hash = page_hash
+    return msg.SerializeToString()
+
+
+def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float) -> PageVisit:
+    """Ask for the page at *path* and read the server's messages until its script has finished; the
+    navigation message fills *pages* (address path → page script hash)."""
+    from streamlit.proto.Alert_pb2 import Alert
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    start = time.perf_counter()
+    ws.send(_rerun_message(path, page_hash))
+    errors: list[str] = []
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(ws.recv(timeout=timeout))
+        kind = msg.WhichOneof("type")
+        if kind == "navigation":
+            pages.update((p.url_pathname, p.page_script_hash) for p in msg.navigation.app_pages)
+        elif kind == "page_not_found":
+            errors.append("Seite nicht gefunden")
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                errors.append(element.exception.message or element.exception.type)
+            elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
+                errors.append(element.alert.body)  # the page's own message, e.g. the guard's German one
+        elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                errors.append("Skript nicht übersetzbar")
+            return PageVisit(path, time.perf_counter() - start, errors)
+
+
+def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
+    """Open every page of the app at *base_url* (``http://host:port[/base]``) once; see the module docstring.
+
+    The start page first (it names the pages), then every other page in the navigation's order."""
+    from websockets.sync.client import connect
+
+    report = WarmUpReport()
+    ws_url = "ws" + base_url.removeprefix("http") + "/_stcore/stream"
+    try:
+        with connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:  # type: ignore[list-item]
+            pages: dict[str, str] = {}
+            report.visits.append(_visit(ws, "", "", pages, timeout))
+            for path, page_hash in list(pages.items()):
+                if path:
+                    report.visits.append(_visit(ws, path, page_hash, pages, timeout))
+    except Exception as exc:  # noqa: BLE001 – the server serves on; the log says why it is not warm
+        report.failure = f"{type(exc).__name__}: {exc}"
+    return report
+
+
+def _wait_healthy(base_url: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def server_url() -> str:
+    """Where this process's Streamlit server listens, from Streamlit's configuration (read once it runs)."""
+    from streamlit import config
+
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):
+        address = "127.0.0.1"
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://{address}:{config.get_option('server.port')}" + (f"/{base}" if base else "")
+
+
+def start_in_background(startup_timeout: float = 120.0) -> threading.Thread:
+    """Start the warm-up in a daemon thread of the server process: it waits until the server answers its
+    health check, warms every page and prints the report's line (stdout, flushed)."""
+
+    def run() -> None:
+        start = time.monotonic()
+        deadline = start + startup_timeout
+        while time.monotonic() < deadline:  # Streamlit's configuration is final once its runtime exists
+            from streamlit.runtime import Runtime
+
+            if Runtime.exists():
+                break
+            time.sleep(0.1)
+        url = server_url()
+        if _wait_healthy(url, deadline):
+            report = warm_up(url)
+        else:
+            report = WarmUpReport(failure="der Server antwortete nicht")
+        print(report.line(time.monotonic() - start), file=sys.stdout, flush=True)
+
+    thread = threading.Thread(target=run, name="atlas-vorwaermen", daemon=True)
+    thread.start()
+    return thread

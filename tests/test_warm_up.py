@@ -1,0 +1,32 @@
+"""The warm-up visitor's report (``scripts/warm_up.py``); its run against a real server is in
+``tests/browser/test_warm_up_server.py``."""
+
+from __future__ import annotations
+
+import socket
+
+from tests.bench_loader import load_bench_module
+
+warm_up = load_bench_module("warm_up", folder="scripts")
+
+
+def test_no_server_gives_a_failure_line_not_an_exception():
+    """Nobody listening: the warm-up ends with a reason (the server would serve on), and its line says the
+    pages load on their first visit."""
+    with socket.socket() as sock:  # a port that nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    report = warm_up.warm_up(f"http://127.0.0.1:{port}", timeout=5)
+    assert report.visits == [] and report.failure
+    line = report.line(0.3)
+    assert line.startswith("Standortatlas: nicht vorgewärmt (") and "beim ersten Besuch" in line
+
+
+def test_report_line_names_every_page_and_each_error():
+    report = warm_up.WarmUpReport(visits=[
+        warm_up.PageVisit("", 0.84), warm_up.PageVisit("karte", 1.26),
+        warm_up.PageVisit("quellen", 0.05, ["Es gibt noch keine aufbereiteten Daten."])])
+    first, *errors = report.line(7.44).splitlines()
+    assert first == "Standortatlas: 3 Seiten vorgewärmt in 7.4 s: / 0.8 s, /karte 1.3 s, /quellen 0.1 s"
+    assert errors == ["Standortatlas: Seite /quellen zeigte beim Vorwärmen einen Fehler: "
+                      "Es gibt noch keine aufbereiteten Daten."]
