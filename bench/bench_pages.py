@@ -383,6 +383,35 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
     return rows, driver_rows, startups
 
 
+def measure_restarts(specs: tuple[PageSpec, ...], variants: list[dict[str, str]]) -> list[list[float]]:
+    """``--neustart``: for every page and every variant a newly started server (ready as
+    :func:`_start_server` waits for it), and the page's address as the very first visit of a person – a shared
+    link opened right after a restart of the installation. Returns the seconds per variant and page (in the
+    page, as :func:`_visit`), the servers of a page started and timed in turn."""
+    from playwright.sync_api import sync_playwright
+
+    seconds: list[list[float]] = [[] for _ in variants]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        blank = browser.new_page()  # the browser warm, as a visitor's is (see measure())
+        blank.set_content("<h1>Standortatlas</h1>")
+        blank.close()
+        for spec in specs:
+            for i, env in enumerate(variants):
+                port = _free_port()
+                proc, _ = _start_server(port, dict(env))
+                try:
+                    seconds[i].append(_direct(browser, f"http://127.0.0.1:{port}", spec)[0])
+                except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
+                    print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+                    seconds[i].append(float("nan"))
+                finally:
+                    _stop(proc)
+                print(f"… Neustart {spec.path} [{i}]: {seconds[i][-1]:.2f}", file=sys.stderr, flush=True)
+        browser.close()
+    return seconds
+
+
 def _load() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
@@ -416,6 +445,9 @@ def main() -> None:
     parser.add_argument("--vergleich-vorwaermen", action="store_true",
                         help="also measure a server without its warm-up visitor (ATLAS_VORWAERMEN=0): the first visit "
                              "of every page then pays for loading the data and building its maps")
+    parser.add_argument("--neustart", action="store_true",
+                        help="only the first visit of every page on a newly started server (one server per page and "
+                             "variant; with --vergleich-vorwaermen also without the warm-up)")
     parser.add_argument("--netz", choices=[*sorted(NETWORKS), "mobil-proxy"], default=None,
                         help="emulate a network in every tab, e.g. 'mobil': 1.6 Mbit/s down, 150 ms round trip "
                              "(Chrome's emulation); 'mobil-proxy': the same on the wire, through a throttling proxy")
@@ -456,6 +488,15 @@ def main() -> None:
         variants.insert(0, (f"vorher ({earlier.name})", {"_ROOT": str(earlier),
                                                           "ATLAS_DATA_DIR": str(earlier / "geodata" / "build")}))
     before = _load()
+    if args.neustart:
+        firsts = measure_restarts(specs, [env for _, env in variants])
+        print(f"Erster Besuch einer Seite direkt nach dem Serverstart (je Seite ein neuer Server, bereit wie "
+              f"beschrieben; Sekunden bis zum sichtbaren Hauptinhalt; Last {before:.1f} vorher / {_load():.1f} nachher "
+              f"auf {os.cpu_count()} Kernen)")
+        print(f"{'Seite':<34}" + "".join(f"{title.split(' (')[0][:22]:>24}" for title, _ in variants))
+        for k, spec in enumerate(specs):
+            print(f"{spec.path:<34}" + "".join(f"{firsts[i][k]:>24.2f}" for i in range(len(variants))))
+        return
     measured, driven, startups = measure(specs, args.runs, [env for _, env in variants])
     load = (before, _load())
     for (title, _), startup in zip(variants, startups, strict=True):
