@@ -14,6 +14,7 @@ import streamlit as st
 
 from atlas.display import german_controls_script
 from atlas.ui_style import APP_CSS, page_script
+from pages._common import frontend_prefetch
 from pages._guard import run_guarded
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
@@ -50,7 +51,7 @@ PAGES: dict[str, list] = {
 
 navigation = st.navigation(PAGES, position="hidden")
 st.html(APP_CSS)
-st.html(page_script("de"), unsafe_allow_javascript=True)
+st.html(page_script("de") + frontend_prefetch(), unsafe_allow_javascript=True)  # + the next pages' controls
 st.html(german_controls_script(), unsafe_allow_javascript=True)  # Streamlit's own English control texts
 with st.sidebar:
     for group, pages in PAGES.items():

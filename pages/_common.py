@@ -5,10 +5,13 @@ Only caching and drawing live here; every computation is in :mod:`atlas`.
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -77,6 +80,16 @@ def get_layers(data: AtlasData) -> tuple[LayerDefinition, ...]:
         st.error(str(exc))
         st.stop()
     return layers
+
+
+@functools.cache
+def frontend_prefetch() -> str:
+    """The script that loads the next pages' controls in the browser's idle time (:mod:`atlas.prefetch`),
+    with the part files of the installed Streamlit (read once per process)."""
+    from atlas.prefetch import chunk_files, prefetch_script
+
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    return prefetch_script(chunk_files(os.listdir(folder) if folder.is_dir() else []))
 
 
 _WARMED = threading.Event()

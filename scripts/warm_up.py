@@ -32,11 +32,13 @@ READY_MARK = "vorgewärmt"
 
 @dataclass
 class PageVisit:
-    """One page opened by the warm-up: its address path, seconds until its script finished, problems."""
+    """One page opened by the warm-up: its address path, seconds until its script finished, problems, and
+    the kinds of element the page sent (Streamlit's protocol names: ``selectbox``, ``dataframe`` …)."""
 
     path: str
     seconds: float
     errors: list[str] = field(default_factory=list)
+    elements: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -77,6 +79,7 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float)
     start = time.perf_counter()
     ws.send(_rerun_message(path, page_hash))
     errors: list[str] = []
+    elements: set[str] = set()
     while True:
         msg = ForwardMsg()
         msg.ParseFromString(ws.recv(timeout=timeout))
@@ -87,6 +90,7 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float)
             errors.append("Seite nicht gefunden")
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
+            elements.add(str(element.WhichOneof("type")))
             if element.WhichOneof("type") == "exception":
                 errors.append(element.exception.message or element.exception.type)
             elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
@@ -94,7 +98,7 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float)
         elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 errors.append("Skript nicht übersetzbar")
-            return PageVisit(path, time.perf_counter() - start, errors)
+            return PageVisit(path, time.perf_counter() - start, errors, elements)
 
 
 def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
