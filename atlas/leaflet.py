@@ -8,10 +8,15 @@ branca colormaps, which would pull d3 from a CDN); :func:`features` builds small
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import folium
@@ -19,6 +24,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
+from atlas import settings
 from atlas.ui_style import MAP_FOCUS_CSS
 
 #: URLs under which Streamlit serves ``static/`` (``[server] enableStaticServing = true``).
@@ -29,6 +35,42 @@ _MARKERCLUSTER = f"{STATIC_URL}/vendor/leaflet.markercluster-1.5.3"
 MARKERCLUSTER_JS = [("markerclusterjs", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]
 MARKERCLUSTER_CSS = [("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css"),
                      ("markerclusterdefaultcss", f"{_MARKERCLUSTER}/MarkerCluster.Default.css")]
+
+
+#: Folder below ``static/`` for copies of installed frontend files made at run time (not in git): served
+#: there with ``Last-Modified``/``ETag``, so that browsers keep them (:func:`served_copy`).
+COPIES_DIR = "_kopien"
+
+
+def served_copy(source: Path, name: str, static_root: Path | None = None) -> str | None:
+    """The folder *source* served by the app under ``static/_kopien/<name>-<hash>/`` (copied once; the hash
+    is of *source*'s ``index.html``, so another build of the same files gets another folder). Returns the URL
+    of its ``index.html``, or None when *source* has none or the copy cannot be written (a read-only
+    installation): the caller then keeps the original.
+
+    Why: Streamlit serves a component's files with ``Cache-Control: public`` and no validator, so a browser
+    fetches and compiles streamlit-folium's 225 kB script anew for every map it shows; files below
+    ``static/`` carry ``Last-Modified`` and ``ETag`` and are kept. Two processes copying at once are safe:
+    each copies into a folder of its own and moves it into place; the second move finds the first's."""
+    index = source / "index.html"
+    if not index.is_file():
+        return None
+    root = (static_root or settings.PROJECT_ROOT / "static") / COPIES_DIR
+    folder = f"{name}-{hashlib.sha256(index.read_bytes()).hexdigest()[:10]}"
+    target = root / folder
+    if not (target / "index.html").is_file():
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f".{folder}-", dir=root))
+            shutil.copytree(source, work / "x", ignore=shutil.ignore_patterns("*.map"))
+            try:
+                os.replace(work / "x", target)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        except OSError:
+            if not (target / "index.html").is_file():
+                return None
+    return f"{STATIC_URL}/{COPIES_DIR}/{folder}/index.html"
 
 
 BASE_CSS = """

@@ -12,7 +12,8 @@ a new build or another input gives a new key and a new map.
 
 The payload is exactly what ``st_folium`` hands its component (same helper functions of
 streamlit-folium; ``tests/test_map_delivery.py`` compares both), and it is handed to the same component
-(``streamlit_folium._component_func``, iframe title ``streamlit_folium.st_folium``). Layers that change
+(name and iframe title ``streamlit_folium.st_folium``), whose files the app serves from a copy below
+``static/`` so that browsers keep them (:func:`_component`). Layers that change
 while the map stays (``feature_group_to_add``) are rendered with :func:`render_groups` and cached the
 same way by the pages that use them. Tests of the pages patch :func:`deliver` (AppTest cannot run
 custom components).
@@ -21,7 +22,9 @@ custom components).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import folium
@@ -29,8 +32,10 @@ import folium.plugins
 import streamlit as st
 import streamlit_folium as sf
 from branca.element import MacroElement
+from streamlit.components.v1.custom_component import CustomComponent
 
 from atlas import settings
+from atlas.leaflet import served_copy
 from pages._map_render import RenderedGroups, RenderedMap, render_groups, render_map
 
 T = TypeVar("T")
@@ -98,6 +103,16 @@ def cached_groups(kind: str, key: Hashable, build: Callable[[], Any]) -> tuple[A
 
 # ---------------------------------------------------------------------------------------- delivery
 
+@functools.cache
+def _component() -> Callable[..., Any]:
+    """streamlit-folium's component, its files served from a copy below ``static/`` (:func:`atlas.leaflet.served_copy`:
+    there browsers keep its script instead of fetching and compiling it for every map). The same name, so
+    the frame keeps its title ``streamlit_folium.st_folium``; the original component when no copy can be made."""
+    original = sf._component_func
+    url = served_copy(Path(sf.__file__).parent / "frontend" / "build", "streamlit_folium")
+    return original if url is None else CustomComponent(name=original.name, url=url)
+
+
 def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | str | None = 500,
             returned_objects: Iterable[str] | None = None, groups: RenderedGroups | None = None,
             zoom: int | None = None, center: tuple[float, float] | None = None,
@@ -123,7 +138,7 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
         if on_change is not None:
             on_change()
 
-    return sf._component_func(
+    return _component()(
         script=script, header=rendered.header, html=rendered.html, id=rendered.id, key=hash_key,
         height=height, width=width, returned_objects=returned_objects, default=defaults, zoom=zoom,
         center=center, feature_group=groups.script if groups is not None else None, return_on_hover=False,

@@ -33,7 +33,7 @@ def _st_folium_args(fig, **kwargs) -> dict:
 
 def _delivered_args(rendered, **kwargs) -> dict:
     seen: dict = {}
-    with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.update(kw)):
+    with mock.patch.object(_maps, "_component", return_value=lambda **kw: seen.update(kw)):
         _maps.deliver(rendered, **kwargs)
     return seen
 
@@ -230,3 +230,65 @@ def test_plain_escapes_keep_every_string_and_never_close_a_script():
 def test_plain_json_escapes_cases(escaped, plain):
     assert plain_json_escapes(escaped) == plain
     assert json.loads(plain) == json.loads(escaped)
+
+
+def _frontend(folder):
+    """A synthetic component build: index.html naming a hashed script, the script and its source map."""
+    (folder / "static" / "js").mkdir(parents=True)
+    (folder / "index.html").write_text('<script src="./static/js/main.abc.js"></script>', encoding="utf-8")
+    (folder / "static" / "js" / "main.abc.js").write_text("window.SYNTHETISCH = 1;", encoding="utf-8")
+    (folder / "static" / "js" / "main.abc.js.map").write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_served_copy_is_made_once_and_named_by_its_build(tmp_path):
+    from atlas.leaflet import COPIES_DIR, STATIC_URL, served_copy
+
+    source = _frontend(tmp_path / "build")
+    static = tmp_path / "static"
+    url = served_copy(source, "komponente", static)
+    assert url is not None and url.startswith(f"{STATIC_URL}/{COPIES_DIR}/komponente-") and url.endswith("/index.html")
+    copy = static / url.removeprefix(f"{STATIC_URL}/")
+    assert copy.read_text(encoding="utf-8") == (source / "index.html").read_text(encoding="utf-8")
+    assert (copy.parent / "static" / "js" / "main.abc.js").is_file()
+    assert not (copy.parent / "static" / "js" / "main.abc.js.map").exists()  # source maps are not served
+    assert served_copy(source, "komponente", static) == url  # once: the same folder again
+    assert sorted(p.name for p in (static / COPIES_DIR).iterdir()) == [copy.parent.name]  # no work folders left
+    (source / "index.html").write_text('<script src="./static/js/main.def.js"></script>', encoding="utf-8")
+    assert served_copy(source, "komponente", static) != url  # another build, another folder
+
+
+def test_served_copy_gives_none_where_it_cannot_copy(tmp_path):
+    from atlas.leaflet import served_copy
+
+    assert served_copy(tmp_path / "fehlt", "komponente", tmp_path / "static") is None
+    blocked = tmp_path / "nur-lesen"
+    blocked.write_text("eine Datei, kein Ordner", encoding="utf-8")  # the copy's folder cannot be made
+    assert served_copy(_frontend(tmp_path / "build"), "komponente", blocked) is None
+
+
+def test_served_copy_by_two_processes_at_once_ends_in_one_folder(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from atlas.leaflet import COPIES_DIR, served_copy
+
+    source = _frontend(tmp_path / "build")
+    with ThreadPoolExecutor(4) as pool:
+        urls = list(pool.map(lambda _: served_copy(source, "komponente", tmp_path / "static"), range(8)))
+    assert len(set(urls)) == 1 and urls[0] is not None
+    assert len(list((tmp_path / "static" / COPIES_DIR).iterdir())) == 1
+
+
+def test_map_component_keeps_its_name_and_is_served_from_the_copy(tmp_path):
+    """The frame keeps streamlit-folium's title; its files come from the served copy, and without a copy the
+    original component is used."""
+    _maps._component.cache_clear()
+    try:
+        component = _maps._component()
+        assert component.name == streamlit_folium._component_func.name == "streamlit_folium.st_folium"
+        assert component.url is not None and "/_kopien/streamlit_folium-" in component.url
+        _maps._component.cache_clear()
+        with mock.patch.object(_maps, "served_copy", return_value=None):
+            assert _maps._component() is streamlit_folium._component_func
+    finally:
+        _maps._component.cache_clear()

@@ -113,3 +113,31 @@ def test_switching_on_a_hidden_layer_adds_it_to_the_standing_map(app_url, deskto
     page.locator("[data-testid='stSidebar'] label").filter(has_text="Bevölkerung (1-km-Raster)").click()
     frame.locator("path.atlas-bevoelkerung_1km").first.wait_for(state="detached", timeout=30_000)
     assert desktop_page.errors == []
+
+
+FRAME_SCRIPTS = """() => performance.getEntriesByType('resource')
+    .filter(e => /\\/static\\/js\\/main\\.[^/]+\\.js$/.test(new URL(e.name).pathname))
+    .map(e => [new URL(e.name).pathname, e.transferSize])"""
+
+
+def test_map_component_script_is_kept_by_the_browser(app_url, browser):
+    """The map frame's files come from the app's served copy below ``static/`` (with validators), so a second
+    map page in the same browser does not download streamlit-folium's script again (Streamlit's own component
+    route sends it without any, and the browser fetched all of it for every map). A plain browser context:
+    Playwright's request routing would switch the HTTP cache off."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        sent = []
+        for path in ("/karte", "/indikatoren"):
+            page.goto(f"{app_url}{path}")
+            page.frame_locator(MAP_FRAME).first.locator("path.atlas-gemeinden").first.wait_for(timeout=60_000)
+            frame = next(f for f in page.frames if "/_kopien/streamlit_folium-" in f.url)
+            assert frame.url.startswith(f"{app_url}/app/static/_kopien/streamlit_folium-"), frame.url
+            sent.append(frame.evaluate(FRAME_SCRIPTS))
+        first, second = sent
+        assert first and second and first[0][0] == second[0][0]  # the same file both times
+        assert first[0][1] > 10_000  # the first map page downloads it …
+        assert second[0][1] < 2_000, second  # … the second takes it from the cache (at most a 304 without body)
+    finally:
+        context.close()
