@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 #: Streamlit's lazily loaded frontend parts the atlas shows, by the name its build gives the file
-#: (``<name>.<hash>.js``): one per element kind of the pages (``tests/browser/test_warm_up_server.py``
+#: (``<name>.<hash>.js``): one per element kind of the pages (``tests/browser/test_prefetch_browser.py``
 #: checks every element kind the pages send that has a part of its own). The map pages' parts first.
 CHUNKS: tuple[str, ...] = (
     "ComponentInstance", "Selectbox", "Slider", "Multiselect", "Checkbox", "Radio", "Button", "Metric",
