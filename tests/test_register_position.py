@@ -99,3 +99,22 @@ def test_osm_object_matching_an_offer_moves_it_to_the_osm_point(store, geo, tmp_
     accepted = store.accept_candidate(int(candidate["nr"]), "anna", overrides=candidate_overrides(candidate, geo))
     assert accepted["ags"] == "99999001" and accepted["lage_genauigkeit"] == "punkt"
     assert shapely.Point(accepted["lon"], accepted["lat"]).within(geo.kreis_wgs84)
+
+
+def test_editor_map_fits_itself_when_opened_and_shows_the_new_point_as_its_own_layer(geo):
+    """The editor's base map (built once per offer, ``pages/_position_editor.py``) refits to the offer's
+    surroundings when its closed expander opens, and holds no new point; the new point is a layer of its own
+    (red), empty when there is none."""
+    from atlas.register.position import NEW_POINT_COLOUR, new_point_layer, position_base_map
+
+    offer = {"lon": LON, "lat": LAT}
+    html = position_base_map(offer, geo).get_root().render()
+    assert "map.on('resize', shown);" in html
+    assert json.dumps([[LAT - 0.02, LON - 0.032], [LAT + 0.02, LON + 0.032]]) in html.replace("\n", "")
+    assert NEW_POINT_COLOUR not in html and "bisherige Lage" in html
+    import folium
+
+    holder = folium.Map(tiles=None)
+    point = new_point_layer((LON + 0.001, LAT)).add_to(holder).get_root().render()
+    assert NEW_POINT_COLOUR in point and "neue Lage" in point
+    assert NEW_POINT_COLOUR not in new_point_layer(None).add_to(folium.Map(tiles=None)).get_root().render()

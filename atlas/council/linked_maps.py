@@ -22,13 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
-from branca.element import MacroElement
 from folium.plugins import DualMap
-from folium.template import Template
 
 from atlas.council.indicator_maps import MapChoice, indicator_map
 from atlas.layers import LayerDefinition
-from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS, STATIC_URL, html_header
+from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS, STATIC_URL, RefitUntilTouched, html_header
 from atlas.mapview import MapBase, MapResult
 
 #: Leaflet.Sync served by the app (``static/vendor``), replacing folium's CDN link.
@@ -54,46 +52,6 @@ html,body{width:100%;height:100%;margin:0;padding:0}
 }
 </style>
 """
-
-class RefitUntilTouched(MacroElement):
-    """Fit the map to *bounds* again whenever its size changes, until the user first touches it.
-
-    A map in a Streamlit tab that is not selected is drawn in an iframe of height 0 (sometimes also
-    width 0, or first a small default size); Leaflet's ``fitBounds`` then falls back to the smallest
-    zoom. When the tab is opened the iframe grows (possibly in several steps) and Leaflet fires
-    ``resize``: until the user first touches the page (pointer, wheel or key – on either map of the
-    pair), every such resize fits the map to *bounds* again.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(map) {
-            function hidden() { var size = map.getSize(); return size.x === 0 || size.y === 0; }
-            function shown() {
-                if (hidden()) { return; }
-                map.fitBounds({{ this.bounds|tojson }}, {animate: false});
-            }
-            // Any touch anywhere in the document (either map of a pair) ends the refitting of all.
-            function touched() {
-                map.off('resize', shown);
-                ['pointerdown', 'wheel', 'keydown'].forEach(function(type) {
-                    document.removeEventListener(type, touched, true);
-                });
-            }
-            map.on('resize', shown);
-            ['pointerdown', 'wheel', 'keydown'].forEach(function(type) {
-                document.addEventListener(type, touched, true);
-            });
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds: tuple[float, float, float, float]):
-        super().__init__()
-        self._name = "RefitUntilTouched"
-        south, west, north, east = bounds
-        self.bounds = [[south, west], [north, east]]
-
 
 @dataclass
 class LinkedMaps:

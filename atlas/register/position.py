@@ -213,13 +213,14 @@ def chosen_point(text: object, clicked: Mapping[str, object] | None) -> tuple[fl
     return None
 
 
-def position_map(offer: Mapping[str, object], geo: object, new: tuple[float, float] | None = None,
-                 online: bool = False) -> object:
-    """A small click map around the offer (county outline; the current point grey, a new point red).
-    Leaflet is served locally; the OpenStreetMap background only when *online*."""
+def position_base_map(offer: Mapping[str, object], geo: object, online: bool = False) -> object:
+    """A small click map around the offer (county outline; the current point grey). Leaflet is served
+    locally; the OpenStreetMap background only when *online*. The new point is a layer of its own
+    (:func:`new_point_layer`), exchanged on the standing map: a click does not reload it or move its view.
+    The map stays, so it must also fit itself when its closed expander is opened (:class:`RefitUntilTouched`)."""
     import folium
 
-    from atlas.leaflet import offline_map
+    from atlas.leaflet import RefitUntilTouched, offline_map
 
     kreis = geo.kreis_wgs84  # type: ignore[attr-defined]
     lon, lat = offer.get("lon"), offer.get("lat")
@@ -230,6 +231,8 @@ def position_map(offer: Mapping[str, object], geo: object, new: tuple[float, flo
         west, south, east, north = kreis.bounds
         bounds = (south, west, north, east)
     fmap = offline_map(bounds, zoom_start=14, max_zoom=19)
+    # drawn in the closed expander at size 0 (Leaflet then fits to its smallest zoom); fitted again when opened
+    RefitUntilTouched(bounds).add_to(fmap)
     if online:
         folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors", max_zoom=19).add_to(fmap)
     folium.GeoJson(shapely.geometry.mapping(kreis), name="Landkreis", interactive=False,
@@ -237,7 +240,19 @@ def position_map(offer: Mapping[str, object], geo: object, new: tuple[float, flo
     if lon is not None and lat is not None:
         folium.CircleMarker([float(lat), float(lon)], radius=7, color="#555555", fill=True,  # type: ignore[arg-type]
                             fill_opacity=0.6, tooltip="bisherige Lage").add_to(fmap)
-    if new is not None:
-        folium.CircleMarker([new[1], new[0]], radius=8, color="#c0392b", fill=True, fill_opacity=0.9,
-                            tooltip="neue Lage").add_to(fmap)
     return fmap
+
+
+#: Colour of the new point on the editor's map (the current one is grey).
+NEW_POINT_COLOUR = "#c0392b"
+
+
+def new_point_layer(new: tuple[float, float] | None) -> object:
+    """The new point (lon, lat) as a red marker in a layer of its own; an empty layer when there is none."""
+    import folium
+
+    layer = folium.FeatureGroup(name="neue Lage")
+    if new is not None:
+        folium.CircleMarker([new[1], new[0]], radius=8, color=NEW_POINT_COLOUR, fill=True, fill_opacity=0.9,
+                            tooltip="neue Lage").add_to(layer)
+    return layer

@@ -17,6 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas import schema
 from atlas.register import admin_view as view
+from atlas.register.position import NEW_POINT_COLOUR
 from tests.browser.test_register_browser import (
     AdminApp,
     _login,
@@ -125,3 +126,58 @@ def test_map_click_shows_coordinates_and_saves_a_punkt_position(admin_app: Admin
     assert int(after["version"]) == int(before["version"]) + 1  # type: ignore[index]
     _no_errors(page)
     assert desktop_page.blocked == []
+
+
+SAME_MAP = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    const c = map.getCenter();
+    return {mark: window.atlasSameMap === true, lat: c.lat, lng: c.lng, zoom: map.getZoom(),
+            red: document.querySelectorAll('path[stroke="%s"]').length};
+}""" % NEW_POINT_COLOUR
+
+
+def test_map_click_keeps_the_map_and_its_view(admin_app: AdminApp, desktop_page, atlas_data) -> None:
+    """Opened, the editor's map shows the offer's surroundings; a second click, and typed coordinates outside
+    the county, neither reload it nor move its view (issue 13, point 6, for the register): the frame's
+    document is the same, centre and zoom are kept, the red new point is exchanged (one at a time) and a
+    refused point shows none."""
+    page = desktop_page.page
+    _login(page, admin_app.url)
+    _settle(page)  # the editor's map is drawn in the closed expander, at size 0
+    page.get_by_text(EXPANDER).click()
+    _iframe, content = _map(page)
+    # opened, it fits the offer's surroundings (±0.02°), not Leaflet's smallest zoom for a map of size 0
+    assert content.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()") >= 12
+    kreis = atlas_data[schema.KREIS_LAYER].to_crs("EPSG:4326").geometry.iloc[0]
+    centre = kreis.representative_point()
+    shown = page.get_by_text("Neue Lage:")
+    _click_latlng(page, centre.y, centre.x, shown)
+    iframe, content = _map(page)
+    content.evaluate("() => { window.atlasSameMap = true; }")
+    before = content.evaluate(SAME_MAP)
+    assert before["red"] == 1
+
+    def kept(red: int) -> None:
+        _settle(page)
+        after = content.evaluate(SAME_MAP)
+        assert after["mark"], "the map was reloaded"
+        assert (after["zoom"], round(after["lat"], 6), round(after["lng"], 6)) == (
+            before["zoom"], round(before["lat"], 6), round(before["lng"], 6)), "the view moved"
+        assert after["red"] == red
+
+    # a second click 60 px left of and 40 px above the centre: on screen without moving the view
+    old = shown.first.inner_text()
+    size = content.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getSize()")
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + size["x"] / 2 - 60, box["y"] + size["y"] / 2 - 40)
+    page.wait_for_function("""(old) => [...document.querySelectorAll("[data-testid='stMarkdown']")]
+        .some(e => e.innerText.includes('Neue Lage:') && e.innerText !== old)""", arg=old, timeout=15_000)
+    kept(red=1)
+    # typed coordinates outside the county: refused above the map, the map stays, no new point on it
+    field = page.get_by_label(re.compile("Koordinaten oder Link"))
+    field.fill("48.137, 11.575")
+    field.press("Enter")
+    page.locator("[data-testid='stAlertContentError']").filter(has_text="außerhalb des Landkreises").first.wait_for(
+        timeout=15_000)
+    kept(red=0)
+    _no_errors(page)
