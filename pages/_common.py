@@ -82,14 +82,20 @@ def get_layers(data: AtlasData) -> tuple[LayerDefinition, ...]:
     return layers
 
 
+def streamlit_frontend_files() -> list[str]:
+    """The file names of the installed Streamlit's frontend scripts (its main bundle and lazily loaded parts);
+    empty when the folder is not where Streamlit keeps it."""
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    return os.listdir(folder) if folder.is_dir() else []
+
+
 @functools.cache
 def frontend_prefetch() -> str:
     """The script that loads the next pages' controls in the browser's idle time (:mod:`atlas.prefetch`),
     with the part files of the installed Streamlit (read once per process)."""
     from atlas.prefetch import chunk_files, prefetch_script
 
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    return prefetch_script(chunk_files(os.listdir(folder) if folder.is_dir() else []))
+    return prefetch_script(chunk_files(streamlit_frontend_files()))
 
 
 _WARMED = threading.Event()

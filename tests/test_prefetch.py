@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import streamlit
-
 from atlas.prefetch import CHUNKS, chunk_files, part_name, prefetch_script
-
-STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+from pages._common import streamlit_frontend_files
 
 
 def test_part_files_are_picked_by_name_and_hash_only():
@@ -21,7 +15,7 @@ def test_part_files_are_picked_by_name_and_hash_only():
 
 def test_every_listed_part_exists_in_the_installed_streamlit():
     """An upgrade of Streamlit that renames a part fails here (the page would simply not fetch it ahead)."""
-    found = chunk_files(os.listdir(STREAMLIT_JS))
+    found = chunk_files(streamlit_frontend_files())
     assert [f.split(".")[0] for f in found] == list(CHUNKS)
 
 

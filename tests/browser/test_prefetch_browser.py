@@ -3,16 +3,10 @@ element the pages show that Streamlit loads lazily is among them."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import streamlit
-
 from atlas.prefetch import CHUNKS, chunk_files, part_name
+from pages._common import streamlit_frontend_files
 from tests.bench_loader import load_bench_module
 from tests.browser.conftest import wait_until_settled
-
-STREAMLIT_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 #: Element kinds that ``app.py`` draws on every page (their parts load with the first page anyway).
 EVERY_PAGE = {"html", "page_link"}
 
@@ -23,7 +17,7 @@ RESOURCES_SINCE = """(t0) => performance.getEntriesByType('resource')
 def test_sidebar_page_finds_its_controls_loaded_while_the_start_page_was_read(app_url, desktop_page):
     """On the start page the parts are imported in idle time, none fails; a click on "Erreichbarkeit" (select
     boxes, slider, data grid, map) then fetches none of them again, and its grid and map are drawn."""
-    files = chunk_files(os.listdir(STREAMLIT_JS))
+    files = chunk_files(streamlit_frontend_files())
     page = desktop_page.page
     page.goto(f"{app_url}/")
     page.locator("h1").first.wait_for()
@@ -51,7 +45,7 @@ def test_phones_fetch_nothing_ahead(app_url, phone_page):
     wait_until_settled(page)
     assert page.evaluate("() => window.atlasPrefetch") == {"done": [], "failed": [], "skipped": "Telefon"}
     fetched = set(page.evaluate(RESOURCES_SINCE, 0))
-    assert not fetched & set(chunk_files(os.listdir(STREAMLIT_JS), ("DataFrame", "Slider")))
+    assert not fetched & set(chunk_files(streamlit_frontend_files(), ("DataFrame", "Slider")))
 
 
 def test_every_lazily_loaded_element_kind_of_the_pages_is_fetched_ahead(app_url):
@@ -62,7 +56,7 @@ def test_every_lazily_loaded_element_kind_of_the_pages_is_fetched_ahead(app_url)
     report = warm_up.warm_up(app_url, timeout=120)
     assert not report.failure and len(report.visits) > 5
     kinds = set().union(*(visit.elements for visit in report.visits)) - EVERY_PAGE
-    parts = {f.split(".")[0] for f in os.listdir(STREAMLIT_JS) if f.endswith(".js")}
+    parts = {f.split(".")[0] for f in streamlit_frontend_files() if f.endswith(".js")}
     lazy = {part_name(kind) for kind in kinds if part_name(kind) in parts}
     assert {"Selectbox", "DataFrame", "ComponentInstance"} <= lazy  # the pages do show them
     assert lazy <= set(CHUNKS), sorted(lazy - set(CHUNKS))
