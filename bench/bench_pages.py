@@ -57,11 +57,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import warm_up  # noqa: E402  – scripts/warm_up.py: the server's health check and its warm-up's last line
+
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 MAP = "iframe[title='streamlit_folium.st_folium']"
 
@@ -112,21 +114,20 @@ def _start_server(port: int, env: dict[str, str]) -> tuple[subprocess.Popen, flo
         cwd=root, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(root), **env})
     deadline = started + 300
-    healthy = False
-    while time.monotonic() < deadline and proc.poll() is None:
-        if not healthy:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    healthy = response.read().decode().strip() == "ok"
-            except OSError:
-                pass
-        if healthy and (not warm or "vorgewärmt" in Path(log.name).read_text(encoding="utf-8", errors="replace")):
-            ready = time.monotonic() - started
-            for line in Path(log.name).read_text(encoding="utf-8", errors="replace").splitlines():
-                if line.startswith("Standortatlas: "):
-                    print(f"… Server {port}: {line}", file=sys.stderr, flush=True)
-            return proc, ready
-        time.sleep(0.2)
+
+    def alive() -> bool:
+        return proc.poll() is None
+
+    if warm_up.wait_healthy(f"http://127.0.0.1:{port}", deadline, alive):
+        while time.monotonic() < deadline and alive():
+            text = Path(log.name).read_text(encoding="utf-8", errors="replace")
+            if not warm or warm_up.READY_MARK in text:
+                ready = time.monotonic() - started
+                for line in text.splitlines():
+                    if line.startswith(warm_up.READY_PREFIX):
+                        print(f"… Server {port}: {line}", file=sys.stderr, flush=True)
+                return proc, ready
+            time.sleep(0.2)
     proc.kill()
     raise RuntimeError("Der Server startete nicht:\n" + Path(log.name).read_text(errors="replace")[-2000:])
 

@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: The line printed when the warm-up has ended (successfully or not); waited for by bench and tests.
@@ -90,10 +91,11 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float)
             errors.append("Seite nicht gefunden")
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
-            elements.add(str(element.WhichOneof("type")))
-            if element.WhichOneof("type") == "exception":
+            element_kind = str(element.WhichOneof("type"))
+            elements.add(element_kind)
+            if element_kind == "exception":
                 errors.append(element.exception.message or element.exception.type)
-            elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
+            elif element_kind == "alert" and element.alert.format == Alert.ERROR:
                 errors.append(element.alert.body)  # the page's own message, e.g. the guard's German one
         elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
@@ -121,14 +123,18 @@ def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
     return report
 
 
-def _wait_healthy(base_url: str, deadline: float) -> bool:
-    while time.monotonic() < deadline:
+def wait_healthy(base_url: str, deadline: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """True once the server at *base_url* answers its health check; False when the monotonic *deadline*
+    passes or *alive* (e.g. "the server process still runs") turns false first. Used by the warm-up, the
+    bench and the browser tests alike."""
+    while time.monotonic() < deadline and alive():
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
                 if response.read().decode().strip() == "ok":
                     return True
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     return False
 
 
@@ -157,7 +163,7 @@ def start_in_background(startup_timeout: float = 120.0) -> threading.Thread:
                 break
             time.sleep(0.1)
         url = server_url()
-        if _wait_healthy(url, deadline):
+        if wait_healthy(url, deadline):
             report = warm_up(url)
         else:
             report = WarmUpReport(failure="der Server antwortete nicht")

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from atlas import settings
+from tests.bench_loader import load_bench_module
 
 CHROMIUM = Path(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,8 +32,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-#: The warm-up's last line (``scripts/warm_up.py``): the server has opened every page once.
-WARM_MARK = "vorgewärmt"
+#: The warm-up visitor of ``scripts/serve.py``: its health check and the mark of its last line.
+WARM_UP = load_bench_module("warm_up", folder="scripts")
+WARM_MARK = WARM_UP.READY_MARK
 
 
 def server_log(data_dir: Path, url: str) -> str:
@@ -62,18 +63,9 @@ def _running_app(data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: di
         cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("Streamlit startete nicht:\n" + log_path.read_text())
-            time.sleep(0.3)
+        if not WARM_UP.wait_healthy(url, time.monotonic() + 60, alive=lambda: proc.poll() is None):
+            raise RuntimeError("Streamlit startete nicht:\n" + log_path.read_text())
         deadline = time.monotonic() + 240
         while warm and WARM_MARK not in log_path.read_text(encoding="utf-8", errors="replace"):
             if proc.poll() is not None or time.monotonic() > deadline:

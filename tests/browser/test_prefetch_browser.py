@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from atlas.prefetch import CHUNKS, chunk_files, part_name
 from pages._common import streamlit_frontend_files
-from tests.bench_loader import load_bench_module
-from tests.browser.conftest import wait_until_settled
+from tests.browser.conftest import WARM_UP, wait_until_settled
 #: Element kinds that ``app.py`` draws on every page (their parts load with the first page anyway).
 EVERY_PAGE = {"html", "page_link"}
 
@@ -52,8 +51,7 @@ def test_every_lazily_loaded_element_kind_of_the_pages_is_fetched_ahead(app_url)
     """The kinds of element all pages send (read by the warm-up visitor over the websocket) that have a part
     of their own in Streamlit's frontend are in :data:`atlas.prefetch.CHUNKS` – a page that starts using a
     new kind of control fails here until it is added."""
-    warm_up = load_bench_module("warm_up", folder="scripts")
-    report = warm_up.warm_up(app_url, timeout=120)
+    report = WARM_UP.warm_up(app_url, timeout=120)
     assert not report.failure and len(report.visits) > 5
     kinds = set().union(*(visit.elements for visit in report.visits)) - EVERY_PAGE
     parts = {f.split(".")[0] for f in streamlit_frontend_files() if f.endswith(".js")}

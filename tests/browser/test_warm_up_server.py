@@ -10,7 +10,7 @@ import re
 import urllib.request
 
 from atlas import settings
-from tests.browser.conftest import _running_app, server_log
+from tests.browser.conftest import WARM_MARK, _running_app, server_log
 
 
 def _navigation_paths() -> set[str]:
@@ -19,7 +19,7 @@ def _navigation_paths() -> set[str]:
 
 
 def _warm_line(log: str) -> str:
-    return next(line for line in log.splitlines() if "vorgewärmt" in line)
+    return next(line for line in log.splitlines() if WARM_MARK in line)
 
 
 def test_warm_up_opens_every_page_of_the_navigation_without_error(app_url, built):
