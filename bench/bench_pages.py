@@ -338,6 +338,17 @@ def _median(values: list[Timing], which: int, wanted: int) -> float:
     return statistics.median(v[which] for v in values) if len(values) == wanted else float("nan")
 
 
+def _warm_browser(pw):
+    """Debian's Chromium, headless, with one page opened and closed: a visitor's browser is running already,
+    and the first tab after a launch is slow (seconds on a machine that has been idle) – no property of any
+    server."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+    blank = browser.new_page()
+    blank.set_content("<h1>Standortatlas</h1><script>document.title = 'warm'</script>")
+    blank.close()
+    return browser
+
+
 def measure(specs: tuple[PageSpec, ...], runs: int,
             variants: list[dict[str, str]]) -> tuple[list[list[Row]], list[list[Row]], list[float]]:
     """One fresh server per variant (its environment), then every page timed on all servers in turn –
@@ -361,13 +372,7 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
         rows: list[list[Row]] = [[] for _ in variants]
         driver_rows: list[list[Row]] = [[] for _ in variants]
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
-                                                                         "--disable-gpu"])
-            # The browser itself warm, as a visitor's browser is: its first tab after launch is slow
-            # (seconds on a machine that has been idle), which is no property of any server.
-            blank = browser.new_page()
-            blank.set_content("<h1>Standortatlas</h1><script>document.title = 'warm'</script>")
-            blank.close()
+            browser = _warm_browser(pw)
             for spec in specs:
                 times = _time_page(browser, [base for _, base in servers], spec, runs)
                 for i, t in enumerate(times):
@@ -393,10 +398,7 @@ def measure_restarts(specs: tuple[PageSpec, ...], variants: list[dict[str, str]]
 
     seconds: list[list[float]] = [[] for _ in variants]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        blank = browser.new_page()  # the browser warm, as a visitor's is (see measure())
-        blank.set_content("<h1>Standortatlas</h1>")
-        blank.close()
+        browser = _warm_browser(pw)
         for spec in specs:
             for i, env in enumerate(variants):
                 port = _free_port()
