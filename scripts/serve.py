@@ -12,6 +12,9 @@ listed explicitly with ``st.navigation``, so the folder scan is switched off her
 Once the server answers, a headless visitor opens every page once (``scripts/warm_up.py``), so that the first
 person after a (re)start does not wait for the data and maps to be prepared; it prints
 ``Standortatlas: … Seiten vorgewärmt …`` when done. ``ATLAS_VORWAERMEN=0`` switches it off.
+
+Streamlit's index page is served with the app's language and title and with the server's base address, so
+that a page opened at its own address connects at the first try (``scripts/index_page.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from warm_up import start_in_background  # scripts/warm_up.py (this script's folder is on the path)
+from index_page import install as serve_changed_index  # scripts/index_page.py (this script's folder is on the path)
+from warm_up import start_in_background  # scripts/warm_up.py
 
 from atlas import settings
 
@@ -33,6 +37,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     app = args.pop(0) if args and args[0].endswith(".py") else str(APP)
     sys.argv = ["streamlit", "run", app, *args]
+    if problem := serve_changed_index():
+        print(f"Standortatlas: Streamlits Startseite bleibt unverändert ({problem}).", file=sys.stderr)
     if settings.warm_up_env():
         start_in_background()
     sys.exit(cli.main())
