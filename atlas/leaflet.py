@@ -42,7 +42,7 @@ MARKERCLUSTER_CSS = [("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css")
 COPIES_DIR = "_kopien"
 
 
-def served_copy(source: Path, name: str, static_root: Path | None = None) -> str | None:
+def served_copy(source: Path, name: str, static_root: Path | None = None, head: str = "") -> str | None:
     """The folder *source* served by the app under ``static/_kopien/<name>-<hash>/`` (copied once; the hash
     is of *source*'s ``index.html``, so another build of the same files gets another folder). Returns the URL
     of its ``index.html``, or None when *source* has none or the copy cannot be written (a read-only
@@ -51,18 +51,25 @@ def served_copy(source: Path, name: str, static_root: Path | None = None) -> str
     Why: Streamlit serves a component's files with ``Cache-Control: public`` and no validator, so a browser
     fetches and compiles streamlit-folium's 225 kB script anew for every map it shows; files below
     ``static/`` carry ``Last-Modified`` and ``ETag`` and are kept. Two processes copying at once are safe:
-    each copies into a folder of its own and moves it into place; the second move finds the first's."""
+    each copies into a folder of its own and moves it into place; the second move finds the first's.
+
+    *head* (HTML) is put first into the copy's ``<head>`` (or before everything if it has none:
+    :func:`frame_head`); it is part of the hash."""
     index = source / "index.html"
     if not index.is_file():
         return None
     root = (static_root or settings.PROJECT_ROOT / "static") / COPIES_DIR
-    folder = f"{name}-{hashlib.sha256(index.read_bytes()).hexdigest()[:10]}"
+    folder = f"{name}-{hashlib.sha256(index.read_bytes() + head.encode()).hexdigest()[:10]}"
     target = root / folder
     if not (target / "index.html").is_file():
         try:
             root.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=f".{folder}-", dir=root))
             shutil.copytree(source, work / "x", ignore=shutil.ignore_patterns("*.map"))
+            if head:
+                page = (work / "x" / "index.html").read_text(encoding="utf-8")
+                page = page.replace("<head>", "<head>" + head, 1) if "<head>" in page else head + page
+                (work / "x" / "index.html").write_text(page, encoding="utf-8")
             try:
                 os.replace(work / "x", target)
             finally:
@@ -71,6 +78,20 @@ def served_copy(source: Path, name: str, static_root: Path | None = None) -> str
             if not (target / "index.html").is_file():
                 return None
     return f"{STATIC_URL}/{COPIES_DIR}/{folder}/index.html"
+
+
+#: Loaded by the map frame's own page (:func:`frame_head` in the served copy) instead of by every map.
+FRAME_PRELOADED = (LEAFLET_CSS, LEAFLET_JS)
+
+
+def frame_head() -> str:
+    """Leaflet's style and script for the first lines of the map frame's page (:func:`served_copy`).
+
+    streamlit-folium loads a map's scripts only once its own script has run and the map's arguments have
+    come, one after another. Leaflet named in the page's ``<head>`` is fetched together with that script
+    (the browser's preload scanner) and has run before it; the maps then leave it out of their own list
+    (:data:`FRAME_PRELOADED`, ``pages/_maps.deliver``) and load only their plugins, if any."""
+    return f'<link rel="stylesheet" href="{LEAFLET_CSS}"><script src="{LEAFLET_JS}"></script>'
 
 
 BASE_CSS = """

@@ -35,7 +35,7 @@ from branca.element import MacroElement
 from streamlit.components.v1.custom_component import CustomComponent
 
 from atlas import settings
-from atlas.leaflet import served_copy
+from atlas.leaflet import FRAME_PRELOADED, frame_head, served_copy
 from pages._map_render import RenderedGroups, RenderedMap, render_groups, render_map
 
 T = TypeVar("T")
@@ -104,13 +104,22 @@ def cached_groups(kind: str, key: Hashable, build: Callable[[], Any]) -> tuple[A
 # ---------------------------------------------------------------------------------------- delivery
 
 @functools.cache
-def _component() -> Callable[..., Any]:
+def _served() -> tuple[Callable[..., Any], frozenset[str]]:
     """streamlit-folium's component, its files served from a copy below ``static/`` (:func:`atlas.leaflet.served_copy`:
-    there browsers keep its script instead of fetching and compiling it for every map). The same name, so
-    the frame keeps its title ``streamlit_folium.st_folium``; the original component when no copy can be made."""
+    there browsers keep its script instead of fetching and compiling it for every map), with Leaflet in the
+    copy's page (:func:`atlas.leaflet.frame_head`); and the links the copy's page loads itself. The same
+    name, so the frame keeps its title ``streamlit_folium.st_folium``; the original component and no
+    preloaded links when no copy can be made."""
     original = sf._component_func
-    url = served_copy(Path(sf.__file__).parent / "frontend" / "build", "streamlit_folium")
-    return original if url is None else CustomComponent(name=original.name, url=url)
+    url = served_copy(Path(sf.__file__).parent / "frontend" / "build", "streamlit_folium", head=frame_head())
+    if url is None:
+        return original, frozenset()
+    return CustomComponent(name=original.name, url=url), frozenset(FRAME_PRELOADED)
+
+
+def _component() -> Callable[..., Any]:
+    """The component the maps are shown in (:func:`_served`)."""
+    return _served()[0]
 
 
 def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | str | None = 500,
@@ -131,6 +140,8 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
     if groups is not None:
         css = list(dict.fromkeys([*css, *groups.css_links]))
         js = list(dict.fromkeys([*js, *groups.js_links]))
+    component, preloaded = _served()
+    css, js = [c for c in css if c not in preloaded], [j for j in js if j not in preloaded]
     hash_key = rendered.component_key(key)
 
     def _on_change() -> None:
@@ -138,7 +149,7 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
         if on_change is not None:
             on_change()
 
-    return _component()(
+    return component(
         script=script, header=rendered.header, html=rendered.html, id=rendered.id, key=hash_key,
         height=height, width=width, returned_objects=returned_objects, default=defaults, zoom=zoom,
         center=center, feature_group=groups.script if groups is not None else None, return_on_hover=False,

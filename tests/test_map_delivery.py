@@ -9,6 +9,7 @@ import shutil
 from unittest import mock
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import pytest
 import streamlit_folium
@@ -33,7 +34,7 @@ def _st_folium_args(fig, **kwargs) -> dict:
 
 def _delivered_args(rendered, **kwargs) -> dict:
     seen: dict = {}
-    with mock.patch.object(_maps, "_component", return_value=lambda **kw: seen.update(kw)):
+    with mock.patch.object(_maps, "_served", return_value=(lambda **kw: seen.update(kw), frozenset())):
         _maps.deliver(rendered, **kwargs)
     return seen
 
@@ -282,13 +283,44 @@ def test_served_copy_by_two_processes_at_once_ends_in_one_folder(tmp_path):
 def test_map_component_keeps_its_name_and_is_served_from_the_copy(tmp_path):
     """The frame keeps streamlit-folium's title; its files come from the served copy, and without a copy the
     original component is used."""
-    _maps._component.cache_clear()
+    _maps._served.cache_clear()
     try:
         component = _maps._component()
         assert component.name == streamlit_folium._component_func.name == "streamlit_folium.st_folium"
         assert component.url is not None and "/_kopien/streamlit_folium-" in component.url
-        _maps._component.cache_clear()
+        _maps._served.cache_clear()
         with mock.patch.object(_maps, "served_copy", return_value=None):
             assert _maps._component() is streamlit_folium._component_func
+            assert _maps._served()[1] == frozenset()  # the original frame loads Leaflet with every map
     finally:
-        _maps._component.cache_clear()
+        _maps._served.cache_clear()
+
+
+def test_the_copy_loads_leaflet_in_its_page_and_the_maps_leave_it_out(tmp_path):
+    """The served copy's page names Leaflet's style and script before streamlit-folium's own script, so the
+    browser fetches them together; a delivered map then lists only what the page does not load (here the
+    marker-cluster plugin, after Leaflet), and with the original frame it lists Leaflet as st_folium does."""
+    from atlas.leaflet import (FRAME_PRELOADED, LEAFLET_CSS, LEAFLET_JS, MARKERCLUSTER_JS, STATIC_URL, frame_head,
+                               served_copy)
+
+    source = _frontend(tmp_path / "build")
+    (source / "index.html").write_text('<!doctype html><html><head><title>x</title><script defer="defer" '
+                                       'src="./static/js/main.abc.js"></script></head><body></body></html>')
+    plain = served_copy(source, "komponente", tmp_path / "static")
+    url = served_copy(source, "komponente", tmp_path / "static", head=frame_head())
+    assert url is not None and url != plain  # another head, another folder
+    page = (tmp_path / "static" / url.removeprefix(f"{STATIC_URL}/")).read_text(encoding="utf-8")
+    assert page.index("<head>") < page.index(LEAFLET_CSS) < page.index(LEAFLET_JS) < page.index("main.abc.js")
+
+    m = _offline_map()
+    plugin = folium.plugins.MarkerCluster()
+    plugin.default_js = MARKERCLUSTER_JS
+    plugin.add_to(m)
+    rendered = _maps.render_map(m)
+    assert LEAFLET_JS in rendered.js_links and LEAFLET_CSS in rendered.css_links
+    seen: dict = {}
+    with mock.patch.object(_maps, "_served", return_value=(lambda **kw: seen.update(kw), frozenset(FRAME_PRELOADED))):
+        _maps.deliver(rendered, key="karte")
+    assert seen["js_links"] == [MARKERCLUSTER_JS[0][1]]
+    assert LEAFLET_CSS not in seen["css_links"]
+    assert _delivered_args(rendered, key="karte")["js_links"] == list(rendered.js_links)
