@@ -167,5 +167,8 @@ def test_page_language_follows_the_family_page_switch(app_url, width_pages):
     page.wait_for_function("document.documentElement.lang === 'de'", timeout=10_000)
     page.goto(f"{app_url}/angebote-finden?lang=en")
     wrapper.wait_for_app(timeout=60_000)
+    # The English page is drawn first (its first run may be slow on a busy machine; the check right after
+    # the load can see the page before its script has started), then its language must follow at once.
+    page.locator("[data-testid='stMain']").get_by_role("heading", name="Services near me").wait_for(timeout=60_000)
     page.wait_for_function("document.documentElement.lang === 'en'", timeout=10_000)
     assert page.locator("#atlas-skip-link").inner_text() == "Skip to main content"
