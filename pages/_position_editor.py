@@ -43,7 +43,7 @@ def position_editor(offer: dict, geo, key: str) -> dict | None:
         new = point[:2] if point else None
         # the map stays (built once per offer and background); only the new point's layer is exchanged
         _, layer = cached_groups("lage-punkt", map_key(new), lambda: new_point_layer(new))
-        base_key = map_key(str(offer.get("id")), offer.get("lon"), offer.get("lat"), online, geo.kreis_wgs84.wkb_hex)
+        base_key = map_key(str(offer.get("id")), offer.get("lon"), offer.get("lat"), online, geo.outline_key)
         _, out = show_map("lage", base_key, lambda: position_base_map(offer, geo, online), groups=layer, height=360,
                           width="stretch", returned_objects=["last_clicked"], key=f"{key}_pos_map")
         if out and out.get("last_clicked") and out["last_clicked"] != clicked:

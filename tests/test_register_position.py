@@ -118,3 +118,11 @@ def test_editor_map_fits_itself_when_opened_and_shows_the_new_point_as_its_own_l
     point = new_point_layer((LON + 0.001, LAT)).add_to(holder).get_root().render()
     assert NEW_POINT_COLOUR in point and "neue Lage" in point
     assert NEW_POINT_COLOUR not in new_point_layer(None).add_to(folium.Map(tiles=None)).get_root().render()
+
+
+def test_outline_key_names_the_county_outline_once(geo):
+    """The editor's map key names the outline by a short hash, computed once per loaded geodata."""
+    same = RegisterGeodata(gemeinden=geo.gemeinden, orte=geo.orte, kreis_wgs84=shapely.from_wkb(shapely.to_wkb(geo.kreis_wgs84)))
+    other = RegisterGeodata(gemeinden=geo.gemeinden, orte=geo.orte, kreis_wgs84=shapely.buffer(geo.kreis_wgs84, 0.01))
+    assert geo.outline_key == same.outline_key != other.outline_key
+    assert len(geo.outline_key) == 16 and geo.outline_key is geo.outline_key  # kept, not hashed again

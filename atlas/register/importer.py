@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
+import hashlib
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -74,6 +76,12 @@ class RegisterGeodata:
     kreis_wgs84: shapely.Geometry
     vertraulich: tuple[str, ...] = ()
     haltestellen: gpd.GeoDataFrame | None = None  # stops (street/facility/Ortsteil placement), EPSG:25832
+
+    @functools.cached_property
+    def outline_key(self) -> str:
+        """A short key of the county outline (hash of its WKB), computed once per loaded geodata – for map
+        cache keys, instead of hashing the whole outline on every rerun."""
+        return hashlib.sha256(shapely.to_wkb(self.kreis_wgs84)).hexdigest()[:16]
 
     def validation_base(self) -> ValidationContext:
         return ValidationContext(
