@@ -123,13 +123,15 @@ def _start_server(port: int, env: dict[str, str]) -> tuple[subprocess.Popen, flo
             text = Path(log.name).read_text(encoding="utf-8", errors="replace")
             if not warm or warm_up.READY_MARK in text:
                 ready = time.monotonic() - started
+                _LOGS[proc.pid] = log.name
                 for line in text.splitlines():
                     if line.startswith(warm_up.READY_PREFIX):
                         print(f"… Server {port}: {line}", file=sys.stderr, flush=True)
                 return proc, ready
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("Der Server startete nicht:\n" + Path(log.name).read_text(errors="replace")[-2000:])
+    raise RuntimeError(f"Der Server startete nicht (Protokoll: {log.name}):\n"
+                       + Path(log.name).read_text(errors="replace")[-2000:])
 
 
 #: Network of a phone on a mobile connection (``--netz mobil``): Lighthouse's mobile throttling, 1.6 Mbit/s down,
@@ -298,12 +300,18 @@ Row = tuple[PageSpec, float, float, float, float]
 COLUMNS = ("cold", "warm", "back", "side")
 
 
+#: Each started server's log file (deleted when the server is stopped; kept, and named, if it fails to start).
+_LOGS: dict[int, str] = {}
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    if log := _LOGS.pop(proc.pid, None):
+        Path(log).unlink(missing_ok=True)
 
 
 def _time_page(browser, bases: list[str], spec: PageSpec, runs: int) -> list[dict[str, list[Timing]]]:
