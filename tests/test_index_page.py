@@ -4,6 +4,7 @@ base address for pages opened at their own address – through Streamlit's real 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,8 @@ def _get(app, path: str, headers: tuple[tuple[bytes, bytes], ...] = (), root_pat
 
         await asyncio.wait_for(app(scope, receive, send), timeout=30)
 
-    asyncio.run(run())
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' Playwright may run one here
+        pool.submit(asyncio.run, run()).result()
     start = messages[0]
     head = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     return start["status"], head, b"".join(m.get("body", b"") for m in messages[1:])
