@@ -124,6 +124,12 @@ def html_header(m: folium.Map) -> Any:
     return cast(Any, m.get_root()).header
 
 
+def corners(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    """*bounds* (south, west, north, east) as Leaflet's ``[[south, west], [north, east]]``."""
+    south, west, north, east = bounds
+    return [[south, west], [north, east]]
+
+
 def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 10, max_zoom: int = 18,
                 min_zoom: int = 7, css: str = BASE_CSS, css_name: str = "atlas_css") -> folium.Map:
     """A folium map fitted to *bounds* (south, west, north, east) with Leaflet served locally, no tiles."""
@@ -136,7 +142,7 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
     html_header(m).add_child(folium.Element(css), name=css_name)
     html_header(m).add_child(folium.Element(MAP_FOCUS_CSS), name="atlas_focus_css")  # visible keyboard focus
     TabOrder().add_to(m)  # before any layer: large layers stay out of the Tab order
-    m.fit_bounds([[south, west], [north, east]])
+    m.fit_bounds(corners(bounds))
     # streamlit-folium asks every map for its bounds on every rerun; folium would walk all GeoJSON
     # coordinates in Python (≈0.1–0.3 s for the Gemeinde layers). The bounds are known: answer directly.
     known: list[list[float | None]] = [[south, west], [north, east]]
@@ -374,5 +380,4 @@ class RefitUntilTouched(MacroElement):
     def __init__(self, bounds: tuple[float, float, float, float]):
         super().__init__()
         self._name = "RefitUntilTouched"
-        south, west, north, east = bounds
-        self.bounds = [[south, west], [north, east]]
+        self.bounds = corners(bounds)

@@ -29,7 +29,7 @@ from atlas.indicator_choice import map_indicators
 from atlas.indicators import Indicator, load_handlungsfelder
 from atlas.layers import LayerDefinition
 from atlas.class_labels import ClassLabels, class_label_points
-from atlas.leaflet import Attribution, add_place_labels, features, html_header, offline_map
+from atlas.leaflet import Attribution, add_place_labels, corners, features, html_header, offline_map
 from atlas.mapview import (
     MapBase,
     MapOptions,
@@ -161,7 +161,6 @@ def indicator_map(base: MapBase, layers: Sequence[LayerDefinition], choice: MapC
 
 def outline_gemeinde(m: folium.Map, base: MapBase, ags: str, fit: bool = True) -> None:
     """Outline one Gemeinde in black (class ``atlas-fokus``, not clickable) and zoom to it."""
-    south, west, north, east = gemeinde_bounds(base, ags)
     gem = base.frames[schema.GEMEINDEN_LAYER]
     row = gem[gem["ags"].astype(str) == str(ags)]
     folium.GeoJson(
@@ -170,7 +169,7 @@ def outline_gemeinde(m: folium.Map, base: MapBase, ags: str, fit: bool = True) -
         interactive=False, control=False,  # added after build_map's LayerControl: keep it out of the control
     ).add_to(m)
     if fit:
-        m.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+        m.fit_bounds(corners(gemeinde_bounds(base, ags)), padding=(20, 20))
 
 
 def map_caption(choice: MapChoice, classification: Classification | None) -> str:
@@ -205,8 +204,7 @@ class FitBounds(MacroElement):
     def __init__(self, bounds: tuple[float, float, float, float]):
         super().__init__()
         self._name = "FitBounds"
-        south, west, north, east = bounds
-        self.bounds = [[south, west], [north, east]]
+        self.bounds = corners(bounds)
 
 
 def slide_attributions(layers: Sequence[LayerDefinition], indicators: Sequence[Indicator]) -> list[str]:

@@ -26,7 +26,7 @@ from folium.template import Template
 from pyproj import Transformer
 
 from atlas import schema, settings
-from atlas.leaflet import Attribution, offline_map
+from atlas.leaflet import Attribution, corners, offline_map
 from atlas.mapview import MapBase
 from atlas.offer_search.gazetteer import Place
 from atlas.offer_search.i18n import Texts
@@ -230,7 +230,6 @@ def _latlon(x: float, y: float) -> tuple[float, float]:
 def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t: Texts,
                      attributions: Sequence[str], labels: Sequence[dict] = ()) -> folium.Map:
     """The map of one search (pure; the page draws it with st_folium)."""
-    south, west, north, east = base.bounds
     m = offline_map(base.bounds, zoom_start=9, max_zoom=17, css=MAP_CSS, css_name="of_css")
     folium.GeoJson(base.frames[schema.NEIGHBOUR_GEMEINDEN_LAYER].__geo_interface__, name="nachbar", interactive=False,
                    style_function=lambda f: {"color": "#bbbbbb", "weight": 0.6, "fillColor": "#f2f2f2",
@@ -281,7 +280,7 @@ def build_result_map(base: MapBase, place: Place | None, hits: Sequence[Hit], t:
         m.fit_bounds([[mid_lat - half_lat, mid_lon - half_lon], [mid_lat + half_lat, mid_lon + half_lon]],
                      padding_top_left=(60, 40), padding_bottom_right=(40, 90), max_zoom=14)
     else:
-        m.fit_bounds([[south, west], [north, east]])
+        m.fit_bounds(corners(base.bounds))
     LocateControl(t("standort_knopf"), t("standort_fehler")).add_to(m)
     Attribution(attributions, prefix="Leaflet").add_to(m)
     return m
