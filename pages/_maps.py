@@ -13,7 +13,7 @@ a new build or another input gives a new key and a new map.
 The payload is exactly what ``st_folium`` hands its component (same helper functions of
 streamlit-folium; ``tests/test_map_delivery.py`` compares both), and it is handed to the same component
 (name and iframe title ``streamlit_folium.st_folium``), whose files the app serves from a copy below
-``static/`` so that browsers keep them (:func:`_component`). Layers that change
+``static/`` so that browsers keep them (:func:`_served`). Layers that change
 while the map stays (``feature_group_to_add``) are rendered with :func:`render_groups` and cached the
 same way by the pages that use them. Tests of the pages patch :func:`deliver` (AppTest cannot run
 custom components).
@@ -115,11 +115,6 @@ def _served() -> tuple[Callable[..., Any], frozenset[str]]:
     if url is None:
         return original, frozenset()
     return CustomComponent(name=original.name, url=url), frozenset(FRAME_PRELOADED)
-
-
-def _component() -> Callable[..., Any]:
-    """The component the maps are shown in (:func:`_served`)."""
-    return _served()[0]
 
 
 def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | str | None = 500,

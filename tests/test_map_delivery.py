@@ -285,12 +285,12 @@ def test_map_component_keeps_its_name_and_is_served_from_the_copy(tmp_path):
     original component is used."""
     _maps._served.cache_clear()
     try:
-        component = _maps._component()
+        component = _maps._served()[0]
         assert component.name == streamlit_folium._component_func.name == "streamlit_folium.st_folium"
         assert component.url is not None and "/_kopien/streamlit_folium-" in component.url
         _maps._served.cache_clear()
         with mock.patch.object(_maps, "served_copy", return_value=None):
-            assert _maps._component() is streamlit_folium._component_func
+            assert _maps._served()[0] is streamlit_folium._component_func
             assert _maps._served()[1] == frozenset()  # the original frame loads Leaflet with every map
     finally:
         _maps._served.cache_clear()
