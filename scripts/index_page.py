@@ -83,18 +83,23 @@ Handler = Callable[[str, Any], Awaitable[Any]]
 
 def serve_changed_index(get_response: Handler, index_path: str) -> Handler:
     """Wrap a Starlette static handler's ``get_response`` so that every answer with *index_path* is the
-    changed page (:func:`index_html`), never cached by the browser (``no-cache``, no validator)."""
+    changed page (:func:`index_html`), never cached by the browser (``no-cache``, no validator). The page is
+    read once; a missing mark is logged (the page is then served as it is where the mark is missing)."""
     from starlette.responses import FileResponse, HTMLResponse
 
     with open(index_path, encoding="utf-8") as fh:
         original = fh.read()
+    if missing := marks_found(original):
+        print(f"Standortatlas: in Streamlits index.html fehlt {', '.join(missing)}; dort bleibt sie unverändert.",
+              file=sys.stderr)
+    index_abspath = os.path.abspath(index_path)
 
     async def patched(path: str, scope: Any) -> Any:
         page = is_page_path(path)
         if page:  # the changed page has no validator: ask for the whole page, never a 304 for the old one
             scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CONDITIONAL]}
         response = await get_response(path, scope)
-        if not (isinstance(response, FileResponse) and os.path.abspath(response.path) == os.path.abspath(index_path)):
+        if not (isinstance(response, FileResponse) and os.path.abspath(response.path) == index_abspath):
             return response
         served = scope.get("path", "") if page else None
         body = index_html(original, served, scope.get("root_path", ""))
@@ -117,10 +122,6 @@ def install() -> str:
         handler = original(directory, base_url)
         index_path = os.path.join(directory, "index.html")
         if os.path.isfile(index_path):
-            with open(index_path, encoding="utf-8") as fh:
-                if missing := marks_found(fh.read()):
-                    print(f"Standortatlas: in Streamlits index.html fehlt {', '.join(missing)}; "
-                          "dort bleibt sie unverändert.", file=sys.stderr)
             handler.get_response = serve_changed_index(handler.get_response, index_path)
         return handler
 
