@@ -61,6 +61,14 @@ div:focus-visible, section:focus-visible, main:focus-visible {{
 #{SKIP_LINK_ID}:focus {{ top: 0.5rem; }}
 /* Streamlit's own skip link says "Skip to main content" in English on a German page: ours replaces it */
 [data-testid="stSkipToContent"] {{ display: none !important; }}
+/* plain tables (atlas.display.html_table): limited height, header kept in view, numbers right-aligned */
+.atlas-tabelle-box {{ max-height: 28rem; overflow: auto; max-width: 100%; border: 1px solid #d5d9e0;
+  border-radius: 0.4rem; }}
+.atlas-tabelle {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; color: {TEXT_COLOUR}; }}
+.atlas-tabelle th, .atlas-tabelle td {{ padding: 0.35rem 0.6rem; border-bottom: 1px solid #e3e6eb;
+  text-align: left; vertical-align: top; }}
+.atlas-tabelle thead th {{ position: sticky; top: 0; background: #eef1f5; font-weight: 600; }}
+.atlas-tabelle td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 /* the app's own navigation (app.py): group headings */
 .atlas-nav-group {{ font-weight: 700; font-size: 0.95rem; margin: 0.8rem 0 0.1rem 0; color: {TEXT_COLOUR}; }}
 </style>
@@ -85,9 +93,10 @@ MAP_FOCUS_CSS = f"""
 MAP_FRAME_NAME = {"de": "Karte – ihr Inhalt steht auch als Text unter der Karte",
                   "en": "Map – its content is also given as text below the map"}
 
-#: Name of a plain table's box when it is wider than the screen (a phone) and scrolls sideways: the box then
-#: becomes a Tab stop, so the keyboard can scroll it too (WCAG 2.1.1, axe rule scrollable-region-focusable).
-SCROLL_TABLE_NAME = {"de": "Tabelle, seitlich verschiebbar", "en": "Table, scrolls sideways"}
+#: Name of a plain table's box when it scrolls – wider than the screen (a phone), or a long table in a box of
+#: limited height (:func:`atlas.display.html_table`): the box then becomes a Tab stop, so the keyboard can
+#: scroll it too (WCAG 2.1.1, axe rule scrollable-region-focusable).
+SCROLL_TABLE_NAME = {"de": "Tabelle, verschiebbar", "en": "Table, scrollable"}
 
 
 def page_language(lang: str) -> str:
@@ -98,7 +107,7 @@ def page_language(lang: str) -> str:
 def page_script(lang: str = "de") -> str:
     """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page, names the map
     frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver) and
-    makes a plain table that scrolls sideways a named Tab stop (:data:`SCROLL_TABLE_NAME`; checked at most
+    makes a plain table that scrolls (sideways or in its box) a named Tab stop (:data:`SCROLL_TABLE_NAME`; checked at most
     once per frame, because reading a box's widths makes the browser lay out the page).
 
     No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
@@ -145,8 +154,8 @@ def page_script(lang: str = "de") -> str:
   }}
   window.atlasScrollTableName = {json.dumps(SCROLL_TABLE_NAME[code])};
   function reachTables() {{
-    doc.querySelectorAll('.stTable > div').forEach(function (box) {{
-      const scrolls = box.scrollWidth > box.clientWidth + 1;
+    doc.querySelectorAll('.stTable > div, .atlas-tabelle-box').forEach(function (box) {{
+      const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
       if (scrolls && box.getAttribute('tabindex') !== '0') {{
         box.setAttribute('tabindex', '0');
         box.setAttribute('role', 'region');
@@ -161,7 +170,7 @@ def page_script(lang: str = "de") -> str:
   let tablesDue = false;
   function label() {{
     nameFrames();
-    if (!tablesDue && doc.querySelector('.stTable')) {{
+    if (!tablesDue && doc.querySelector('.stTable, .atlas-tabelle-box')) {{
       tablesDue = true;
       window.requestAnimationFrame(function () {{ tablesDue = false; reachTables(); }});
     }}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas.accessibility import county as cty, gapmap as gm, page_model as pm, standards as stdm
 from atlas.accessibility.parameters import MODE_LABEL
-from atlas.display import german_frame
+from atlas.display import german_frame, html_table
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
@@ -167,7 +167,7 @@ if result is not None:
     ranking, proposals, comparison, export = st.tabs(pm.RESULT_TABS, key="erreichbarkeit_tab", on_change="rerun")
     if ranking.open:  # only the open tab is drawn (opening one reruns): no comparison, no download at first
         ranking.markdown(pm.ranking_heading(standard))
-        ranking.dataframe(german_frame(table.rename(columns=cty.GEMEINDE_SPALTEN)), hide_index=True, width="stretch")
+        ranking.html(html_table(table.rename(columns=cty.GEMEINDE_SPALTEN)))  # a plain table: the map need not wait
     if proposals.open:
         with proposals:
             if best is None or len(best.auswahl) == 0:

@@ -12,6 +12,7 @@ from atlas import settings
 from atlas.accessibility.page_model import GEWICHT_LABEL
 from pages import _map_render
 from pages._map_render import RenderedGroups
+from tests.html_tables import html_tables
 
 APP = settings.PROJECT_ROOT / "app.py"
 PAGE = "pages/erreichbarkeit.py"
@@ -105,14 +106,16 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
 
     prec = site_records(atlas_data, "Grundschule")["lage_genauigkeit"]
     assert any(f"Lage der Standorte: {precision_summary(prec)}" in c.value for c in at.caption)
-    # Gemeinde table: one row per Gemeinde, ranked
-    table = at.dataframe[0].value
+    # Gemeinde table: one row per Gemeinde, ranked – a plain table (no data grid on the first view)
+    assert len(at.dataframe) == 0
+    (table,) = html_tables(at)
     assert len(table) == len(atlas_data.gemeinden) and list(table.columns[:3]) == ["Rang", "Gemeinde", "AGS"]
-    assert table["Rang"].iloc[0] == 1
+    assert table["Rang"].iloc[0] == "1" and "Gemeinde" not in table.attrs["num"]
+    assert {"Rang", "jenseits: Einwohner"} <= set(table.attrs["num"])
     total = int(_german_numbers(table["jenseits: Einwohner"]).sum())
     assert _metric(at, "Einwohner jenseits des Standards").value == f"{total:,}".replace(",", ".")
     # Deutschlandatlas side by side: computed only when its tab is opened (the page reruns)
-    assert len(at.dataframe) == 1 and not any("Warum die Werte abweichen" in m.value for m in at.markdown)
+    assert not any("Warum die Werte abweichen" in m.value for m in at.markdown)
     at.session_state["erreichbarkeit_tab"] = "Vergleich Deutschlandatlas"
     at.run()
     assert len(at.dataframe) == 1  # only the open tab is drawn
@@ -194,7 +197,7 @@ def test_click_adds_a_hypothetical_site_and_shows_the_delta(page) -> None:
     assert int(m.value.replace(".", "")) < before
     assert m.delta.startswith("-")
     assert at.success[0].value.startswith("Szenario: 1 hypothetische(r) Standort(e), 0 geschlossen")
-    assert "Veränderung jenseits" in at.dataframe[0].value.columns
+    assert "Veränderung jenseits" in html_tables(at)[0].columns
     rendered = fake.maps[-1].get_root().render()
     assert "atlas-standort-hypothetisch" in rendered
     # the hypothetical site is a badge with its symbol (legend: the same badge), not only an orange dot

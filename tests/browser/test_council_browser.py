@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.mapview import prepare_base
+from atlas.ui_style import SCROLL_TABLE_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +161,7 @@ def test_profile_tables_that_scroll_sideways_on_a_phone_are_reachable_by_keyboar
     boxes = page.evaluate(TABLE_BOXES)
     wide = [b for b in boxes if b["scrolls"]]
     assert wide, f"keine seitlich verschiebbare Tabelle bei 390 px: {boxes}"
-    assert all(b["tabindex"] == "0" and b["name"] == "Tabelle, seitlich verschiebbar" for b in wide), boxes
+    assert all(b["tabindex"] == "0" and b["name"] == SCROLL_TABLE_NAME["de"] for b in wide), boxes
     assert all(b["tabindex"] is None for b in boxes if not b["scrolls"]), boxes
     index = next(i for i, b in enumerate(boxes) if b["scrolls"])
     box = page.locator(".stTable > div").nth(index)

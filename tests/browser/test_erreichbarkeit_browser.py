@@ -50,10 +50,20 @@ def test_pick_category_see_cells_and_table_click_adds_site(app_url, desktop_page
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "Census 2021 population grid" in attribution and "Angebotsregister" in attribution
 
-    # the Gemeinde table
-    table = page.locator("[data-testid='stDataFrame']").first
+    # the Gemeinde table: a plain table, one row per Gemeinde, in a box that scrolls and is then a named Tab stop
+    table = page.locator("table.atlas-tabelle").first
     table.wait_for(timeout=10_000)
     assert page.get_by_text("Größte Versorgungslücken").count() == 1
+    assert table.locator("tbody tr").count() == len(atlas_data.gemeinden)
+    assert table.locator("thead th").first.inner_text() == "Rang"
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    page.wait_for_function("() => document.querySelector('.atlas-tabelle-box').getAttribute('tabindex') === '0'",
+                           timeout=10_000)
+    scroll_box = page.locator(".atlas-tabelle-box").first
+    assert scroll_box.get_attribute("role") == "region" and scroll_box.get_attribute("aria-label")
+    header_top = table.locator("thead th").first.bounding_box()["y"]
+    scroll_box.evaluate("box => { box.scrollTop = 200; }")
+    assert abs(table.locator("thead th").first.bounding_box()["y"] - header_top) < 2  # the header stays in view
     before = _metric_texts(page)[0]
     assert "Einwohner jenseits des Standards" in before
 
