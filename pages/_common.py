@@ -170,12 +170,14 @@ def map_text_alternative(names: list[str], values: list[object], unit: str = "",
     """The map's content for screen readers and without colours: one sentence, and a ranked HTML table.
 
     The sentence (highest and lowest value, :func:`atlas.text_alternatives.extremes_sentence`) is plain
-    text right below the map; the table (``st.table``, a real ``<table>``) sits in an expander.
+    text right below the map; the table (:func:`atlas.display.html_table`, a real ``<table>``, one element for
+    the browser to draw instead of one per cell) sits in an expander.
     """
     from atlas._helpers import escape_markdown
+    from atlas.display import html_table
     from atlas.text_alternatives import extremes_sentence, ranked_table
 
     st.markdown(escape_markdown(extremes_sentence(names, values, unit, decimals, what)))
     if table:
         with st.expander(f"Karte als Text: alle Gemeinden nach {value_label}"):
-            st.table(ranked_table(names, values, unit, decimals, value_label, descending), hide_index=True)
+            st.html(html_table(ranked_table(names, values, unit, decimals, value_label, descending)))

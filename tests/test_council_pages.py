@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.council.profile import build_profile
 from atlas.mapview import prepare_base
+from tests.html_tables import html_tables
 
 BROTTERODE = "16066074"
 MEININGEN = "16066042"
@@ -41,6 +42,13 @@ def test_indikatoren_page_map_caption_and_table(app_env, atlas_data):
     assert "Pkw-Fahrzeit zur nächsten Hausarztpraxis – Quantile" in captions
     assert "Quelle: Deutschlandatlas der Bundesregierung (Stand 12.12.2024)" in captions
     assert not at.dataframe and not at.metric  # only the open tab is drawn
+    # the map as text: every Gemeinde ranked in a plain table (one element, not one per cell)
+    (ranked,) = html_tables(at)
+    assert list(ranked.columns) == ["Rang", "Gemeinde", "Wert"] and len(ranked) == len(atlas_data.gemeinden)
+    gem = atlas_data.gemeinden
+    highest = set(gem.loc[gem["p_harzt"] == gem["p_harzt"].max(), "name"])
+    assert ranked["Rang"].iloc[0] == "1" and ranked["Gemeinde"].iloc[0] in highest
+    assert not at.table
     at.session_state["ind_tab"] = "Tabelle aller Gemeinden"  # the user opens the tab: the page reruns
     at.run()
     table = at.dataframe[-1].value

@@ -125,6 +125,11 @@ def test_indikatoren_page_reads_the_sentence_and_the_ranked_table(app_url, deskt
     summary.focus()                                          # opened as a keyboard user opens it
     page.keyboard.press("Enter")
     main.locator("table").first.wait_for(timeout=10_000)
+    # the long table scrolls in its box: once the expander is open, the box is a named Tab stop
+    page.wait_for_function("""() => {
+        const box = document.querySelector('details[open] .atlas-tabelle-box');
+        return box && box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region'; }""",
+                           timeout=5_000)
 
     lines = _lines(page.locator("main").aria_snapshot())
     i_sentence = _index(lines, lambda s: sentence in s, what=f"Satz unter der Karte {sentence!r}")
