@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -162,6 +162,18 @@ def gap_map_sentence(table: pd.DataFrame) -> None:
     """The Erreichbarkeit gap map in one sentence (its ranked Gemeinde table is on the page already)."""
     map_text_alternative(table["name"].tolist(), table["einwohner_jenseits"].tolist(), "Einwohner",
                          what="Einwohner jenseits des Standards", table=False)
+
+
+def plain_or_sortable_table(container: Any, frame: pd.DataFrame, *, key: str) -> None:
+    """*frame* in *container* as a plain table (:func:`atlas.display.html_table`); Streamlit's data grid, with
+    sorting and search, only when the user switches it on. The grid's frontend code (1.5 MB) then loads on
+    request, not on the page's first view, where the map frame would wait for it."""
+    from atlas.display import german_frame, html_table
+
+    if container.toggle("Tabelle sortieren und durchsuchen", key=key):
+        container.dataframe(german_frame(frame), hide_index=True, width="stretch")
+    else:
+        container.html(html_table(frame))
 
 
 def map_text_alternative(names: list[str], values: list[object], unit: str = "", *, what: str = "",

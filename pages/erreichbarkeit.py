@@ -6,11 +6,11 @@ import streamlit as st
 
 from atlas.accessibility import county as cty, gapmap as gm, page_model as pm, standards as stdm
 from atlas.accessibility.parameters import MODE_LABEL
-from atlas.display import german_frame, html_table
+from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
-from pages._common import attribution_footer, gap_map_sentence, get_base, get_data
+from pages._common import attribution_footer, gap_map_sentence, get_base, get_data, plain_or_sortable_table
 from pages._maps import cached_groups, show_map
 from pages._transit_controls import pt_controls, pt_modes
 
@@ -167,7 +167,7 @@ if result is not None:
     ranking, proposals, comparison, export = st.tabs(pm.RESULT_TABS, key="erreichbarkeit_tab", on_change="rerun")
     if ranking.open:  # only the open tab is drawn (opening one reruns): no comparison, no download at first
         ranking.markdown(pm.ranking_heading(standard))
-        ranking.html(html_table(table.rename(columns=cty.GEMEINDE_SPALTEN)))  # a plain table: the map need not wait
+        plain_or_sortable_table(ranking, table.rename(columns=cty.GEMEINDE_SPALTEN), key="erreichbarkeit_sortierbar")
     if proposals.open:
         with proposals:
             if best is None or len(best.auswahl) == 0:

@@ -16,7 +16,7 @@ from atlas.council.page_model import choose_gemeinde, data_date, default_gemeind
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
 from atlas.council.profile_stops import facts_rows, stop_facts
 from atlas.council.profile_pdf import profile_pdf
-from atlas.display import german_frame
+from atlas.display import german_frame, html_table
 from atlas.mapview import MapOptions, build_map
 from atlas.sources import load_sources
 from atlas.map_key import map_key
@@ -114,7 +114,7 @@ with right:
         "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
         "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
     })
-    st.table(german_frame(ages), border="horizontal")  # a plain table: read aloud in full, light to draw
+    st.html(html_table(ages))  # a plain table: read aloud in full, one element to draw
     st.caption(profil.altersgruppen_hinweis)
     if profil.bahnhof is not None:
         b = profil.bahnhof
@@ -139,17 +139,16 @@ tab_reach, tab_offers, tab_rank, tab_img = st.tabs(["Erreichbarkeit", "Angebote"
 if tab_reach.open:
     with tab_reach:
         st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
-        st.table(german_frame(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])), border="horizontal")
+        st.html(html_table(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])))
         if profil.eigene_schaetzung is not None:
             st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
-            st.table(german_frame(profil.eigene_schaetzung.drop(columns=["standard"])), border="horizontal")
+            st.html(html_table(profil.eigene_schaetzung.drop(columns=["standard"])))
         st.caption(profil.eigene_hinweis)
 if tab_offers.open:
     with tab_offers:
         st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
                     f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
-        st.table(german_frame(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})),
-                 border="horizontal")
+        st.html(html_table(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})))
         st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
                    + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
                       if profil.angebote_ungefaehr else "."))

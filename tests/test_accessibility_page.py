@@ -114,6 +114,12 @@ def test_default_grundschule_method_standard_table_and_map(page, atlas_data) -> 
     assert {"Rang", "jenseits: Einwohner"} <= set(table.attrs["num"])
     total = int(_german_numbers(table["jenseits: Einwohner"]).sum())
     assert _metric(at, "Einwohner jenseits des Standards").value == f"{total:,}".replace(",", ".")
+    # sorting and search on request: the data grid, the same rows
+    at.toggle(key="erreichbarkeit_sortierbar").set_value(True).run()
+    assert not html_tables(at) and len(at.dataframe) == 1
+    grid = at.dataframe[0].value
+    assert grid["Gemeinde"].tolist() == table["Gemeinde"].tolist() and list(grid.columns) == list(table.columns)
+    at.toggle(key="erreichbarkeit_sortierbar").set_value(False).run()
     # Deutschlandatlas side by side: computed only when its tab is opened (the page reruns)
     assert not any("Warum die Werte abweichen" in m.value for m in at.markdown)
     at.session_state["erreichbarkeit_tab"] = "Vergleich Deutschlandatlas"

@@ -86,8 +86,9 @@ def test_profile_page_shows_brotterode_with_estimates_labelled(app_env, source_k
     assert at.header[0].value == "Brotterode-Trusetal"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Einwohner (Zensus 2022)"] == source_kreis.german(BROTTERODE)
-    ages = at.table[0].value  # a plain table (read aloud in full)
+    ages = html_tables(at)[0]  # a plain table (read aloud in full)
     assert list(ages.columns) == ["Altersgruppe (Schätzung)", "Einwohner (geschätzt)", "Anteil (%)"]
+    assert ages.attrs["num"] == ["Einwohner (geschätzt)", "Anteil (%)"] and not at.table
     assert any("Altersgruppen sind geschätzt" in c.value for c in at.caption)
     assert at.query_params["gemeinde"] == BROTTERODE
     assert [b.label for b in at.get("download_button")] == ["Profil als PDF", "Karte als PNG"]
@@ -99,7 +100,7 @@ def test_profile_page_draws_only_the_open_tab(app_env, atlas_data):
     at = _run("sozialraumprofil.py", {"gemeinde": BROTTERODE})
     assert not at.dataframe
     profile = build_profile(atlas_data, BROTTERODE)
-    reach = at.table[1].value  # after the ages: the Deutschlandatlas values, one row each
+    reach = html_tables(at)[1]  # after the ages: the Deutschlandatlas values, one row each
     assert len(reach) == len(profile.erreichbarkeit) > 0
     assert not any("Angebote in der Gemeinde" in m.value for m in at.markdown)
     with mock.patch("pages._maps.deliver", return_value={}):
@@ -107,7 +108,7 @@ def test_profile_page_draws_only_the_open_tab(app_env, atlas_data):
         at.run()
     assert not at.exception
     ranks = at.dataframe[0].value
-    assert len(ranks) > 0 and len(at.table) == 1  # only the ages table stays beside the map
+    assert len(ranks) > 0 and len(html_tables(at)) == 1  # only the ages table stays beside the map
     with mock.patch("pages._maps.deliver", return_value={}):
         at.session_state["profil_tab"] = "Angebote"
         at.run()

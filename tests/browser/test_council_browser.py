@@ -145,7 +145,7 @@ def _projector_session(app_url, projector, gemeinden: int):
     assert projector.errors == []
 
 
-TABLE_BOXES = """() => [...document.querySelectorAll('.stTable > div')].map(box => ({
+TABLE_BOXES = """() => [...document.querySelectorAll('.atlas-tabelle-box')].map(box => ({
   scrolls: box.scrollWidth > box.clientWidth + 1, tabindex: box.getAttribute('tabindex'),
   name: box.getAttribute('aria-label')}))"""
 
@@ -156,7 +156,7 @@ def test_profile_tables_that_scroll_sideways_on_a_phone_are_reachable_by_keyboar
     page = phone_page.page
     page.goto(f"{app_url}/profil?gemeinde=16066042")
     phone_page.wait_for_app(timeout=60_000)
-    page.locator(".stTable").nth(1).wait_for(timeout=30_000)
+    page.locator(".atlas-tabelle-box").nth(1).wait_for(timeout=30_000)
     page.wait_for_timeout(300)  # the page script marks the tables after they are drawn
     boxes = page.evaluate(TABLE_BOXES)
     wide = [b for b in boxes if b["scrolls"]]
@@ -164,8 +164,8 @@ def test_profile_tables_that_scroll_sideways_on_a_phone_are_reachable_by_keyboar
     assert all(b["tabindex"] == "0" and b["name"] == SCROLL_TABLE_NAME["de"] for b in wide), boxes
     assert all(b["tabindex"] is None for b in boxes if not b["scrolls"]), boxes
     index = next(i for i, b in enumerate(boxes) if b["scrolls"])
-    box = page.locator(".stTable > div").nth(index)
+    box = page.locator(".atlas-tabelle-box").nth(index)
     box.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("i => document.querySelectorAll('.stTable > div')[i].scrollLeft > 0", arg=index,
+    page.wait_for_function("i => document.querySelectorAll('.atlas-tabelle-box')[i].scrollLeft > 0", arg=index,
                            timeout=5_000)
