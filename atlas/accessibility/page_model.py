@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -192,9 +193,9 @@ class DestinationView:
     problem: tuple[str, str] | None
     notes: list[str]
 
-    @property
+    @cached_property
     def names(self) -> dict[str, str]:
-        """Site id → name."""
+        """Site id → name (computed once: the closing list's labels ask for it once per option)."""
         return dict(zip(self.records["id"].astype(str), self.records["name"].astype(str), strict=True))
 
     @property
