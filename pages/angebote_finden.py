@@ -17,7 +17,7 @@ import streamlit as st
 from atlas.errors import AtlasError
 from atlas.offer_search import viewmodel as vm
 from atlas.offer_search._helpers import MAX_QUERY_CHARS
-from atlas.offer_search.cards import CARD_CSS, card_html, details_html, unplaced_html
+from atlas.offer_search.cards import CARD_CSS, card_box, card_html, details_html, unplaced_html
 from atlas.offer_search.i18n import LANGUAGE_LABELS, LANGUAGES
 from atlas.offer_search.share import ANZAHL_OPTIONS, SearchState, state_from_query
 from atlas.offer_search.targets import unmapped_kategorien
@@ -54,7 +54,7 @@ if first_run:   # widgets start from the URL once per session; afterwards their 
 if "of_pending_ort" in st.session_state:
     st.session_state["of_ort"] = st.session_state.pop("of_pending_ort")
 
-st.markdown(CARD_CSS, unsafe_allow_html=True)
+st.html(CARD_CSS)
 lang = st.segmented_control("Sprache / Language", list(LANGUAGES), format_func=LANGUAGE_LABELS.get,
                             key="of_lang", label_visibility="collapsed") or "de"
 t = family_texts(lang)  # German, English or (switch) Leichte Sprache; sets <html lang>
@@ -127,7 +127,7 @@ for hinweis in rv.hinweise:
 
 
 if place is not None or rv.dead_end is not None:
-    st.markdown(f'<div id="{vm.RESULTS_ANCHOR}" style="scroll-margin-top:4rem"></div>', unsafe_allow_html=True)
+    st.html(f'<div id="{vm.RESULTS_ANCHOR}" style="scroll-margin-top:4rem"></div>')
 if place is not None:
     st.subheader(t("ergebnisse_titel", ort=vm.escape_markdown(pv.label)))
     for note in rv.notes:
@@ -142,17 +142,14 @@ with list_col:
         for title, cards in vm.dead_end_sections(rv.dead_end, t):
             st.markdown(f"**{title}**")
             for card in cards:
-                st.container(border=True).markdown(card, unsafe_allow_html=True)
-    for hit in result.hits if result else ():
-        with st.container(border=True):
-            halt = vm.card_stop(stops, hit, t, result.params)
-            st.markdown(card_html(hit, index.themen, t, result.params, halt), unsafe_allow_html=True)
-            with st.expander(t("mehr")):
-                st.markdown(details_html(hit.offer, t, hit), unsafe_allow_html=True)
+                st.html(card_box(card))
+    for hit in result.hits if result else ():  # each card one element: the list appears sooner on a phone
+        halt = vm.card_stop(stops, hit, t, result.params)
+        st.html(card_box(card_html(hit, index.themen, t, result.params, halt), details_html(hit.offer, t, hit), t("mehr")))
     if result is not None and result.ohne_lage:
         st.subheader(t("ohne_lage_titel"))
         for offer in result.ohne_lage:
-            st.container(border=True).markdown(unplaced_html(offer, index.themen, t), unsafe_allow_html=True)
+            st.html(card_box(unplaced_html(offer, index.themen, t)))
     # After "Suchen", a map tap, a place choice or opening a shared link: bring the results into view.
     if (st.session_state.pop("of_scroll", False) or submitted or first_run) and (place or rv.dead_end):
         st.session_state["of_scroll_n"] = n = st.session_state.get("of_scroll_n", 0) + 1

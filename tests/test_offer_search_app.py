@@ -63,9 +63,14 @@ def expected_result(atlas_data, query: dict[str, str]):
     return view.result, t("ergebnisse_anzahl", n=len(view.result.hits), gesamt=view.result.passend)
 
 
+def htmls(at) -> list[str]:
+    """The bodies of the page's ``st.html`` elements (the result cards, one element each)."""
+    return [h.proto.body for h in at.get("html")]
+
+
 def texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
-    parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + htmls(at)
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # drop Markdown escapes
 
 
@@ -145,7 +150,7 @@ def test_need_and_place_in_one_box(run_page):
                                                                                          "themen": "kita"}
     body = texts(at)
     assert "Angebote in der Nähe von Wasungen" in body
-    cards = [m.value for m in at.markdown if 'class="of-card"' in m.value]
+    cards = [b for b in htmls(at) if 'class="of-card"' in b]
     assert cards and all("Kita &amp; Kinderbetreuung" in c or "Kita & Kinderbetreuung" in c for c in cards)
     assert at.success[0].value.startswith("**") and "Angebote, nächstes" in at.success[0].value
 
@@ -170,7 +175,7 @@ def test_debt_counselling_is_a_dead_end_with_real_offers_outside_and_by_phone(ru
     assert not at.exception
     body = texts(at)
     assert "Zu „Schulden & Verbraucherinsolvenz“ gibt es im Landkreis kein erfasstes Angebot" in body
-    external = [m.value for m in at.markdown if "of-card of-extern" in m.value]
+    external = [b for b in htmls(at) if "of-card of-extern" in b]
     entries = load_ausserhalb()
     assert len(external) == len(entries)            # every entry of the file for this topic is shown
     assert all("Quelle" in card and "href=\"http" in card for card in external)
@@ -185,7 +190,7 @@ def test_open_today_counts_unknown_hours_instead_of_hiding_them(run_page, atlas_
     assert "Heute geöffnet:" in body and "Öffnungszeiten im Register unbekannt" in body
     result, count_line = expected_result(atlas_data, {"ort": "Rosa", "heute": "1"})
     assert count_line in body
-    assert len([m for m in at.markdown if 'class="of-rank"' in m.value]) == len(result.hits)
+    assert len([b for b in htmls(at) if 'class="of-rank"' in b]) == len(result.hits)
 
 
 def test_shared_link_restores_place_filters_and_language(run_page, atlas_data):

@@ -159,3 +159,13 @@ def test_erreichbarkeit_cell_csv_is_neutralised() -> None:
                              geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:25832")
     text = cells_csv(cells).decode("utf-8-sig")
     assert "'=1+1" in text and "'@evil" in text and ";-1,0" in text
+
+
+def test_card_box_is_one_block_with_native_details():
+    from atlas.offer_search.cards import card_box
+
+    box = card_box('<div class="of-card">Kita</div>', '<dl class="of-details"></dl>', 'Mehr <b>Angaben</b> & "so"')
+    assert box.startswith('<div class="of-box"><div class="of-card">Kita</div><details class="of-more"><summary>')
+    assert "Mehr &lt;b&gt;Angaben&lt;/b&gt; &amp;" in box and "<b>" not in box
+    assert box.endswith('<dl class="of-details"></dl></details></div>')
+    assert card_box('<div class="of-card">X</div>') == '<div class="of-box"><div class="of-card">X</div></div>'

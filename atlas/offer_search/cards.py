@@ -35,6 +35,14 @@ CARD_CSS = """
 .of-details{overflow-wrap:anywhere;word-break:break-word;font-size:.95rem}
 .of-details dt{font-weight:600;margin-top:.35rem}.of-details dd{margin:0 0 .1rem 0}
 .of-details a{display:inline-block;padding:.3rem 0;min-height:32px}
+.of-box{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;margin:0}
+.of-more summary{min-height:44px;display:flex;align-items:center;gap:.4rem;cursor:pointer;font-weight:600;
+  color:#1f5f8b;margin-top:.3rem;list-style:none}
+.of-more summary::-webkit-details-marker{display:none}
+.of-more summary::before{content:"";width:.5rem;height:.5rem;border-right:2px solid currentColor;
+  border-bottom:2px solid currentColor;transform:rotate(-45deg);transition:transform .15s}
+.of-more[open] summary::before{transform:rotate(45deg)}
+.of-box .of-details{padding-left:0;margin:.2rem 0 0}
 .of-extern{border-left:4px solid #7a5c00;padding-left:.5rem}
 .of-source{font-size:.88rem;color:#444}
 /* Tap targets of at least 44 px on the page: topic/filter pills, segmented controls, menu links. */
@@ -43,7 +51,7 @@ CARD_CSS = """
 @media print{
   header,[data-testid="stSidebar"],[data-testid="stToolbar"],[data-testid="stDecoration"],
   [data-testid="stForm"],[data-testid="stElementContainer"]:has(iframe),.stButton,.stDownloadButton{display:none!important}
-  .of-card{break-inside:avoid}
+  .of-card,.of-box{break-inside:avoid}
 }
 </style>
 """
@@ -133,6 +141,16 @@ def card_html(hit: Hit, themen: Sequence[Thema], t: Texts, params: Verkehrsparam
     css, today = today_text(hit, t)
     rows.append(f'<div class="of-row">{e(t("heute"))}: <span class="{css}">{e(today)}</span></div>')
     return f'<div class="of-card">{"".join(rows)}</div>'
+
+
+def card_box(card: str, details: str = "", more_label: str = "") -> str:
+    """One result as a single HTML block for ``st.html`` (one element for the browser to draw, instead of a
+    bordered container, a Markdown element, an expander and another Markdown element): the *card*, and – if
+    given – its *details* in a native ``<details>`` whose summary (*more_label*, escaped) is a 44 px tap target.
+    *card* and *details* are this module's HTML, whose texts are escaped already."""
+    more = (f'<details class="of-more"><summary>{text_html(more_label)}</summary>{details}</details>'
+            if details else "")
+    return f'<div class="of-box">{card}{more}</div>'
 
 
 def _dl(items: Sequence[tuple[str, str]]) -> str:

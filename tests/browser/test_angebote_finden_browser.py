@@ -86,9 +86,12 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
     first_card = page.locator(".of-card").first
     assert "Lage: " in first_card.inner_text()  # every card: the one precision text (placement.precision_text)
 
-    # Open a result.
-    page.locator("[data-testid='stExpander'] summary", has_text="Mehr Angaben").first.click()
+    # Open a result: its "Mehr Angaben" is a tap target of at least 44 px, closed until tapped.
+    more = page.locator(".of-box details.of-more summary", has_text="Mehr Angaben").first
+    assert more.bounding_box()["height"] >= 44
     details = page.locator(".of-details").first
+    assert not details.is_visible()
+    more.click()
     details.wait_for(state="visible", timeout=10_000)
     text = details.inner_text()
     assert "Stand der Angabe" in text and "Nächster Bahnhof" in text and "Quelle" in text
