@@ -70,16 +70,22 @@ TABLE_CLASS = "atlas-tabelle"
 TABLE_BOX_CLASS = "atlas-tabelle-box"
 
 
+#: Extra class of the box when the table is shown at its full height (no vertical scrolling).
+TABLE_FULL_CLASS = "atlas-tabelle-ganz"
+
+
 def html_table(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None,
-               keep_numeric: tuple[str, ...] = ("Rang", "von", "Nr.")) -> str:
-    """*frame* as a plain HTML ``<table>`` in a box of limited height that scrolls (``st.html``): numbers in
-    German notation (:func:`german_frame`, same *decimals* and *keep_numeric*) and right-aligned, missing
-    values "–", every header and cell HTML-escaped, no index.
+               keep_numeric: tuple[str, ...] = ("Rang", "von", "Nr."), full_height: bool = False) -> str:
+    """*frame* as a plain HTML ``<table>`` in a box of limited height that scrolls (``st.html``), or – with
+    *full_height* – at its whole length (a profile read out in a meeting): numbers in German notation
+    (:func:`german_frame`, same *decimals* and *keep_numeric*) and right-aligned, missing values "–", every
+    header and cell HTML-escaped, no index. On a narrow screen a wide table scrolls sideways in its box.
 
     For tables shown on a page's first view next to a map: Streamlit's data grid loads 1.5 MB of frontend code
-    and draws on a canvas, and the map frame waited for it (Erreichbarkeit, timed in turn: cold 2.71 → 2.19 s,
-    via the sidebar 1.19 → 1.01 s); a real table is also read cell by cell by screen readers. Sorting and
-    search stay with the grid (``st.dataframe``) where a page offers them. Rendered with pandas' ``Styler``."""
+    and draws on a canvas, and the map frame waited for it; ``st.table`` draws one element per cell. Timed in
+    turn, the pages drawing their tables this way were 10–20 % faster in most columns (README, *Known
+    limitations*). A real table is also read cell by cell by screen readers. Sorting and search stay with the
+    grid (``st.dataframe``) where a page offers them. Rendered with pandas' ``Styler``."""
     from pandas.io.formats.style import Styler
 
     numeric = {c for c in frame.columns
@@ -94,7 +100,8 @@ def html_table(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None,
               .format_index(escape="html", axis=1)
               .set_td_classes(classes)
               .set_table_attributes(f'class="{TABLE_CLASS}"'))
-    return f'<div class="{TABLE_BOX_CLASS}">{styler.to_html()}</div>'
+    box = f"{TABLE_BOX_CLASS} {TABLE_FULL_CLASS}" if full_height else TABLE_BOX_CLASS
+    return f'<div class="{box}">{styler.to_html()}</div>'
 
 
 #: Streamlit's own control texts (English, built into its frontend) and their German wording.

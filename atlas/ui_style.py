@@ -64,6 +64,7 @@ div:focus-visible, section:focus-visible, main:focus-visible {{
 /* plain tables (atlas.display.html_table): limited height, header kept in view, numbers right-aligned */
 .atlas-tabelle-box {{ max-height: 28rem; overflow: auto; max-width: 100%; border: 1px solid #d5d9e0;
   border-radius: 0.4rem; }}
+.atlas-tabelle-box.atlas-tabelle-ganz {{ max-height: none; }}
 .atlas-tabelle {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; color: {TEXT_COLOUR}; }}
 .atlas-tabelle th, .atlas-tabelle td {{ padding: 0.35rem 0.6rem; border-bottom: 1px solid #e3e6eb;
   text-align: left; vertical-align: top; }}

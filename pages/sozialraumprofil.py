@@ -114,7 +114,7 @@ with right:
         "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
         "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
     })
-    st.html(html_table(ages))  # a plain table: read aloud in full, one element to draw
+    st.html(html_table(ages, full_height=True))  # a plain table: read aloud in full, one element to draw
     st.caption(profil.altersgruppen_hinweis)
     if profil.bahnhof is not None:
         b = profil.bahnhof
@@ -139,16 +139,16 @@ tab_reach, tab_offers, tab_rank, tab_img = st.tabs(["Erreichbarkeit", "Angebote"
 if tab_reach.open:
     with tab_reach:
         st.markdown("**Deutschlandatlas** (Pkw-Fahrzeiten bzw. Erreichbarkeit; Rang 1 = kürzeste)")
-        st.html(html_table(profil.erreichbarkeit.drop(columns=["id", "Rangregel"])))
+        st.html(html_table(profil.erreichbarkeit.drop(columns=["id", "Rangregel"]), full_height=True))
         if profil.eigene_schaetzung is not None:
             st.markdown("**Eigene Schätzung (Luftlinie mit Umwegfaktor)**")
-            st.html(html_table(profil.eigene_schaetzung.drop(columns=["standard"])))
+            st.html(html_table(profil.eigene_schaetzung.drop(columns=["standard"]), full_height=True))
         st.caption(profil.eigene_hinweis)
 if tab_offers.open:
     with tab_offers:
         st.markdown(f"**{profil.angebote_gesamt[0]} Angebote in der Gemeinde, {profil.angebote_gesamt[1]} in "
                     f"höchstens {radius} km Entfernung** (Luftlinie von der Gemeindegrenze, Gemeinde eingeschlossen).")
-        st.html(html_table(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"})))
+        st.html(html_table(profil.angebote.rename(columns={"im Umkreis": f"bis {radius} km"}), full_height=True))
         st.caption("Angebote haben im Register keine Koordinaten: sie stehen an der Ortslage ihres Ortsteils"
                    + (f"; {profil.angebote_ungefaehr} in dieser Gemeinde nur an der Gemeindemitte."
                       if profil.angebote_ungefaehr else "."))

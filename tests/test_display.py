@@ -63,3 +63,11 @@ def test_html_table_follows_german_frame_decimals():
 
     (table,) = parse_tables(html_table(pd.DataFrame({"km": [1.0, 12.3456]}), decimals={"km": 1}))
     assert table["km"].tolist() == ["1,0", "12,3"]
+
+
+def test_html_table_full_height_box():
+    from atlas.display import TABLE_BOX_CLASS, TABLE_FULL_CLASS, html_table
+
+    frame = pd.DataFrame({"a": [1]})
+    assert html_table(frame).startswith(f'<div class="{TABLE_BOX_CLASS}">')
+    assert html_table(frame, full_height=True).startswith(f'<div class="{TABLE_BOX_CLASS} {TABLE_FULL_CLASS}">')

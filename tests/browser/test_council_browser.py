@@ -146,7 +146,8 @@ def _projector_session(app_url, projector, gemeinden: int):
 
 
 TABLE_BOXES = """() => [...document.querySelectorAll('.atlas-tabelle-box')].map(box => ({
-  scrolls: box.scrollWidth > box.clientWidth + 1, tabindex: box.getAttribute('tabindex'),
+  scrolls: box.scrollWidth > box.clientWidth + 1, tall: box.scrollHeight > box.clientHeight + 1,
+  tabindex: box.getAttribute('tabindex'),
   name: box.getAttribute('aria-label')}))"""
 
 
@@ -163,6 +164,7 @@ def test_profile_tables_that_scroll_sideways_on_a_phone_are_reachable_by_keyboar
     assert wide, f"keine seitlich verschiebbare Tabelle bei 390 px: {boxes}"
     assert all(b["tabindex"] == "0" and b["name"] == SCROLL_TABLE_NAME["de"] for b in wide), boxes
     assert all(b["tabindex"] is None for b in boxes if not b["scrolls"]), boxes
+    assert not any(b["tall"] for b in boxes), boxes  # the profile's tables at their whole length
     index = next(i for i, b in enumerate(boxes) if b["scrolls"])
     box = page.locator(".atlas-tabelle-box").nth(index)
     box.focus()
