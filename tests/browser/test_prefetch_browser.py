@@ -15,7 +15,8 @@ RESOURCES_SINCE = """(t0) => performance.getEntriesByType('resource')
 
 def test_sidebar_page_finds_its_controls_loaded_while_the_start_page_was_read(app_url, desktop_page):
     """On the start page the parts are imported in idle time, none fails; a click on "Erreichbarkeit" (select
-    boxes, slider, data grid, map) then fetches none of them again, and its grid and map are drawn."""
+    boxes, slider, map; the data grid on request) then fetches none of them again, and its map, table and grid are
+    drawn."""
     files = chunk_files(streamlit_frontend_files())
     page = desktop_page.page
     page.goto(f"{app_url}/")
@@ -29,7 +30,9 @@ def test_sidebar_page_finds_its_controls_loaded_while_the_start_page_was_read(ap
     page.locator("[data-testid='stSidebar'] a").filter(has_text="Erreichbarkeit").first.click()
     page.frame_locator("iframe[title='streamlit_folium.st_folium']").first.locator("path.atlas-zelle").first.wait_for(
         timeout=30_000)
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    page.locator("table.atlas-tabelle").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stCheckbox']").filter(has_text="Tabelle sortieren und durchsuchen").first.click()
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)  # the grid on request
     fetched = set(page.evaluate(RESOURCES_SINCE, t0))
     assert not fetched & set(files), sorted(fetched & set(files))
     assert not desktop_page.errors and not desktop_page.blocked
