@@ -108,8 +108,9 @@ def page_language(lang: str) -> str:
 def page_script(lang: str = "de") -> str:
     """A ``<script>`` that sets ``<html lang>``, puts the skip link first into the page, names the map
     frames (:data:`MAP_FRAME_NAME` as ``aria-label``, kept on frames added later by a MutationObserver) and
-    makes a plain table that scrolls (sideways or in its box) a named Tab stop (:data:`SCROLL_TABLE_NAME`; checked at most
-    once per frame, because reading a box's widths makes the browser lay out the page).
+    makes a plain table (:func:`atlas.display.html_table`) that scrolls, sideways or in its box, a named Tab
+    stop (:data:`SCROLL_TABLE_NAME`; checked at most once per frame, because reading a box's widths makes the
+    browser lay out the page).
 
     No ``//`` comments in the script: Streamlit may join its lines. The skip link is inserted once
     before Streamlit's root element (React does not manage it; Streamlit's own English one is hidden) and
@@ -155,7 +156,7 @@ def page_script(lang: str = "de") -> str:
   }}
   window.atlasScrollTableName = {json.dumps(SCROLL_TABLE_NAME[code])};
   function reachTables() {{
-    doc.querySelectorAll('.stTable > div, .atlas-tabelle-box').forEach(function (box) {{
+    doc.querySelectorAll('.atlas-tabelle-box').forEach(function (box) {{
       const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
       if (scrolls && box.getAttribute('tabindex') !== '0') {{
         box.setAttribute('tabindex', '0');
@@ -171,7 +172,7 @@ def page_script(lang: str = "de") -> str:
   let tablesDue = false;
   function label() {{
     nameFrames();
-    if (!tablesDue && doc.querySelector('.stTable, .atlas-tabelle-box')) {{
+    if (!tablesDue && doc.querySelector('.atlas-tabelle-box')) {{
       tablesDue = true;
       window.requestAnimationFrame(function () {{ tablesDue = false; reachTables(); }});
     }}

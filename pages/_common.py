@@ -12,9 +12,10 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
 from atlas import settings
@@ -164,7 +165,7 @@ def gap_map_sentence(table: pd.DataFrame) -> None:
                          what="Einwohner jenseits des Standards", table=False)
 
 
-def plain_or_sortable_table(container: Any, frame: pd.DataFrame, *, key: str) -> None:
+def plain_or_sortable_table(container: DeltaGenerator, frame: pd.DataFrame, *, key: str) -> None:
     """*frame* in *container* as a plain table (:func:`atlas.display.html_table`); Streamlit's data grid, with
     sorting and search, only when the user switches it on. The grid's frontend code (1.5 MB) then loads on
     request, not on the page's first view, where the map frame would wait for it."""
