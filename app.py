@@ -13,40 +13,18 @@ app-wide style, the skip link and ``<html lang="de">`` from :mod:`atlas.ui_style
 import streamlit as st
 
 from atlas.display import german_controls_script
+from atlas.navigation import NAVIGATION
 from atlas.ui_style import APP_CSS, page_script
 from pages._common import frontend_prefetch
 from pages._guard import run_guarded
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
 
+#: st.Page objects per sidebar group, from the one list of pages (atlas/navigation.py).
 PAGES: dict[str, list] = {
-    "": [
-        st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
-    ],
-    "Für Familien": [
-        st.Page("pages/angebote_finden.py", title="Angebote in meiner Nähe", icon=":material/family_restroom:",
-                url_path="angebote-finden"),
-        st.Page("pages/meldung.py", title="Angebot melden", icon=":material/feedback:", url_path="meldung"),
-    ],
-    "Planung": [
-        st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
-        st.Page("pages/erreichbarkeit.py", title="Erreichbarkeit", icon=":material/directions_walk:",
-                url_path="erreichbarkeit"),
-        st.Page("pages/oepnv.py", title="Bus und Bahn", icon=":material/directions_bus:", url_path="bus-und-bahn"),
-    ],
-    "Kreistag": [
-        st.Page("pages/indikatoren.py", title="Indikatoren", icon=":material/bar_chart:", url_path="indikatoren"),
-        st.Page("pages/sozialraumprofil.py", title="Sozialraumprofil", icon=":material/location_city:",
-                url_path="profil"),
-        st.Page("pages/sitzung.py", title="Sitzungsmodus", icon=":material/slideshow:", url_path="sitzung"),
-    ],
-    "Über die Daten": [
-        st.Page("pages/quellen.py", title="Daten & Quellen", icon=":material/description:", url_path="quellen"),
-        st.Page("pages/register_admin.py", title="Register (Verwaltung)", icon=":material/edit_note:",
-                url_path="register"),
-        st.Page("pages/barrierefreiheit.py", title="Erklärung zur Barrierefreiheit",
-                icon=":material/accessibility_new:", url_path="barrierefreiheit"),
-    ],
+    group.label: [st.Page(p.module, title=p.title, icon=p.icon, url_path=p.url_path or None,
+                          default=not p.url_path) for p in group.pages]
+    for group in NAVIGATION
 }
 
 navigation = st.navigation(PAGES, position="hidden")

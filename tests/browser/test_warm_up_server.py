@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import urllib.request
 
-from atlas import settings
+from atlas.navigation import NAVIGATION
 from tests.browser.conftest import WARM_MARK, _running_app, server_log
 
 
 def _navigation_paths() -> set[str]:
-    """The address paths of every page in ``app.py``'s navigation (the start page is "")."""
-    return {""} | set(re.findall(r'url_path="([^"]+)"', (settings.PROJECT_ROOT / "app.py").read_text(encoding="utf-8")))
+    """The address paths of every page in the app's navigation (``atlas/navigation.py``; the start page is "")."""
+    return {p.url_path for group in NAVIGATION for p in group.pages}
 
 
 def _warm_line(log: str) -> str:
