@@ -17,6 +17,10 @@
    translation offers); the pages' own script (:func:`atlas.ui_style.page_script`) still sets the language of
    a page shown in English.
 3. The title ``Standortatlas`` instead of ``Streamlit`` while the app loads.
+4. **A page's answer from the first byte.** Given a *preview* function (``scripts/serve.py`` passes the atlas's:
+   the start page at the root address, the family page's result cards for a link with a place), the page
+   carries that answer as plain HTML (:mod:`atlas.page_preview`): readable, with working links, while
+   Streamlit's JavaScript loads; Streamlit's own page replaces it when drawn.
 
 :func:`install` puts this into Streamlit's handler of its static files (``scripts/serve.py`` calls it before
 the server starts; ``streamlit run app.py`` serves the unchanged page). If a later Streamlit changes its page
@@ -35,6 +39,7 @@ from typing import Any
 LANG_MARK = '<html lang="en">'
 TITLE_MARK = "<title>Streamlit</title>"
 MODULE_MARK = '<script type="module"'
+ROOT_MARK = '<div id="root"></div>'
 
 LANG = "de"
 TITLE = "Standortatlas"
@@ -60,10 +65,13 @@ def is_page_path(path: str) -> bool:
     return path in ("", ".") or ("/" not in path and os.sep not in path and "." not in path)
 
 
-def index_html(original: str, served_path: str | None, base_path: str = "") -> str:
-    """Streamlit's *original* index page with the language, the title and – if *served_path* is given –
-    the base address script (:func:`base_script`). Unchanged where a mark is missing or not unique."""
+def index_html(original: str, served_path: str | None, base_path: str = "", preview: str = "") -> str:
+    """Streamlit's *original* index page with the language, the title, – if *served_path* is given – the
+    base address script (:func:`base_script`) and – if given – the start page's *preview* before
+    Streamlit's root element. Unchanged where a mark is missing or not unique."""
     html = original
+    if preview and html.count(ROOT_MARK) == 1:
+        html = html.replace(ROOT_MARK, preview + ROOT_MARK)
     if html.count(LANG_MARK) == 1:
         html = html.replace(LANG_MARK, f'<html lang="{LANG}">')
     if html.count(TITLE_MARK) == 1:
@@ -75,16 +83,24 @@ def index_html(original: str, served_path: str | None, base_path: str = "") -> s
 
 def marks_found(original: str) -> list[str]:
     """Which of the marks are missing or not unique in *original* (empty: everything is replaced)."""
-    return [mark for mark in (LANG_MARK, TITLE_MARK, MODULE_MARK) if original.count(mark) != 1]
+    return [mark for mark in (LANG_MARK, TITLE_MARK, MODULE_MARK, ROOT_MARK) if original.count(mark) != 1]
 
 
 Handler = Callable[[str, Any], Awaitable[Any]]
 
 
-def serve_changed_index(get_response: Handler, index_path: str) -> Handler:
+#: ``preview(page, query_string, base_path)``: the HTML to show before Streamlit has drawn *page* (``""`` for
+#: the root, else the page's address below the app) opened with *query_string*; "" for none.
+Preview = Callable[[str, str, str], str]
+
+
+def serve_changed_index(get_response: Handler, index_path: str, preview: Preview | None = None) -> Handler:
     """Wrap a Starlette static handler's ``get_response`` so that every answer with *index_path* is the
-    changed page (:func:`index_html`), never cached by the browser (``no-cache``, no validator). The page is
-    read once; a missing mark is logged (the page is then served as it is where the mark is missing)."""
+    changed page (:func:`index_html`), never cached by the browser (``no-cache``, no validator); a page's
+    address gets ``preview(...)`` before Streamlit's root element (computed in a worker thread: the first
+    one after a new data build reads the data). The page is read once; a missing mark is logged (the page is
+    then served as it is where the mark is missing)."""
+    from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse, HTMLResponse
 
     with open(index_path, encoding="utf-8") as fh:
@@ -102,14 +118,20 @@ def serve_changed_index(get_response: Handler, index_path: str) -> Handler:
         if not (isinstance(response, FileResponse) and os.path.abspath(response.path) == index_abspath):
             return response
         served = scope.get("path", "") if page else None
-        body = index_html(original, served, scope.get("root_path", ""))
+        base = scope.get("root_path", "")
+        shown = ""
+        if preview is not None and page:
+            query = scope.get("query_string", b"").decode("latin-1")
+            shown = await run_in_threadpool(preview, "" if path in ("", ".") else path, query, base)
+        body = index_html(original, served, base, shown)
         return HTMLResponse(body, status_code=response.status_code, headers={"Cache-Control": "no-cache"})
 
     return patched
 
 
-def install() -> str:
-    """Serve the changed index page from Streamlit's static handler; returns "" or why it could not."""
+def install(preview: Preview | None = None) -> str:
+    """Serve the changed index page from Streamlit's static handler (with *preview* for the root address,
+    see :func:`serve_changed_index`); returns "" or why it could not."""
     try:
         from streamlit.web.server.starlette import starlette_static_routes as routes
     except ImportError as exc:
@@ -122,7 +144,7 @@ def install() -> str:
         handler = original(directory, base_url)
         index_path = os.path.join(directory, "index.html")
         if os.path.isfile(index_path):
-            handler.get_response = serve_changed_index(handler.get_response, index_path)
+            handler.get_response = serve_changed_index(handler.get_response, index_path, preview)
         return handler
 
     routes.create_streamlit_static_handler = create

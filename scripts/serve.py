@@ -14,7 +14,9 @@ person after a (re)start does not wait for the data and maps to be prepared; it 
 ``Standortatlas: … Seiten vorgewärmt …`` when done. ``ATLAS_VORWAERMEN=0`` switches it off.
 
 Streamlit's index page is served with the app's language and title and with the server's base address, so
-that a page opened at its own address connects at the first try (``scripts/index_page.py``).
+that a page opened at its own address connects at the first try, and – for the start page and a family link
+with a place – with the page's answer as plain HTML, shown until Streamlit has drawn its own
+(``scripts/index_page.py``, :func:`preview`).
 """
 
 from __future__ import annotations
@@ -29,15 +31,28 @@ from index_page import install as serve_changed_index  # scripts/index_page.py (
 from warm_up import start_in_background  # scripts/warm_up.py
 
 from atlas import settings
+from atlas.offer_search.preview import URL_PATH as FAMILY_PAGE, current_results_preview
+from atlas.start_page import current_preview
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def preview(page: str, query: str, base: str) -> str:
+    """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, and the
+    family page's result cards for a link with a place; nothing for the other pages (their answer is a map)."""
+    if page == "":
+        return current_preview(base)
+    if page == FAMILY_PAGE:
+        return current_results_preview(query, base)
+    return ""
 
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     args = sys.argv[1:]
     app = args.pop(0) if args and args[0].endswith(".py") else str(APP)
     sys.argv = ["streamlit", "run", app, *args]
-    if problem := serve_changed_index():
+    # the pages' static previews only for the atlas itself (not for another app, e.g. the bench's floor)
+    if problem := serve_changed_index(preview if Path(app).resolve() == APP else None):
         print(f"Standortatlas: Streamlits Startseite bleibt unverändert ({problem}).", file=sys.stderr)
     if settings.warm_up_env():
         start_in_background()

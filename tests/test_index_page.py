@@ -43,7 +43,17 @@ def test_base_script_strips_trailing_slashes():
 def test_unknown_page_layout_is_served_unchanged():
     other = "<html><head><title>Andere</title></head><body></body></html>"
     assert index_page.index_html(other, "/karte") == other
-    assert index_page.marks_found(other) == [index_page.LANG_MARK, index_page.TITLE_MARK, index_page.MODULE_MARK]
+    assert index_page.marks_found(other) == [index_page.LANG_MARK, index_page.TITLE_MARK, index_page.MODULE_MARK,
+                                             index_page.ROOT_MARK]
+    assert index_page.index_html(other, None, "", "<p>Vorschau</p>") == other  # no root element: no preview
+
+
+def test_preview_goes_right_before_streamlits_root_element():
+    html = index_page.index_html(ORIGINAL, "/", "", "<div id='v'>Vorschau</div>")
+    assert html.count("<div id='v'>Vorschau</div>") == 1
+    assert html.index("<div id='v'>Vorschau</div>") + len("<div id='v'>Vorschau</div>") == html.index(
+        index_page.ROOT_MARK)
+    assert "Vorschau" not in index_page.index_html(ORIGINAL, "/", "")
 
 
 @pytest.mark.parametrize(("path", "page"), [
@@ -54,10 +64,10 @@ def test_page_paths(path, page):
     assert index_page.is_page_path(path) is page
 
 
-def _get(app, path: str, headers: tuple[tuple[bytes, bytes], ...] = (), root_path: str = ""):
+def _get(app, path: str, headers: tuple[tuple[bytes, bytes], ...] = (), root_path: str = "", query: bytes = b""):
     """One GET through the ASGI app *app*: (status, headers, body)."""
     scope = {"type": "http", "method": "GET", "path": root_path + path, "raw_path": (root_path + path).encode(),
-             "root_path": root_path, "query_string": b"", "headers": list(headers), "http_version": "1.1",
+             "root_path": root_path, "query_string": query, "headers": list(headers), "http_version": "1.1",
              "scheme": "http", "server": ("127.0.0.1", 8501), "client": ("127.0.0.1", 5000)}
     messages: list[dict] = []
 
@@ -133,3 +143,30 @@ def test_handler_leaves_files_and_reserved_paths_alone(handler):
 def test_handler_under_a_base_path_names_it(handler):
     status, _, body = _get(handler, "/karte", root_path="/atlas")
     assert status == 200 and index_page.base_script("/atlas/karte", "/atlas") in body.decode()
+
+
+@pytest.fixture
+def previewing(monkeypatch):
+    """The static handler after :func:`install` with a preview that names the base address it was asked for."""
+    monkeypatch.setattr(routes, "create_streamlit_static_handler", routes.create_streamlit_static_handler)
+    asked: list[str] = []
+
+    def preview(page: str, query: str, base: str) -> str:
+        asked.append(f"{base}|{page}|{query}")
+        return f'<div id="test-vorschau">{page or "Start"} unter "{base}/"</div>' if page != "karte" else ""
+
+    assert index_page.install(preview) == ""
+    return routes.create_streamlit_static_handler(str(STATIC), None), asked
+
+
+def test_pages_carry_the_preview_the_function_gives_them(previewing):
+    handler, asked = previewing
+    _, _, body = _get(handler, "/")
+    assert body.decode().count('<div id="test-vorschau">Start unter "/"</div><div id="root">') == 1
+    assert b"test-vorschau" not in _get(handler, "/karte")[2]  # the function gave none
+    _, _, body = _get(handler, "/angebote-finden", query=b"ort=98617")
+    assert 'angebote-finden unter "/"' in body.decode()
+    _, _, body = _get(handler, "/", root_path="/atlas")
+    assert 'Start unter "/atlas/"' in body.decode()
+    assert _get(handler, "/favicon.png")[2] == (STATIC / "favicon.png").read_bytes()  # files: never asked
+    assert asked == ["||", "|karte|", "|angebote-finden|ort=98617", "/atlas||"]

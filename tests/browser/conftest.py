@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from atlas import settings
+from atlas.page_preview import PREVIEW_ID
 from tests.bench_loader import load_bench_module
 
 CHROMIUM = Path(os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium"))
@@ -106,7 +107,7 @@ def browser():
 
 
 SETTLED = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
-    && !document.querySelector("[data-stale='true']")"""
+    && !document.querySelector("[data-stale='true']") && !document.getElementById("atlas-vorschau")"""
 
 
 def wait_until_settled(page, checks: int = 40) -> None:
@@ -132,9 +133,11 @@ class OfflinePage:
     errors: list[str] = field(default_factory=list)
 
     def wait_for_app(self, timeout: float = 30_000) -> None:
-        """Wait until Streamlit has finished running the page script."""
+        """Wait until Streamlit has finished running the page script and has replaced the page's static
+        preview (atlas/page_preview.py; tests/browser/test_page_preview_browser.py checks the preview)."""
         self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                     timeout=timeout)
+        self.page.wait_for_selector(f"#{PREVIEW_ID}", state="detached", timeout=timeout)
 
 
 def _is_local(url: str) -> bool:

@@ -122,6 +122,7 @@ def test_phone_search_filter_open_and_restore_from_shared_url(app_url, phone_pag
     other = page.context.new_page()
     other.goto(shared)
     other.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+    other.wait_for_selector("#atlas-vorschau", state="detached", timeout=30_000)  # Streamlit's page, not the preview
     other.get_by_text(family_count).wait_for(timeout=30_000)
     assert other.get_by_text("Angebote in der Nähe von Schwallungen · 98590").count() == 1
     other.locator(".of-card .of-rank").nth(shown - 1).wait_for(timeout=30_000)  # the cards follow the summary
