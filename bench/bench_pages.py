@@ -15,7 +15,9 @@ For every page of the app this prints
   reads the start page first.
 
 "Main content visible" is the page's own marker: a map frame with its Gemeinden/cells drawn, the result list
-of the family page, the first table, or the start page's heading. The time is taken in the page: a script in
+of the family page, the first table, or the start page's heading. The start page and a family link's result
+cards come first as a static preview in the server's first answer (``atlas/page_preview.py``); their rows
+"(Streamlits Seite)" time Streamlit's own page, which replaces the preview. The time is taken in the page: a script in
 every page notes, on every animation frame, when the marker first appears visible (looking into the map's
 frame too); a direct visit
 counts from the navigation's start (``performance.timeOrigin``), a sidebar visit from the mouse press on the
@@ -76,12 +78,21 @@ class PageSpec:
     link: str
     ready: str  #: selector in the page; "frame:" prefix = inside the first map frame
     side_ready: str | None = None  #: what shows first when the page is reached without parameters
+    name: str = ""  #: the row's name in the tables (default: the address)
+    sidebar: bool = True  #: also timed via the sidebar (not for a second marker of the same page)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("/", "Start", "h1"),
-    PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", ".of-card",
+    PageSpec("/", "Start", "h1"),  # the first heading: the static preview's (atlas/start_page.py), else Streamlit's
+    PageSpec("/", "Start", "[data-testid='stMain'] h1", name="/ (Streamlits Seite)"),
+    PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", ".of-card",  # the preview's, else Streamlit's
              "[data-testid='stMain'] input[type='text']"),
+    PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", "[data-testid='stMain'] .of-card",
+             name="/angebote-finden?ort=98617 (Streamlits Seite)", sidebar=False),
     PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
     PageSpec("/erreichbarkeit", "Erreichbarkeit", "frame:path.atlas-zelle"),
     PageSpec("/indikatoren", "Indikatoren", "frame:path.atlas-gemeinden"),
@@ -331,11 +342,11 @@ def _time_page(browser, bases: list[str], spec: PageSpec, runs: int) -> list[dic
         for _ in range(runs):
             for i, base in enumerate(bases):
                 times[i]["back"].append(_returning(contexts[i], base, spec))
-        for _ in range(runs if spec.path != "/" else 0):  # sidebar visits begin on the start page
+        for _ in range(runs if spec.path != "/" and spec.sidebar else 0):  # sidebar visits begin on the start page
             for i, base in enumerate(bases):
                 times[i]["side"].append(_via_sidebar(browser, base, spec))
     except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
-        print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+        print(f"{spec.label}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
     finally:
         for context in contexts:
             context.close()
@@ -387,7 +398,7 @@ def measure(specs: tuple[PageSpec, ...], runs: int,
                     for which, target in ((0, rows), (1, driver_rows)):
                         row = (spec, *(_median(t[k], which, 1 if k == "cold" else runs) for k in COLUMNS))
                         target[i].append(row)  # type: ignore[arg-type]
-                    print(f"… {spec.path} [{i}]: " + " / ".join(f"{v:.2f}" for v in rows[i][-1][1:])
+                    print(f"… {spec.label} [{i}]: " + " / ".join(f"{v:.2f}" for v in rows[i][-1][1:])
                           + "  (Playwright: " + " / ".join(f"{v:.2f}" for v in driver_rows[i][-1][1:]) + ")",
                           file=sys.stderr, flush=True)
             browser.close()
@@ -414,11 +425,11 @@ def measure_restarts(specs: tuple[PageSpec, ...], variants: list[dict[str, str]]
                 try:
                     seconds[i].append(_direct(browser, f"http://127.0.0.1:{port}", spec)[0])
                 except Exception as exc:  # noqa: BLE001 – a page that never shows its content is a result too
-                    print(f"{spec.path}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
+                    print(f"{spec.label}: Hauptinhalt nicht sichtbar ({type(exc).__name__})", file=sys.stderr)
                     seconds[i].append(float("nan"))
                 finally:
                     _stop(proc)
-                print(f"… Neustart {spec.path} [{i}]: {seconds[i][-1]:.2f}", file=sys.stderr, flush=True)
+                print(f"… Neustart {spec.label} [{i}]: {seconds[i][-1]:.2f}", file=sys.stderr, flush=True)
         browser.close()
     return seconds
 
@@ -434,16 +445,16 @@ def _table(title: str, rows: list[Row], runs: int, load: tuple[float, float]) ->
           f"{'warm/kalt':>10}  Ziel (kalt / leerer Browser-Cache / wiederkehrend)")
     for spec, cold, warm, back, side in rows:
         goal_direct = 1.0 if spec.path == "/" else 2.0
-        side_ok = spec.path == "/" or side < 1.0
+        side_ok = spec.path == "/" or not spec.sidebar or side < 1.0
         verdict = " / ".join("ok" if t < goal_direct and side_ok else "verfehlt" for t in (cold, warm, back))
-        side_text = "–" if spec.path == "/" else f"{side:.2f}"  # the start page is where sidebar visits begin
-        print(f"{spec.path:<34}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side_text:>13}{warm / cold:>10.2f}  {verdict}")
+        side_text = "–" if spec.path == "/" or not spec.sidebar else f"{side:.2f}"  # sidebar visits begin on the start page
+        print(f"{spec.label:<34}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side_text:>13}{warm / cold:>10.2f}  {verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="warm repetitions per page (median is shown)")
-    parser.add_argument("--seiten", default="", help="only pages whose address contains one of these words "
+    parser.add_argument("--seiten", default="", help="only pages whose address or link text contains one of these words "
                                                      "(comma-separated), e.g. karte,profil")
     parser.add_argument("--vergleich", action="store_true",
                         help="measure without and with the map cache (two servers, timed in turn) and print the ratio")
@@ -477,7 +488,7 @@ def main() -> None:
         mobile = NETWORKS["mobil"]
         PROXY = (mobile["downloadThroughput"] * 8, mobile["uploadThroughput"] * 8, mobile["latency"] / 1000)
     words = [w for w in args.seiten.split(",") if w]
-    specs = tuple(s for s in PAGES if not words or any(w in s.path for w in words))
+    specs = tuple(s for s in PAGES if not words or any(w in f"{s.path} {s.link.lower()}" for w in words))
     if args.grundlinie:  # the floor app has only these two pages
         specs = tuple(s for s in specs if s.path in ("/", "/karte"))
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
@@ -506,7 +517,7 @@ def main() -> None:
               f"auf {os.cpu_count()} Kernen)")
         print(f"{'Seite':<34}" + "".join(f"{title.split(' (')[0][:22]:>24}" for title, _ in variants))
         for k, spec in enumerate(specs):
-            print(f"{spec.path:<34}" + "".join(f"{firsts[i][k]:>24.2f}" for i in range(len(variants))))
+            print(f"{spec.label:<34}" + "".join(f"{firsts[i][k]:>24.2f}" for i in range(len(variants))))
         return
     measured, driven, startups = measure(specs, args.runs, [env for _, env in variants])
     load = (before, _load())
@@ -527,7 +538,7 @@ def main() -> None:
         print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}")
         for (spec, *plain), (_, *cached) in zip(rows, final[1], strict=True):
             ratios = [p / c if c else float("nan") for p, c in zip(plain, cached, strict=True)]
-            print(f"{spec.path:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>12.2f}{ratios[3]:>13.2f}")
+            print(f"{spec.label:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>12.2f}{ratios[3]:>13.2f}")
         print()
 
 

@@ -22,6 +22,7 @@ with a place – with the page's answer as plain HTML, shown until Streamlit has
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -32,6 +33,7 @@ from warm_up import start_in_background  # scripts/warm_up.py
 
 from atlas import settings
 from atlas.offer_search.preview import URL_PATH as FAMILY_PAGE, current_results_preview
+from atlas.offer_search.preview import prepare_current as prepare_family_preview
 from atlas.start_page import current_preview
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -46,14 +48,17 @@ def preview(page: str, query: str, base: str) -> str:
         return current_results_preview(query, base)
     return ""
 
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     args = sys.argv[1:]
     app = args.pop(0) if args and args[0].endswith(".py") else str(APP)
     sys.argv = ["streamlit", "run", app, *args]
-    # the pages' static previews only for the atlas itself (not for another app, e.g. the bench's floor)
-    if problem := serve_changed_index(preview if Path(app).resolve() == APP else None):
+    atlas = Path(app).resolve() == APP  # the pages' previews only for the atlas (not e.g. the bench's floor app)
+    if problem := serve_changed_index(preview if atlas else None):
         print(f"Standortatlas: Streamlits Startseite bleibt unverändert ({problem}).", file=sys.stderr)
     if settings.warm_up_env():
         start_in_background()
+        if atlas:
+            threading.Thread(target=prepare_family_preview, name="vorschau-daten", daemon=True).start()
     sys.exit(cli.main())

@@ -111,3 +111,16 @@ def current_results_preview(query_string: str, base_path: str = "") -> str:
         return results_preview(prepared, parse_qs(query_string), today, params, sources, base_path)
     except Exception:  # noqa: BLE001 – a preview is an extra; Streamlit's page shows the error itself
         return ""
+
+
+def prepare_current() -> None:
+    """Read and prepare the current build's data for :func:`current_results_preview` now (``scripts/serve.py``
+    calls it at the start, beside the warm-up), so that the first family link after a (re)start is not the
+    one that waits for it; nothing without a build."""
+    from atlas.atlasdata import data_version
+
+    try:
+        if version := data_version():
+            _prepared(version)
+    except Exception:  # noqa: BLE001 – broken data: the page says so; the preview is simply not shown
+        return
