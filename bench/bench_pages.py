@@ -441,14 +441,14 @@ def _load() -> float:
 def _table(title: str, rows: list[Row], runs: int, load: tuple[float, float]) -> None:
     print(f"{title} (Sekunden; Median aus {runs}; Last {load[0]:.1f} vorher / {load[1]:.1f} nachher "
           f"auf {os.cpu_count()} Kernen)")
-    print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}"
+    print(f"{'Seite':<46}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}"
           f"{'warm/kalt':>10}  Ziel (kalt / leerer Browser-Cache / wiederkehrend)")
     for spec, cold, warm, back, side in rows:
         goal_direct = 1.0 if spec.path == "/" else 2.0
         side_ok = spec.path == "/" or not spec.sidebar or side < 1.0
         verdict = " / ".join("ok" if t < goal_direct and side_ok else "verfehlt" for t in (cold, warm, back))
         side_text = "–" if spec.path == "/" or not spec.sidebar else f"{side:.2f}"  # sidebar visits begin on the start page
-        print(f"{spec.label:<34}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side_text:>13}{warm / cold:>10.2f}  {verdict}")
+        print(f"{spec.label:<46}{cold:>12.2f}{warm:>12.2f}{back:>12.2f}{side_text:>13}{warm / cold:>10.2f}  {verdict}")
 
 
 def main() -> None:
@@ -515,9 +515,9 @@ def main() -> None:
         print(f"Erster Besuch einer Seite direkt nach dem Serverstart (je Seite ein neuer Server, bereit wie "
               f"beschrieben; Sekunden bis zum sichtbaren Hauptinhalt; Last {before:.1f} vorher / {_load():.1f} nachher "
               f"auf {os.cpu_count()} Kernen)")
-        print(f"{'Seite':<34}" + "".join(f"{title.split(' (')[0][:22]:>24}" for title, _ in variants))
+        print(f"{'Seite':<46}" + "".join(f"{title.split(' (')[0][:22]:>24}" for title, _ in variants))
         for k, spec in enumerate(specs):
-            print(f"{spec.label:<34}" + "".join(f"{firsts[i][k]:>24.2f}" for i in range(len(variants))))
+            print(f"{spec.label:<46}" + "".join(f"{firsts[i][k]:>24.2f}" for i in range(len(variants))))
         return
     measured, driven, startups = measure(specs, args.runs, [env for _, env in variants])
     load = (before, _load())
@@ -535,10 +535,10 @@ def main() -> None:
     final = results[-1]
     for title, rows, _ in results[:-1]:
         print(f"Verhältnis {title} / {final[0]} (> 1: {final[0]} ist schneller)")
-        print(f"{'Seite':<34}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}")
+        print(f"{'Seite':<46}{'direkt kalt':>12}{'direkt warm':>12}{'wiederkehr.':>12}{'Seitenleiste':>13}")
         for (spec, *plain), (_, *cached) in zip(rows, final[1], strict=True):
             ratios = [p / c if c else float("nan") for p, c in zip(plain, cached, strict=True)]
-            print(f"{spec.label:<34}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>12.2f}{ratios[3]:>13.2f}")
+            print(f"{spec.label:<46}{ratios[0]:>12.2f}{ratios[1]:>12.2f}{ratios[2]:>12.2f}{ratios[3]:>13.2f}")
         print()
 
 
