@@ -67,17 +67,18 @@ def is_page_path(path: str) -> bool:
 
 def index_html(original: str, served_path: str | None, base_path: str = "", preview: str = "") -> str:
     """Streamlit's *original* index page with the language, the title, – if *served_path* is given – the
-    base address script (:func:`base_script`) and – if given – the start page's *preview* before
-    Streamlit's root element. Unchanged where a mark is missing or not unique."""
+    base address script (:func:`base_script`) and – if given – a page's *preview* before Streamlit's root
+    element (inserted last: its text never meets the other marks). Unchanged where a mark is missing or not
+    unique."""
     html = original
-    if preview and html.count(ROOT_MARK) == 1:
-        html = html.replace(ROOT_MARK, preview + ROOT_MARK)
     if html.count(LANG_MARK) == 1:
         html = html.replace(LANG_MARK, f'<html lang="{LANG}">')
     if html.count(TITLE_MARK) == 1:
         html = html.replace(TITLE_MARK, f"<title>{TITLE}</title>")
     if served_path is not None and html.count(MODULE_MARK) == 1:
         html = html.replace(MODULE_MARK, base_script(served_path, base_path) + "    " + MODULE_MARK)
+    if preview and html.count(ROOT_MARK) == 1:
+        html = html.replace(ROOT_MARK, preview + ROOT_MARK)
     return html
 
 

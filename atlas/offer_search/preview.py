@@ -65,6 +65,7 @@ def results_preview(prepared: tuple, query: Mapping[str, object], today: date, p
         return ""
     notes = "".join(f'<p class="{"av-small" if note.kind == "caption" else "of-note"}">{_note_text(note.text)}</p>'
                     for note in (*(n for n in pv.notes if n.kind != "info"), *rv.notes))
+    topic_notes = "".join(f'<p class="of-note">{_note_text(text)}</p>' for text in rv.hinweise)
     cards = "".join(card_box(card_html(hit, index.themen, t, rv.result.params,
                                        vm.card_stop(stops, hit, t, rv.result.params)),
                              details_html(hit.offer, t, hit), t("mehr")) for hit in rv.result.hits)
@@ -73,7 +74,7 @@ def results_preview(prepared: tuple, query: Mapping[str, object], today: date, p
         cards += f"<h2>{html.escape(t('ohne_lage_titel'))}</h2>" + "".join(
             card_box(unplaced_html(offer, index.themen, t)) for offer in unplaced)
     main = (f"<h1>{html.escape(t('titel'))}</h1>"
-            f'<p class="of-summary"><strong>{html.escape(rv.summary)}</strong></p>'
+            f'<p class="of-summary"><strong>{html.escape(rv.summary)}</strong></p>{topic_notes}'
             f'<h2 id="av-ergebnisse">{html.escape(t("ergebnisse_titel", ort=pv.label))}</h2>{notes}'
             f'<div class="of-liste">{cards}</div>'
             f'<p class="av-small">{html.escape(t("quellen"))}: {html.escape(" · ".join(sources))}</p>')
