@@ -1,8 +1,9 @@
-"""The app's pages, grouped by who uses them: one list for Streamlit's navigation and the start page's preview.
+"""The app's pages, grouped by who uses them: one list for Streamlit's navigation and the pages' previews.
 
 ``app.py`` turns every :class:`NavPage` into an ``st.Page`` and draws the sidebar from :data:`NAVIGATION`;
-:mod:`atlas.start_page` writes the same links into the static preview of the start page (plain HTML, shown
-before Streamlit's frontend has loaded). One list, so the two never disagree. Pure data, no Streamlit.
+:mod:`atlas.page_preview` writes the same links into the sidebar of a page's static preview (plain HTML, shown
+before Streamlit's frontend has loaded), :mod:`atlas.start_page` and :mod:`atlas.offer_search.preview` take
+their pages' addresses from it. One list, so they never disagree. Pure data, no Streamlit.
 """
 
 from __future__ import annotations

@@ -79,14 +79,11 @@ REMOVE_SCRIPT = f"""<script>(function () {{
 }})();</script>"""
 
 
-def href(base_path: str, url_path: str, query: str = "") -> str:
-    """The escaped address of a page below the app's *base_path* (``""`` or ``"/atlas"``)."""
-    return html.escape(f"{base_path.rstrip('/')}/{url_path}" + (f"?{query}" if query else ""), quote=True)
-
-
-def link_html(base_path: str, url_path: str, label: str, query: str = "") -> str:
-    """A plain link to a page, drawn like Streamlit's page links (44 px high)."""
-    return f'<a class="av-link" href="{href(base_path, url_path, query)}">{html.escape(label)}</a>'
+def link_html(base_path: str, url_path: str, label: str) -> str:
+    """A plain link to a page below the app's *base_path* (``""`` or ``"/atlas"``), drawn like Streamlit's
+    page links (44 px high)."""
+    href = html.escape(f"{base_path.rstrip('/')}/{url_path}", quote=True)
+    return f'<a class="av-link" href="{href}">{html.escape(label)}</a>'
 
 
 def sidebar_html(base_path: str, groups: tuple[NavGroup, ...] = NAVIGATION) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from atlas import settings
+from atlas.display import format_number
 from atlas.navigation import page
 from atlas.page_preview import PREVIEW_ID, link_html, preview_frame
 
@@ -62,10 +63,10 @@ def _link(module: str, label: str | None = None) -> StartLink:
 
 
 def _number(value: object) -> str:
-    """A key figure as the page shows it: German thousands separator; "–" when the build has none."""
+    """A key figure as the page shows it (:func:`atlas.display.format_number`); "–" when the build has none."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "–"
-    return f"{value:,.0f}".replace(",", ".")
+    return format_number(value)
 
 
 def start_content(kreis_name: str, manifest: Mapping, attributions: tuple[str, ...]) -> StartContent:
@@ -149,15 +150,19 @@ def preview_html(content: StartContent, base_path: str = "") -> str:
 ATTRIBUTION_SOURCES = ("gemeinden", "zensus_gemeinden", "angebote")
 
 
-def current_content() -> StartContent | None:
-    """The start page of the current build (None when there is no build yet)."""
+def content_of(manifest: Mapping) -> StartContent:
+    """The start page of the build described by *manifest*, with the attribution of its sources."""
     from atlas.sources import attributions
 
+    return start_content(str(manifest.get("kreis_name", "")), manifest, tuple(attributions(ATTRIBUTION_SOURCES)))
+
+
+def current_content() -> StartContent | None:
+    """The start page of the current build (None when there is no build yet)."""
     manifest_file = settings.manifest_path()
     if not manifest_file.is_file():
         return None
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    return start_content(str(manifest.get("kreis_name", "")), manifest, tuple(attributions(ATTRIBUTION_SOURCES)))
+    return content_of(json.loads(manifest_file.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=8)

@@ -115,7 +115,7 @@ if wanted != qp.to_dict():
     qp.from_dict(wanted)
 
 # ------------------------------------------------------------------------------------- results
-sources = attributions(["gemeinden", "orte", "bahnhoefe", "angebote"])
+sources = attributions(list(vm.ATTRIBUTION_SOURCES))
 place = pv.place
 today = datetime.now(ZoneInfo("Europe/Berlin")).date()
 rv = vm.results(index, place, state, t, today, external, travel_parameters(data.manifest), stops)

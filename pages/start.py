@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.sources import attributions
-from atlas.start_page import ATTRIBUTION_SOURCES, StartLink, start_content
+from atlas.start_page import StartLink, content_of
 from pages._common import attribution_footer, get_data, warm_up_map_modules
 
 #: Page links and the sidebar's navigation links as tap targets of at least 44 px (WCAG 2.5.5).
@@ -22,7 +21,7 @@ TAP_CSS = """<style>
 data = get_data()
 warm_up_map_modules()
 # The same content as the static preview in the first HTML (atlas/start_page.py): the two never disagree.
-page = start_content(data.kreis_name, data.manifest, tuple(attributions(list(ATTRIBUTION_SOURCES))))
+page = content_of(data.manifest)
 
 
 def link(item: StartLink) -> None:

@@ -131,7 +131,7 @@ def serve_changed_index(get_response: Handler, index_path: str, preview: Preview
 
 
 def install(preview: Preview | None = None) -> str:
-    """Serve the changed index page from Streamlit's static handler (with *preview* for the root address,
+    """Serve the changed index page from Streamlit's static handler (with *preview* for the pages' addresses,
     see :func:`serve_changed_index`); returns "" or why it could not."""
     try:
         from streamlit.web.server.starlette import starlette_static_routes as routes

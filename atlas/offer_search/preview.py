@@ -31,13 +31,11 @@ from atlas.offer_search import viewmodel as vm
 from atlas.offer_search.cards import CARD_CSS, card_box, card_html, details_html, unplaced_html
 from atlas.offer_search.i18n import Texts
 from atlas.offer_search.share import state_from_query
-from atlas.page_preview import preview_frame
+from atlas.page_preview import PREVIEW_ID, preview_frame
 
 #: The page's address and what Streamlit's page must show before the preview goes (one per card).
 URL_PATH = page("pages/angebote_finden.py").url_path
 CARD = ".of-card"
-#: The sources the family page names (its footer).
-ATTRIBUTION_SOURCES = ("gemeinden", "orte", "bahnhoefe", "angebote")
 
 _ESCAPED = re.compile(r"\\(.)")
 
@@ -79,9 +77,9 @@ def results_preview(prepared: tuple, query: Mapping[str, object], today: date, p
             f'<div class="of-liste">{cards}</div>'
             f'<p class="av-small">{html.escape(t("quellen"))}: {html.escape(" · ".join(sources))}</p>')
     css = CARD_CSS.replace("<style>", "").replace("</style>", "") + (
-        "#atlas-vorschau .of-summary{background:rgba(33,195,84,.1);color:#177233;padding:1rem;border-radius:.5rem}"
+        f"#{PREVIEW_ID} .of-summary{{background:rgba(33,195,84,.1);color:#177233;padding:1rem;border-radius:.5rem}}"
         # the list's column beside the map, as the page's 3:2 columns (stacked below 640 px, as Streamlit's)
-        "@media (min-width:640px){#atlas-vorschau .of-liste{max-width:58.3%}}")
+        f"@media (min-width:640px){{#{PREVIEW_ID} .of-liste{{max-width:58.3%}}}}")
     return preview_frame(main, base_path=base_path, wait_for=CARD, count=len(rv.result.hits) + len(unplaced), css=css,
                          lang=t.lang,
                          jump_to="#av-ergebnisse")  # at the results, as the page opens a link
@@ -94,34 +92,33 @@ def _prepared(version: str) -> tuple[tuple, Verkehrsparameter, tuple[str, ...]]:
     from atlas.sources import attributions
 
     data = load_atlas()
-    return vm.prepare(data), travel_parameters(data.manifest), tuple(attributions(list(ATTRIBUTION_SOURCES)))
+    return vm.prepare(data), travel_parameters(data.manifest), tuple(attributions(list(vm.ATTRIBUTION_SOURCES)))
 
 
-def current_results_preview(query_string: str, base_path: str = "") -> str:
-    """:func:`results_preview` for a request's *query_string* on the current build (its data prepared once per
-    build in this process, about 30 MB); "" without a build, for a query without results, or when anything
-    fails – the index page is then served without a preview, never broken by it."""
+def prepare_current() -> tuple[tuple, Verkehrsparameter, tuple[str, ...]] | None:
+    """The current build's data prepared for :func:`results_preview` (once per build in this process, about
+    30 MB); None without a build or when it cannot be read – broken data: the page says so, the preview is
+    simply not shown. ``scripts/serve.py`` calls it at the start, beside the warm-up, so that the first family
+    link after a (re)start is not the one that waits for it."""
     from atlas.atlasdata import data_version
 
     try:
         version = data_version()
-        if not version or "ort=" not in query_string and "punkt=" not in query_string:
-            return ""
-        prepared, params, sources = _prepared(version)
+        return _prepared(version) if version else None
+    except Exception:  # noqa: BLE001 – a preview is an extra, never a reason for an error
+        return None
+
+
+def current_results_preview(query_string: str, base_path: str = "") -> str:
+    """:func:`results_preview` for a request's *query_string* on the current build (:func:`prepare_current`);
+    "" without a build, for a query without results, or when anything fails – the index page is then served
+    without a preview, never broken by it."""
+    current = prepare_current()
+    if current is None:
+        return ""
+    prepared, params, sources = current
+    try:
         today = datetime.now(ZoneInfo("Europe/Berlin")).date()
         return results_preview(prepared, parse_qs(query_string), today, params, sources, base_path)
     except Exception:  # noqa: BLE001 – a preview is an extra; Streamlit's page shows the error itself
         return ""
-
-
-def prepare_current() -> None:
-    """Read and prepare the current build's data for :func:`current_results_preview` now (``scripts/serve.py``
-    calls it at the start, beside the warm-up), so that the first family link after a (re)start is not the
-    one that waits for it; nothing without a build."""
-    from atlas.atlasdata import data_version
-
-    try:
-        if version := data_version():
-            _prepared(version)
-    except Exception:  # noqa: BLE001 – broken data: the page says so; the preview is simply not shown
-        return

@@ -36,6 +36,8 @@ from atlas.offer_search.targets import Thema
 
 #: Element id of the results anchor the page scrolls to.
 RESULTS_ANCHOR = "of-ergebnisse"
+#: The sources the family page names (its footer, its map, its preview).
+ATTRIBUTION_SOURCES = ("gemeinden", "orte", "bahnhoefe", "angebote")
 
 
 @dataclass(frozen=True)
