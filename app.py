@@ -17,6 +17,7 @@ from atlas.navigation import NAVIGATION
 from atlas.ui_style import APP_CSS, page_script
 from pages._common import frontend_prefetch
 from pages._guard import run_guarded
+from pages._map_preview import note_address
 
 st.set_page_config(page_title="Standortatlas", page_icon="🗺️", layout="wide")
 
@@ -37,4 +38,5 @@ with st.sidebar:
             st.html(f'<p class="atlas-nav-group" role="heading" aria-level="2">{group}</p>')
         for page in pages:
             st.page_link(page, label=page.title, icon=page.icon)
+note_address(navigation.url_path, st.query_params.to_dict())  # a warm-up visit records its first map
 run_guarded(navigation.run)  # German message instead of a trace (pages/_guard.py)

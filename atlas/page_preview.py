@@ -15,13 +15,26 @@ sidebar's navigation (:func:`sidebar_html`, from :mod:`atlas.navigation`) and th
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import secrets
 
 from atlas.navigation import NAVIGATION, NavGroup
 
 #: The element every preview lives in.
 PREVIEW_ID = "atlas-vorschau"
+
+#: The request header the server's own warm-up visits send (value: :func:`warm_up_token`); a page's map seen
+#: in such a visit becomes that address's preview (:mod:`atlas.map_preview`).
+WARM_UP_HEADER = "X-Standortatlas-Vorwaermen"
+
+
+@functools.cache
+def warm_up_token() -> str:
+    """A secret of this server process marking its own warm-up visits (new with every start, never sent to
+    a browser)."""
+    return secrets.token_urlsafe(24)
 
 #: The preview's look: Streamlit's light theme as the atlas configures it (font, sizes, the sidebar's grey and
 #: width, the wide layout's margins; measured against Streamlit's page at 1366 and 390 px), so that the change
@@ -45,27 +58,34 @@ PREVIEW_CSS = f"""
 """
 
 #: Removes the preview once Streamlit shows the page itself: a heading in its main area and at least
-#: ``data-anzahl`` elements matching ``data-warten-auf``. A page that ends without them (an error message
-#: instead of the page, another answer than the preview's) is shown too: when Streamlit's script has finished
-#: and its page has kept elements for 1.5 s. Checked on every change of Streamlit's page and twice a second.
-#: No ``//`` comments.
+#: ``data-anzahl`` elements matching ``data-warten-auf`` – frames (same origin) count only once their page
+#: holds an element matching ``data-im-rahmen`` (a map frame that has drawn its map). A page that ends without
+#: them (an error message instead of the page, another answer than the preview's) is shown too: when
+#: Streamlit's script has finished and its page has kept elements for 1.5 s (5 s while a frame is there that
+#: has not drawn yet). Checked on every change of Streamlit's page and twice a second. No ``//`` comments.
 REMOVE_SCRIPT = f"""<script>(function () {{
   var shell = document.getElementById({json.dumps(PREVIEW_ID)});
   if (!shell) {{ return; }}
   var jump = shell.getAttribute('data-springen'), target = jump && shell.querySelector(jump);
   if (target) {{ shell.scrollTop = Math.max(0, target.offsetTop - 64); }}
   var wanted = shell.getAttribute('data-warten-auf') || 'h1', count = Number(shell.getAttribute('data-anzahl')) || 0;
+  var inside = shell.getAttribute('data-im-rahmen');
   var since = 0, timer = 0, observer = null;
+  function drawn(el) {{
+    if (!inside) {{ return true; }}
+    try {{ return !!(el.contentDocument && el.contentDocument.querySelector(inside)); }} catch (e) {{ return false; }}
+  }}
   function shown() {{
     var main = document.querySelector('[data-testid="stMain"]');
     if (!main) {{ return false; }}
-    if (main.querySelector('h1') && main.querySelectorAll(wanted).length >= count) {{ return true; }}
+    var found = Array.prototype.filter.call(main.querySelectorAll(wanted), drawn);
+    if (main.querySelector('h1') && found.length >= count) {{ return true; }}
     var app = document.querySelector('[data-testid="stApp"]');
     var ended = app && app.getAttribute('data-test-script-state') === 'notRunning'
       && main.querySelector('[data-testid="stElementContainer"]');
     if (!ended) {{ since = 0; return false; }}
     since = since || Date.now();
-    return Date.now() - since > 1500;
+    return Date.now() - since > (inside && main.querySelector(wanted) ? 5000 : 1500);
   }}
   function check() {{
     if (!shown()) {{ return; }}
@@ -98,12 +118,14 @@ def sidebar_html(base_path: str, groups: tuple[NavGroup, ...] = NAVIGATION) -> s
 
 
 def preview_frame(main_html: str, *, base_path: str, wait_for: str, count: int, css: str = "",
-                  lang: str = "de", jump_to: str = "") -> str:
+                  lang: str = "de", jump_to: str = "", inside: str = "") -> str:
     """*main_html* (already escaped) in the preview's frame with the sidebar, its style (plus *css*) and, last,
-    :data:`REMOVE_SCRIPT`, which waits for *count* elements matching *wait_for* in Streamlit's page and first
-    scrolls the preview to the element *jump_to* (a selector; as the page itself scrolls to its results)."""
-    jump = f' data-springen="{html.escape(jump_to, quote=True)}"' if jump_to else ""
+    :data:`REMOVE_SCRIPT`, which waits for *count* elements matching *wait_for* in Streamlit's page (frames:
+    once their page holds an element matching *inside*) and first scrolls the preview to the element *jump_to*
+    (a selector; as the page itself scrolls to its results)."""
+    attrs = f' data-springen="{html.escape(jump_to, quote=True)}"' if jump_to else ""
+    attrs += f' data-im-rahmen="{html.escape(inside, quote=True)}"' if inside else ""
     return (f"<style>{PREVIEW_CSS}{css}</style>"
-            f'<div id="{PREVIEW_ID}" lang="{html.escape(lang, quote=True)}"{jump} '
+            f'<div id="{PREVIEW_ID}" lang="{html.escape(lang, quote=True)}"{attrs} '
             f'data-warten-auf="{html.escape(wait_for, quote=True)}" data-anzahl="{int(count)}">'
             f'{sidebar_html(base_path)}<div class="av-main">{main_html}</div></div>{REMOVE_SCRIPT}')

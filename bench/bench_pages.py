@@ -68,6 +68,8 @@ import warm_up  # noqa: E402  – scripts/warm_up.py: the server's health check 
 
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 MAP = "iframe[title='streamlit_folium.st_folium']"
+#: Marker prefixes looked up in frames: any map frame (a map page's preview or Streamlit's), Streamlit's only.
+FRAMED = ("frame:", "streamlit-frame:")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class PageSpec:
 
     path: str
     link: str
-    ready: str  #: selector in the page; "frame:" prefix = inside the first map frame
+    ready: str  #: selector in the page; "frame:" = in a map frame, "streamlit-frame:" = in Streamlit's (:data:`FRAMED`)
     side_ready: str | None = None  #: what shows first when the page is reached without parameters
     name: str = ""  #: the row's name in the tables (default: the address)
     sidebar: bool = True  #: also timed via the sidebar (not for a second marker of the same page)
@@ -93,10 +95,19 @@ PAGES: tuple[PageSpec, ...] = (
              "[data-testid='stMain'] input[type='text']"),
     PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", "[data-testid='stMain'] .of-card",
              name="/angebote-finden?ort=98617 (Streamlits Seite)", sidebar=False),
+    # a map page's map: its preview's (atlas/map_preview.py) or Streamlit's, whichever first; then Streamlit's own
     PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
+    PageSpec("/karte", "Karte", "streamlit-frame:path.atlas-gemeinden", name="/karte (Streamlits Karte)",
+             sidebar=False),
     PageSpec("/erreichbarkeit", "Erreichbarkeit", "frame:path.atlas-zelle"),
+    PageSpec("/erreichbarkeit", "Erreichbarkeit", "streamlit-frame:path.atlas-zelle",
+             name="/erreichbarkeit (Streamlits Karte)", sidebar=False),
     PageSpec("/indikatoren", "Indikatoren", "frame:path.atlas-gemeinden"),
+    PageSpec("/indikatoren", "Indikatoren", "streamlit-frame:path.atlas-gemeinden",
+             name="/indikatoren (Streamlits Karte)", sidebar=False),
     PageSpec("/profil", "Sozialraumprofil", "frame:path.atlas-gemeinden"),
+    PageSpec("/profil", "Sozialraumprofil", "streamlit-frame:path.atlas-gemeinden",
+             name="/profil (Streamlits Karte)", sidebar=False),
     PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden",
              "[data-testid='stMain'] [data-testid='stButton'] button"),
     PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
@@ -160,29 +171,59 @@ PROXY: tuple[float, float, float] | None = None
 #: Runs at the start of every page of the bench's browser: on every animation frame it notes (epoch ms, in
 #: ``__atlasSeen``) when each page's main content first appears visible – a new element, not one that was
 #: there at ``__atlasMark()`` (the start page before a sidebar click) – and the time of the last mouse press
-#: (``__atlasClick``). The map's elements are looked up inside the map's frame (same origin). The time is
-#: taken in a task after the animation frame in which the content was found, i.e. after the browser's work to
-#: paint that frame – not when Playwright's polling notices it: Playwright looks for an element inside a
-#: frame that is not there yet at growing intervals (up to 0.5 s), which added up to 0.4 s to the map pages
-#: (its own end-to-end figures are printed too).
+#: (``__atlasClick``). A ``frame:`` marker is looked up inside the page's frames: Streamlit's map frame (same
+#: origin, looked into from the page) and a map page's preview (``atlas/map_preview.py``; its frame is
+#: sandboxed, so the probe runs in it too and posts its note to the page); a ``streamlit-frame:`` marker only
+#: in Streamlit's map frame. The time is taken in a task after the animation frame in which the content was
+#: found, i.e. after the browser's work to paint that frame – not when Playwright's polling notices it:
+#: Playwright looks for an element inside a frame that is not there yet at growing intervals (up to 0.5 s),
+#: which added up to 0.4 s to the map pages (its own end-to-end figures are printed too). The page's and the
+#: frame's clocks are both epoch based (``performance.timeOrigin``).
 _PROBE = """(() => {
-  if (window !== window.top) return;
   const ALL = %s;
-  let old = new WeakSet();
-  window.__atlasSeen = {};
   const now = () => performance.timeOrigin + performance.now();
   const shown = el => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
+  const framedKey = key => key.startsWith("frame:") || key.startsWith("streamlit-frame:");
+  if (window !== window.top) {  // a map preview's frame notes its own map and tells the page
+    if (!location.pathname.includes("/_kopien/karten/")) return;
+    const told = new Set();
+    const own = () => {
+      for (const [key, sel] of ALL) {
+        if (told.has(key) || !key.startsWith("frame:")) continue;
+        for (const el of document.querySelectorAll(sel)) {
+          if (shown(el)) {
+            told.add(key);
+            requestAnimationFrame(() => setTimeout(() => window.top.postMessage({atlasSeen: key, at: now()}, "*"), 0));
+            break;
+          }
+        }
+      }
+      requestAnimationFrame(own);
+    };
+    requestAnimationFrame(own);
+    return;
+  }
+  let old = new WeakSet();
+  window.__atlasSeen = {};
+  window.addEventListener("message", e => {
+    const key = e.data && e.data.atlasSeen;
+    if (typeof key === "string" && !(key in window.__atlasSeen)) window.__atlasSeen[key] = e.data.at;
+  });
   const documents = () => {
-    const docs = [[false, document]];
+    const docs = [[false, false, document]];
     for (const frame of document.querySelectorAll("iframe")) {
-      try { if (frame.contentDocument) docs.push([true, frame.contentDocument]); } catch (e) {}  // other origin
+      try {
+        if (frame.contentDocument) docs.push([true, frame.title === "streamlit_folium.st_folium", frame.contentDocument]);
+      } catch (e) {}  // other origin
     }
     return docs;
   };
+  const applies = (key, framed, streamlits) =>
+    framedKey(key) === framed && (!key.startsWith("streamlit-frame:") || streamlits);
   const check = () => {
-    for (const [framed, doc] of documents()) {
+    for (const [framed, streamlits, doc] of documents()) {
       for (const [key, sel] of ALL) {
-        if (key in window.__atlasSeen || key.startsWith("frame:") !== framed) continue;
+        if (key in window.__atlasSeen || !applies(key, framed, streamlits)) continue;
         for (const el of doc.querySelectorAll(sel)) {
           if (!old.has(el) && shown(el)) {  // noted after this frame's rendering work (style, layout, paint)
             window.__atlasSeen[key] = null;
@@ -197,8 +238,8 @@ _PROBE = """(() => {
   };
   window.__atlasMark = () => {
     old = new WeakSet();
-    for (const [framed, doc] of documents()) for (const [key, sel] of ALL)
-      if (key.startsWith("frame:") === framed) for (const el of doc.querySelectorAll(sel)) old.add(el);
+    for (const [framed, streamlits, doc] of documents()) for (const [key, sel] of ALL)
+      if (applies(key, framed, streamlits)) for (const el of doc.querySelectorAll(sel)) old.add(el);
     window.__atlasSeen = {};
   };
   document.addEventListener("mousedown", e => { window.__atlasClick = performance.timeOrigin + e.timeStamp; }, true);
@@ -207,9 +248,10 @@ _PROBE = """(() => {
 
 
 def _probe_script() -> str:
-    """The probe with every page's marker (``[key, selector]``; a ``frame:`` key is looked up in frames)."""
+    """The probe with every page's marker (``[key, selector]``; ``frame:`` and ``streamlit-frame:`` keys are
+    looked up in frames)."""
     keys = {sel for spec in PAGES for sel in (spec.ready, spec.side_ready) if sel}
-    return _PROBE % json.dumps(sorted([key, key.removeprefix("frame:")] for key in keys))
+    return _PROBE % json.dumps(sorted([key, key.split(":", 1)[1] if key.startswith(FRAMED) else key] for key in keys))
 
 
 def _new_context(browser):
@@ -234,9 +276,10 @@ def _ready_key(spec: PageSpec, sidebar: bool = False) -> str:
 
 
 def _wait_ready(page, spec: PageSpec, timeout: float = 120_000, sidebar: bool = False) -> None:
+    """Wait until the page's marker is there – for a map, in Streamlit's map frame (a preview comes before)."""
     ready = _ready_key(spec, sidebar)
-    if ready.startswith("frame:"):
-        page.frame_locator(MAP).first.locator(ready[6:]).first.wait_for(timeout=timeout)
+    if ready.startswith(FRAMED):
+        page.frame_locator(MAP).first.locator(ready.split(":", 1)[1]).first.wait_for(timeout=timeout)
     else:
         page.locator(ready).first.wait_for(timeout=timeout)
 

@@ -36,9 +36,12 @@ from streamlit.components.v1.custom_component import CustomComponent
 
 from atlas import settings
 from atlas.leaflet import FRAME_PRELOADED, frame_head, served_copy
+from pages._map_preview import preview_aside, record_preview
 from pages._map_render import RenderedGroups, RenderedMap, render_groups, render_map
 
 T = TypeVar("T")
+
+__all__ = ["cached", "cached_groups", "cached_map", "deliver", "preview_aside", "show_map"]
 
 #: Rendered maps kept per process (all pages and sessions together); each holds a few hundred kB–2 MB.
 MAX_CACHED_MAPS = 48
@@ -152,11 +155,14 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
         wrap_longitude=False)
 
 
-def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: str, **kwargs: Any) -> tuple[Any, Any]:
+def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: str, preview: bool = False,
+             **kwargs: Any) -> tuple[Any, Any]:
     """Build, render (both once per input, :func:`cached_map`) and show a map; returns the builder's
     result without its map (None for a bare map) and the component's value (as ``st_folium``).
-    *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`)."""
+    *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`). With *preview* (a page
+    whose answer is this map, right under its title) a warm-up visit records it as its address's preview
+    (``pages/_map_preview.py``)."""
     result, rendered = cached_map(kind, key_parts, build)
+    if preview:
+        record_preview(rendered, kwargs.get("groups"), kwargs.get("height", 700))
     return result, deliver(rendered, key=key, **kwargs)
-
-

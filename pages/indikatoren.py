@@ -33,7 +33,7 @@ from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
 from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
-from pages._maps import show_map
+from pages._maps import preview_aside, show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -97,8 +97,8 @@ with tab_map:
     with map_col:  # built and rendered once per data build and choice (pages/_maps.py)
         result, _ = show_map("indikatoren", map_key(data.version, layers, choice),
                              lambda: indicator_map(base, layers, choice, legend_in_map=False),
-                             height=620, width="stretch", returned_objects=[], key="ind_karte")
-    legend_col.html(page_legend(result.legend))
+                             height=620, width="stretch", returned_objects=[], key="ind_karte", preview=True)
+    legend_col.html(preview_aside(page_legend(result.legend), 4 / 5))
     st.caption(map_caption(choice, classification))
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                          indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)

@@ -14,7 +14,7 @@ from atlas.leaflet import page_legend
 from atlas.map_key import map_key
 from atlas.mapview import MapOptions, build_map, switchable_layers, switchable_layers_group
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
-from pages._maps import cached_groups, show_map
+from pages._maps import cached_groups, preview_aside, show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -68,8 +68,8 @@ map_col, legend_col = st.columns([4, 1])  # the legend beside the map never cove
 with map_col:
     # built and rendered once per data build, layer files and choice (pages/_maps.py)
     result, _ = show_map("karte", map_key(data.version, layers, options), lambda: build_map(base, layers, options),
-                         height=640, width="stretch", returned_objects=[], key="karte", groups=extra)
-legend_col.html(page_legend(result.legend))
+                         height=640, width="stretch", returned_objects=[], key="karte", groups=extra, preview=True)
+legend_col.html(preview_aside(page_legend(result.legend), 4 / 5))
 if result.classification is not None:  # the map in words (the full table is in the expander below)
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                          indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label, table=False)

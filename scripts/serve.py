@@ -34,19 +34,21 @@ from warm_up import start_in_background  # scripts/warm_up.py
 from atlas import settings
 from atlas.offer_search.preview import URL_PATH as FAMILY_PAGE, current_results_preview
 from atlas.offer_search.preview import prepare_current as prepare_family_preview
+from atlas.map_preview import current_map_preview
 from atlas.start_page import current_preview
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def preview(page: str, query: str, base: str) -> str:
-    """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, and the
-    family page's result cards for a link with a place; nothing for the other pages (their answer is a map)."""
+    """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
+    family page's result cards for a link with a place, and a map page's map as the warm-up saw it for the
+    same address (:mod:`atlas.map_preview`)."""
     if page == "":
         return current_preview(base)
     if page == FAMILY_PAGE:
         return current_results_preview(query, base)
-    return ""
+    return current_map_preview(page, query, base)
 
 
 if __name__ == "__main__":

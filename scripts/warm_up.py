@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 #: The line printed when the warm-up has ended (successfully or not); waited for by bench and tests.
@@ -61,24 +62,24 @@ class WarmUpReport:
         return line
 
 
-def _rerun_message(page_name: str, page_hash: str) -> bytes:
+def _rerun_message(page_name: str, page_hash: str, query: str = "") -> bytes:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
-    msg.rerun_script.query_string = ""
+    msg.rerun_script.query_string = query
     msg.rerun_script.page_name = page_name
     msg.rerun_script.page_script_hash = page_hash
     return msg.SerializeToString()
 
 
-def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float) -> PageVisit:
-    """Ask for the page at *path* and read the server's messages until its script has finished; the
-    navigation message fills *pages* (address path → page script hash)."""
+def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float, query: str = "") -> PageVisit:
+    """Ask for the page at *path* (with the query string *query*) and read the server's messages until its
+    script has finished; the navigation message fills *pages* (address path → page script hash)."""
     from streamlit.proto.Alert_pb2 import Alert
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     start = time.perf_counter()
-    ws.send(_rerun_message(path, page_hash))
+    ws.send(_rerun_message(path, page_hash, query))
     errors: list[str] = []
     elements: set[str] = set()
     while True:
@@ -106,17 +107,27 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float)
 def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
     """Open every page of the app at *base_url* (``http://host:port[/base]``) once; see the module docstring.
 
-    The start page first (it names the pages), then every other page in the navigation's order."""
+    The start page first (it names the pages), then every other page in the navigation's order, each in a
+    session of its own (as a first visitor opens it), marked as this server's own visit: a map page's map
+    becomes that address's preview (:mod:`atlas.map_preview`)."""
     from websockets.sync.client import connect
+
+    from atlas.page_preview import WARM_UP_HEADER, warm_up_token
 
     report = WarmUpReport()
     ws_url = "ws" + base_url.removeprefix("http") + "/_stcore/stream"
+
+    def session() -> Any:  # a fresh session per page, as a first visitor's; marked as this server's own visit
+        return connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30,  # type: ignore[list-item]
+                       additional_headers={WARM_UP_HEADER: warm_up_token()})
+
     try:
-        with connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:  # type: ignore[list-item]
-            pages: dict[str, str] = {}
+        pages: dict[str, str] = {}
+        with session() as ws:
             report.visits.append(_visit(ws, "", "", pages, timeout))
-            for path, page_hash in list(pages.items()):
-                if path:
+        for path, page_hash in list(pages.items()):
+            if path:
+                with session() as ws:
                     report.visits.append(_visit(ws, path, page_hash, pages, timeout))
     except Exception as exc:  # noqa: BLE001 – the server serves on; the log says why it is not warm
         report.failure = f"{type(exc).__name__}: {exc}"

@@ -44,10 +44,24 @@ setTimeout(() => {{
 </script></body></html>"""
 
 
+PREVIEW_DELAY_MS = 200
+
+#: A map page with its preview (a sandboxed frame below ``_kopien/karten/``, atlas/map_preview.py) drawing
+#: first and Streamlit's map frame (same origin, its title) drawing later.
+WITH_PREVIEW = """<!doctype html><html lang="de"><body><h1>Karte</h1>
+<iframe src="_kopien/karten/vorschau.html" sandbox="allow-scripts" style="width:300px;height:200px"></iframe>
+<iframe src="frame.html" title="streamlit_folium.st_folium" style="width:300px;height:200px"></iframe>
+</body></html>"""
+
+
 @pytest.fixture()
 def synthetic_site(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "index.html").write_text(INDEX, encoding="utf-8")
     (tmp_path / "frame.html").write_text(FRAME, encoding="utf-8")
+    (tmp_path / "karte.html").write_text(WITH_PREVIEW, encoding="utf-8")
+    (tmp_path / "_kopien" / "karten").mkdir(parents=True)
+    (tmp_path / "_kopien" / "karten" / "vorschau.html").write_text(
+        FRAME.replace(str(PATH_DELAY_MS), str(PREVIEW_DELAY_MS)), encoding="utf-8")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -99,3 +113,22 @@ def test_probe_never_notes_what_does_not_appear(probed_page) -> None:
     bench, page = probed_page
     missing = bench._seen(page, ".of-card", "performance.timeOrigin")
     assert missing != missing  # NaN
+
+
+def test_probe_notes_a_sandboxed_preview_map_and_streamlits_map_apart(browser, synthetic_site: str) -> None:
+    """``frame:`` is the first map seen in any map frame – the preview's, which the page cannot look into, tells
+    it – and ``streamlit-frame:`` only Streamlit's map frame; neither before its map is drawn."""
+    bench = load_bench_module("bench_pages")
+    context = bench._new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(synthetic_site.replace("index.html", "karte.html"))
+        page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator("path.atlas-gemeinden").wait_for()
+        page.frame_locator("iframe[sandbox]").locator("path.atlas-gemeinden").wait_for()
+        first = bench._seen(page, "frame:path.atlas-gemeinden", "performance.timeOrigin")
+        streamlits = bench._seen(page, "streamlit-frame:path.atlas-gemeinden", "performance.timeOrigin")
+    finally:
+        context.close()
+    assert PREVIEW_DELAY_MS / 1000 <= first < PATH_DELAY_MS / 1000 + 3
+    assert PATH_DELAY_MS / 1000 <= streamlits < PATH_DELAY_MS / 1000 + 3
+    assert first < streamlits

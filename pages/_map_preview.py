@@ -1,0 +1,58 @@
+"""A warm-up visit's first map becomes its address's preview (:mod:`atlas.map_preview`; Streamlit glue).
+
+``app.py`` calls :func:`note_address` before every page; only in a visit by the server's own warm-up (its
+secret in the request header) does it note the address asked for. ``pages/_maps.show_map`` then hands the
+run's first map to :func:`record_preview`. Light to import: the start page loads no map library for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from atlas.page_preview import WARM_UP_HEADER, warm_up_token
+
+if TYPE_CHECKING:
+    from pages._map_render import RenderedGroups, RenderedMap
+
+#: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; that record.
+ADDRESS = "_atlas_vorschau_adresse"
+RECORD = "_atlas_vorschau_aufnahme"
+
+
+def note_address(page: str, query: dict[str, str]) -> None:
+    """In a warm-up visit, note the address this run was asked for – before the page changes its query."""
+    if st.context.headers.get(WARM_UP_HEADER) == warm_up_token():
+        st.session_state[ADDRESS] = (page, urlencode(query))
+
+
+def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height: int) -> None:
+    """Record *rendered* (with the layers *groups* added to it) as the noted address's preview, once per run."""
+    where = st.session_state.pop(ADDRESS, None)
+    if where is None:
+        return
+    from atlas.atlasdata import data_version
+    from atlas.map_preview import RECORDED, map_document
+
+    css, js = list(rendered.css_links), list(rendered.js_links)
+    if groups is not None:
+        css, js = [*css, *groups.css_links], [*js, *groups.js_links]
+    document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
+                            groups_script=groups.script if groups is not None else "")
+    record = (where[0], where[1], data_version(), document, height)
+    if RECORDED.record(*record) is not None:
+        st.session_state[RECORD] = record
+
+
+def preview_aside(aside_html: str, map_share: float) -> str:
+    """*aside_html* unchanged – what the page draws beside its map (its legend column; the map has
+    *map_share* of the width). In a warm-up visit it also goes beside the map just recorded, so the preview
+    shows the page's legend too: ``legend_col.html(preview_aside(page_legend(...), 4 / 5))``."""
+    record = st.session_state.pop(RECORD, None)
+    if record is not None:
+        from atlas.map_preview import RECORDED
+
+        RECORDED.record(*record, aside=aside_html, map_share=map_share)
+    return aside_html

@@ -1,0 +1,99 @@
+"""A map page's map in the first HTML (atlas/map_preview.py): recorded by the server's warm-up, shown before
+Streamlit's JavaScript has loaded, replaced by Streamlit's own map; never recorded from a visitor's session."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+
+from atlas.indicator_choice import map_indicators
+from atlas.map_preview import PREVIEW_FRAME_TITLE, STREAMLIT_MAP_FRAME
+from atlas.page_preview import PREVIEW_ID, WARM_UP_HEADER
+from tests.bench_loader import load_bench_module
+
+pytestmark = pytest.mark.browser
+
+STREAMLIT_JS = "**/static/js/**"
+PREVIEW = f"#{PREVIEW_ID}"
+PREVIEW_FRAME = f'iframe[title="{PREVIEW_FRAME_TITLE}"]'
+
+
+def _served(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def _preview_frame_src(url: str) -> str | None:
+    found = re.search(r'<iframe title="' + re.escape(PREVIEW_FRAME_TITLE) + r'" src="([^"]+)"', _served(url))
+    return found.group(1) if found else None
+
+
+def test_karte_shows_its_map_before_streamlit_then_streamlits_own(app_url, desktop_page):
+    page = desktop_page.page
+    held = []
+    page.route(STREAMLIT_JS, lambda route: held.append(route))  # Streamlit's JavaScript held back
+    page.goto(f"{app_url}/karte", wait_until="commit")
+    page.locator(f"{PREVIEW} h1").wait_for(timeout=30_000)
+    assert page.locator(f"{PREVIEW} h1").inner_text() == "Karte"
+    assert page.locator("[data-testid='stMain']").count() == 0  # nothing of Streamlit yet
+    preview_map = page.frame_locator(f"{PREVIEW} {PREVIEW_FRAME}")
+    preview_map.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    gemeinden = preview_map.locator("path.atlas-gemeinden").count()
+    assert gemeinden > 0
+    assert "GeoBasis-DE" in preview_map.locator(".leaflet-control-attribution").inner_text()
+    box = page.locator(f"{PREVIEW} {PREVIEW_FRAME}").bounding_box()
+    assert box is not None and box["y"] < 1000 and box["height"] >= 400  # the map in view, at the page's height
+    preview_map.locator(".leaflet-control-zoom-in").click()  # it is a map: it can be zoomed
+
+    for route in held:
+        route.continue_()
+    page.unroute(STREAMLIT_JS)
+    page.locator(PREVIEW).wait_for(state="detached", timeout=60_000)
+    own = page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden")
+    assert own.count() == gemeinden  # the preview was removed only once Streamlit's map had drawn: the same map
+    assert page.locator("h1").count() == 1
+    assert desktop_page.errors == [] and desktop_page.blocked == []
+
+
+def test_map_pages_carry_their_recorded_map(app_url):
+    """The warm-up opened every page: the pages whose answer is a map right under their title carry it, with
+    their legend beside it; its page draws the county."""
+    for path in ("karte", "indikatoren"):
+        src = _preview_frame_src(f"{app_url}/{path}")
+        assert src is not None, path
+        assert 'class="atlas-legend"' in _served(f"{app_url}/{path}"), path
+        document = _served(f"{app_url}{src}")
+        assert '<div id="map_div"></div>' in document and "atlas-gemeinden" in document, path
+    # no map where figures and text come first (the map further down), nor where there is no map
+    for path in ("erreichbarkeit", "bus-und-bahn", "profil", "quellen"):
+        assert _preview_frame_src(f"{app_url}/{path}") is None, path
+
+
+def test_a_visitors_session_never_becomes_a_preview(app_url, desktop_page, atlas_data):
+    """Only the server's own warm-up records: neither a browser nor a client claiming to be the warm-up (a
+    wrong secret) turns its settings into another visitor's preview."""
+    other = [ind.id for ind in map_indicators(atlas_data.gemeinden.columns)][1:3]
+    assert len(other) == 2
+    by_browser, by_forger = (urlencode({"indikator": i}) for i in other)
+
+    desktop_page.page.goto(f"{app_url}/karte?{by_browser}")
+    desktop_page.wait_for_app(60_000)
+    desktop_page.page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for()
+
+    warm_up = load_bench_module("warm_up", folder="scripts")
+    from websockets.sync.client import connect
+
+    ws_url = "ws" + app_url.removeprefix("http") + "/_stcore/stream"
+    with connect(ws_url, subprotocols=["streamlit"], max_size=None,  # type: ignore[list-item]
+                 additional_headers={WARM_UP_HEADER: "geraten"}) as ws:
+        pages: dict[str, str] = {}
+        warm_up._visit(ws, "", "", pages, 60)
+        visit = warm_up._visit(ws, "karte", pages["karte"], pages, 60, query=by_forger)
+    assert visit.errors == [] and "component_instance" in visit.elements  # the page did draw its map
+
+    assert _preview_frame_src(f"{app_url}/karte?{by_browser}") is None
+    assert _preview_frame_src(f"{app_url}/karte?{by_forger}") is None
+    assert _preview_frame_src(f"{app_url}/karte") is not None  # the warm-up's own stays
