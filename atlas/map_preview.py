@@ -6,21 +6,24 @@ first visitor gets is known before: it is the page's map for its default setting
 address), the same for every fresh visitor of the same data build. So it is **recorded** when a headless visit
 opens the page – the server's warm-up (``scripts/warm_up.py``) after every start – and served from then on:
 
-- The page's map call (``pages/_maps.show_map``) hands the rendered map to :meth:`MapPreviews.record` when the
-  session is a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the header
-  :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor
-  cannot fake it, so no visitor's own settings ever become another's preview). The map is written once as a
-  standalone Leaflet page (:func:`map_document`) below ``static/`` (its name is its content's hash, so a
-  browser keeps it until it changes).
+- Pages whose answer is a map right under their title (the Karte, the Indikatoren) ask for it
+  (``show_map(..., preview=True)``, ``pages/_maps.py``); where figures and text come first and the map lower
+  (Erreichbarkeit, Bus und Bahn, Sozialraumprofil), a preview of the map alone would show another page and
+  then jump, so they have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the
+  header :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor cannot fake it, so no visitor's own settings
+  ever become another's preview) the run's map goes to :meth:`MapPreviews.record`, and the legend the page
+  draws beside it too (``pages/_map_preview.preview_aside``). The map is written once as a standalone Leaflet
+  page (:func:`map_document`) below ``static/`` (its name is its content's hash, so a browser keeps it until
+  it changes).
 - The server's index page (``scripts/index_page.py``, chosen by ``scripts/serve.py``) carries, for the same
-  address and data build, the page's title and that map in a frame (:func:`preview_html`); Streamlit's page
-  replaces it when its own map frame has drawn (:data:`atlas.page_preview.REMOVE_SCRIPT`, waiting for
-  :data:`MAP_DRAWN` in :data:`STREAMLIT_MAP_FRAME`).
+  address and data build, the page's title, that map in a sandboxed frame and its legend (:func:`preview_html`);
+  Streamlit's page replaces it when its own map frame has drawn (:data:`atlas.page_preview.REMOVE_SCRIPT`,
+  waiting for :data:`MAP_DRAWN` in :data:`STREAMLIT_MAP_FRAME`).
 
-The preview's map is the page's map: the same layers, popups, labels and attribution, made by the same code;
-it can be moved and zoomed, but the page's controls and clicks on the map work only in Streamlit's map. An
-address no headless visit has opened, or another data build, gets no preview – the page is served as before.
-Pure, no Streamlit.
+The preview's map is the page's map: the same layers, popups, labels, legend and attribution, made by the same
+code; it can be moved and zoomed, but the page's controls and clicks on the map work only in Streamlit's map.
+An address no warm-up has opened (a link with settings in it), or another data build, gets no preview – the
+page is served as before. Pure, no Streamlit.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ person after a (re)start does not wait for the data and maps to be prepared; it 
 ``Standortatlas: … Seiten vorgewärmt …`` when done. ``ATLAS_VORWAERMEN=0`` switches it off.
 
 Streamlit's index page is served with the app's language and title and with the server's base address, so
-that a page opened at its own address connects at the first try, and – for the start page and a family link
-with a place – with the page's answer as plain HTML, shown until Streamlit has drawn its own
-(``scripts/index_page.py``, :func:`preview`).
+that a page opened at its own address connects at the first try, and – for the start page, a family link
+with a place and the map pages whose answer is their map – with the page's answer as plain HTML (the map in a
+frame), shown until Streamlit has drawn its own (``scripts/index_page.py``, :func:`preview`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 def preview(page: str, query: str, base: str) -> str:
     """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
-    family page's result cards for a link with a place, and a map page's map as the warm-up saw it for the
-    same address (:mod:`atlas.map_preview`)."""
+    family page's result cards for a link with a place, and the Karte's and Indikatoren's map as the
+    warm-up saw it at the same address (:mod:`atlas.map_preview`)."""
     if page == "":
         return current_preview(base)
     if page == FAMILY_PAGE:
