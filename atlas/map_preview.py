@@ -52,7 +52,7 @@ MAP_DRAWN = ".leaflet-overlay-pane path, .leaflet-marker-icon"
 PREVIEW_FRAME_TITLE = "Karte (Vorschau, wird gleich bedienbar)"
 
 #: The preview's frame runs its scripts but cannot reach the page around it (nor the page it); its links
-#: (websites in an offer's popup) open in a new tab. A browser also draws such a frame in a process of its own,
+#: (websites in an offer's popup) open in a new tab. Chromium draws such a frame in a process of its own,
 #: beside Streamlit's JavaScript (measured: the map 0.1–0.3 s sooner than in a frame of the same origin).
 FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
