@@ -6,7 +6,10 @@ page's first map (0.5–5 s per page on a small machine, the start page 2 s – 
 log). The warm-up does that work before a person comes: it connects to the server's websocket as a browser
 does (Streamlit's own protocol, the ``BackMsg``/``ForwardMsg`` protobuf messages of the installed Streamlit),
 asks for the start page, learns the app's pages from the navigation message, asks for each page in turn with
-its default settings and waits until its script has finished. Nothing is drawn and no component is loaded;
+its default settings – each in a session of its own, as a first visitor – and waits until its script has
+finished. Its requests carry a secret of the server process (:data:`atlas.page_preview.WARM_UP_HEADER`): the
+Karte's and the Indikatoren's map seen in such a visit become those addresses' previews
+(:mod:`atlas.map_preview`). Nothing is drawn and no component is loaded;
 the page scripts run for real in the server's runtime, so every ``st.cache_resource`` a first visitor would
 fill (data, maps, prepared models) is filled. A page that fails is reported and skipped; the server serves
 on either way.
@@ -24,8 +27,8 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 #: The line printed when the warm-up has ended (successfully or not); waited for by bench and tests.
 READY_PREFIX = "Standortatlas: "
