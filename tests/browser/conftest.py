@@ -124,6 +124,27 @@ def wait_until_settled(page, checks: int = 40) -> None:
     raise AssertionError("Seite kommt nicht zur Ruhe (Skript läuft oder Elemente bleiben veraltet)")
 
 
+#: Notes in the page when Streamlit's script state changes after now (``window.__atlasRan``): called when the
+#: page is idle, so a change means a run has begun.
+_WATCH_RUN = """() => {
+  window.__atlasRan = false;
+  const app = document.querySelector("[data-testid='stApp']");
+  // called after a change, so the state has left "notRunning": a run has begun (it may have ended already)
+  new MutationObserver(() => { window.__atlasRan = true; })
+    .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def rerun_after(page, action, timeout: float = 60_000) -> None:
+    """Do *action* (a key press, a click that changes a control) and wait until Streamlit has run the page for
+    it and finished: a fixed pause is not enough on a busy machine, where the run can start later (seen in
+    CI: a slider's new value read before its run had begun)."""
+    page.evaluate(_WATCH_RUN)
+    action()
+    page.wait_for_function("() => window.__atlasRan === true", timeout=timeout)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
 @dataclass
 class OfflinePage:
     """A Playwright page whose non-local requests are blocked; ``blocked`` lists what was attempted."""

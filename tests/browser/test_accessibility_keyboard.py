@@ -18,7 +18,7 @@ from atlas.display import format_number
 from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.offer_search import GEFUNDEN, Filter, gazetteer_from_atlas, index_from_atlas, search
 from atlas.safe_text import contact_html
-from tests.browser.conftest import wait_until_settled
+from tests.browser.conftest import rerun_after, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -191,8 +191,7 @@ def test_standard_and_people_beyond_it_with_the_keyboard(app_url, desktop_page):
             # would have to go round the whole page first
             page.evaluate("document.getElementById('atlas-skip-link').focus()")  # the page's first stop
             tab_to(page, slider, limit=200)
-        page.keyboard.press(key)
-        page.wait_for_timeout(300)
+        rerun_after(page, lambda key=key: page.keyboard.press(key))  # the page has run for the new standard
         desktop_page.wait_for_app(timeout=120_000)
         results[key] = _people_beyond(page, desktop_page)
         if results[key]:  # the gap map in words: the Gemeinde with the most people beyond the standard
