@@ -35,9 +35,9 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from atlas import settings
 from atlas.leaflet import COPIES_DIR, LEAFLET_CSS, LEAFLET_JS, STATIC_URL
@@ -65,8 +65,7 @@ _FOLDER = "karten"
 def address(page: str, query: str) -> tuple[str, str]:
     """The key of a page's address: its path below the app (``"karte"``) and its query string with the
     parameters in a fixed order (``b=2&a=1`` and ``a=1&b=2`` are the same address)."""
-    pairs = sorted(parse_qsl(query.lstrip("?"), keep_blank_values=True))
-    return page.strip("/"), "&".join(f"{k}={v}" for k, v in pairs)
+    return page.strip("/"), urlencode(sorted(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
 
 
 def map_document(*, script: str, header: str, css_links: Iterable[str], js_links: Iterable[str],
@@ -106,11 +105,9 @@ class MapPreviews:
         self._lock = threading.Lock()
         self._maps: OrderedDict[tuple[str, str, str], RecordedMap] = OrderedDict()
 
-    def record(self, page: str, query: str, version: str, document: str, height: int, aside: str = "",
-               map_share: float = 1.0) -> RecordedMap | None:
-        """Keep *document* as the map of *page* opened with *query* in data build *version* (with *aside*
-        beside it, the map *map_share* of the width); None when its file cannot be written (a read-only
-        installation: then there is simply no preview)."""
+    def record(self, page: str, query: str, version: str, document: str, height: int) -> RecordedMap | None:
+        """Keep *document* as the map of *page* opened with *query* in data build *version*; None when its
+        file cannot be written (a read-only installation: then there is simply no preview)."""
         name = hashlib.sha256(document.encode("utf-8")).hexdigest()[:20] + ".html"
         target = self.folder / name
         try:
@@ -123,7 +120,7 @@ class MapPreviews:
                 os.replace(work, target)
         except OSError:
             return None
-        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height), aside, min(1.0, max(0.3, map_share)))
+        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height))
         with self._lock:
             key = (*address(page, query), version)
             self._maps[key] = recorded
@@ -133,6 +130,14 @@ class MapPreviews:
             kept = {Path(m.url).name for m in self._maps.values()}
         self._prune(kept)
         return recorded
+
+    def set_aside(self, page: str, query: str, version: str, aside: str, map_share: float) -> None:
+        """Put *aside* (the page's legend column, HTML already escaped) beside the map recorded for this
+        address and build, the map taking *map_share* of the width; nothing if none is recorded."""
+        with self._lock:
+            key = (*address(page, query), version)
+            if key in self._maps:
+                self._maps[key] = replace(self._maps[key], aside=aside, map_share=min(1.0, max(0.3, map_share)))
 
     def lookup(self, page: str, query: str, version: str) -> RecordedMap | None:
         """The map recorded for this address and build, if any."""

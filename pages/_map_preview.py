@@ -17,9 +17,10 @@ from atlas.page_preview import WARM_UP_HEADER, warm_up_token
 if TYPE_CHECKING:
     from pages._map_render import RenderedGroups, RenderedMap
 
-#: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; that record.
+#: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; then the
+#: address and data build it was recorded for, until the page draws the legend beside it.
 ADDRESS = "_atlas_vorschau_adresse"
-RECORD = "_atlas_vorschau_aufnahme"
+RECORDED_AT = "_atlas_vorschau_aufgenommen"
 
 
 def note_address(page: str, query: dict[str, str]) -> None:
@@ -41,18 +42,18 @@ def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height:
         css, js = [*css, *groups.css_links], [*js, *groups.js_links]
     document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
                             groups_script=groups.script if groups is not None else "")
-    record = (where[0], where[1], data_version(), document, height)
-    if RECORDED.record(*record) is not None:
-        st.session_state[RECORD] = record
+    address = (where[0], where[1], data_version())
+    if RECORDED.record(*address, document, height) is not None:
+        st.session_state[RECORDED_AT] = address
 
 
 def preview_aside(aside_html: str, map_share: float) -> str:
     """*aside_html* unchanged – what the page draws beside its map (its legend column; the map has
     *map_share* of the width). In a warm-up visit it also goes beside the map just recorded, so the preview
     shows the page's legend too: ``legend_col.html(preview_aside(page_legend(...), 4 / 5))``."""
-    record = st.session_state.pop(RECORD, None)
-    if record is not None:
+    address = st.session_state.pop(RECORDED_AT, None)
+    if address is not None:
         from atlas.map_preview import RECORDED
 
-        RECORDED.record(*record, aside=aside_html, map_share=map_share)
+        RECORDED.set_aside(*address, aside_html, map_share)
     return aside_html

@@ -123,10 +123,12 @@ def test_preview_shows_the_pages_legend_beside_the_map_as_its_columns(tmp_path):
     maps = mp.MapPreviews(tmp_path, "/p")
     maps.record("karte", "", "v1", _doc(), 640)
     plain = maps.lookup("karte", "", "v1")
-    maps.record("karte", "", "v1", _doc(), 640, aside='<div class="atlas-legend">Klassen</div>', map_share=0.8)
+    maps.set_aside("karte", "", "v1", '<div class="atlas-legend">Klassen</div>', 0.8)
+    maps.set_aside("karte", "", "v2", '<div class="atlas-legend">Klassen</div>', 0.8)  # no map there: nothing
     with_legend = maps.lookup("karte", "", "v1")
     assert plain is not None and with_legend is not None and with_legend.url == plain.url  # the same map page
     shown = mp.preview_html(with_legend, "Karte")
     assert shown.index("<iframe") < shown.index('<div class="atlas-legend">Klassen</div>')
     assert "flex:0 1 80.0%" in shown
     assert "atlas-legend" not in mp.preview_html(plain, "Karte")
+    assert maps.lookup("karte", "", "v2") is None
