@@ -56,6 +56,15 @@ PREVIEW_FRAME_TITLE = "Karte (Vorschau, wird gleich bedienbar)"
 #: beside Streamlit's JavaScript (measured: the map 0.1–0.3 s sooner than in a frame of the same origin).
 FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
+#: The map and its legend side by side, as the page's ``st.columns``; stacked below Streamlit's breakpoint for
+#: columns (640 px), as Streamlit stacks them on a phone.
+COLUMNS_CSS = """
+.av-spalten{display:flex;gap:1rem;align-items:flex-start}
+.av-spalten>.av-karte{flex-grow:0;flex-shrink:1}
+.av-spalten>.av-beiseite{flex:1 1 0;min-width:0}
+@media (max-width:640px){.av-spalten{flex-direction:column}.av-spalten>div{width:100%;flex-basis:auto!important}}
+"""
+
 #: Addresses kept per process (each a few hundred kB on disk, a short record in memory).
 MAX_RECORDED = 32
 
@@ -174,12 +183,13 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
     src = html.escape(f"{base_path.rstrip('/')}{recorded.url}", quote=True)
     frame = (f'<iframe title="{html.escape(PREVIEW_FRAME_TITLE, quote=True)}" src="{src}" sandbox="{FRAME_SANDBOX}" '
              f'style="display:block;width:100%;height:{recorded.height}px;border:0"></iframe>')
-    if recorded.aside:  # as the page's columns: the map, and its legend beside it
+    if recorded.aside:  # as the page's columns: the map, and its legend beside it (below it on a phone)
         share = round(recorded.map_share * 100, 2)
-        frame = (f'<div style="display:flex;gap:1rem;align-items:flex-start"><div style="flex:0 1 {share}%">'
-                 f'{frame}</div><div style="flex:1 1 0;min-width:0">{recorded.aside}</div></div>')
+        frame = (f'<div class="av-spalten"><div class="av-karte" style="flex-basis:{share}%">{frame}</div>'
+                 f'<div class="av-beiseite">{recorded.aside}</div></div>')
     main = f"<h1>{html.escape(title)}</h1>{frame}"
-    return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN)
+    return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
+                         css=COLUMNS_CSS)
 
 
 def current_map_preview(page: str, query: str, base_path: str = "") -> str:

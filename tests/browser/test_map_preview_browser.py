@@ -97,3 +97,16 @@ def test_a_visitors_session_never_becomes_a_preview(app_url, desktop_page, atlas
     assert _preview_frame_src(f"{app_url}/karte?{by_browser}") is None
     assert _preview_frame_src(f"{app_url}/karte?{by_forger}") is None
     assert _preview_frame_src(f"{app_url}/karte") is not None  # the warm-up's own stays
+
+
+def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, phone_page):
+    """At 390 px the map fills the width and the legend comes below it, as Streamlit stacks the columns."""
+    page = phone_page.page
+    page.route(STREAMLIT_JS, lambda route: route.abort())  # only the preview
+    page.goto(f"{app_url}/karte", wait_until="commit")
+    page.frame_locator(f"{PREVIEW} {PREVIEW_FRAME}").locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
+    frame = page.locator(f"{PREVIEW} {PREVIEW_FRAME}").bounding_box()
+    legend = page.locator(f"{PREVIEW} .atlas-legend").bounding_box()
+    assert frame is not None and legend is not None
+    assert frame["width"] >= 300 and frame["y"] < 844  # the map across the screen, in view
+    assert legend["y"] >= frame["y"] + frame["height"]  # the legend under the map, not squeezed beside it
