@@ -4,7 +4,8 @@ A first visit of a map page (``/karte``, a link in the council's invitation) sho
 JavaScript has loaded and run; its map frame is created only after that, at 2–3 s on this machine. The map a
 first visitor gets is known before: it is the page's map for its default settings (or the settings in the
 address), the same for every fresh visitor of the same data build. So it is **recorded** when a headless visit
-opens the page – the server's warm-up (``scripts/warm_up.py``) after every start – and served from then on:
+opens the page – the server's warm-up (``scripts/warm_up.py``) after every start and every new data build –
+and served from then on:
 
 - Pages whose answer is a map right under their title (the Karte, the Indikatoren) ask for it
   (``show_map(..., preview=True)``, ``pages/_maps.py``); where figures and text come first and the map lower

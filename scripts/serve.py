@@ -11,7 +11,8 @@ listed explicitly with ``st.navigation``, so the folder scan is switched off her
 
 Once the server answers, a headless visitor opens every page once (``scripts/warm_up.py``), so that the first
 person after a (re)start does not wait for the data and maps to be prepared; it prints
-``Standortatlas: … Seiten vorgewärmt …`` when done. ``ATLAS_VORWAERMEN=0`` switches it off.
+``Standortatlas: … Seiten vorgewärmt …`` when done, and does it again after every new data build while the
+server runs (``Standortatlas: neuer Datenstand (…): … vorgewärmt …``). ``ATLAS_VORWAERMEN=0`` switches it off.
 
 Streamlit's index page is served with the app's language and title and with the server's base address, so
 that a page opened at its own address connects at the first try, and – for the start page, a family link
@@ -40,6 +41,14 @@ from atlas.start_page import current_preview
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+def data_version() -> str:
+    """The data build's version (:func:`atlas.atlasdata.data_version`), its libraries imported only when first
+    asked – after the server has started."""
+    from atlas.atlasdata import data_version as version
+
+    return version()
+
+
 def preview(page: str, query: str, base: str) -> str:
     """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
     family page's result cards for a link with a place, and the Karte's and Indikatoren's map as the
@@ -60,7 +69,9 @@ if __name__ == "__main__":
     if problem := serve_changed_index(preview if atlas else None):
         print(f"Standortatlas: Streamlits Startseite bleibt unverändert ({problem}).", file=sys.stderr)
     if settings.warm_up_env():
-        start_in_background()
+        # the atlas: warmed again after every new data build, with the family links' preview data
+        start_in_background(data_version=data_version if atlas else None,
+                            after_new_build=prepare_family_preview if atlas else None)
         if atlas:
             threading.Thread(target=prepare_family_preview, name="vorschau-daten", daemon=True).start()
     sys.exit(cli.main())

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,9 +163,44 @@ def server_url() -> str:
     return f"http://{address}:{config.get_option('server.port')}" + (f"/{base}" if base else "")
 
 
-def start_in_background(startup_timeout: float = 120.0) -> threading.Thread:
+#: Seconds between two looks at the data build's version (two file dates) once the server is warm.
+BUILD_CHECK_S = 2.0
+
+
+def new_builds(version: Callable[[], str], wait: Callable[[], bool], seen: str | None = None) -> Iterator[str]:
+    """Each new data build's *version* (new against *seen*, by default the version at the first look) once it
+    has stayed the same for one more look (``atlas build`` replaces the GeoPackage and then its manifest, so the
+    version changes twice within a moment). *wait* waits until the next look and returns False when the
+    watching ends. A version "" (no build) is never yielded."""
+    seen = version() if seen is None else seen
+    while wait():
+        now = version()
+        if now == seen:
+            continue
+        if not wait():
+            return
+        if version() != now:  # still being written: look again
+            continue
+        seen = now
+        if now:
+            yield now
+
+
+def _pause() -> bool:
+    """Wait until the next look at the data build (:data:`BUILD_CHECK_S`); the watching never ends by itself."""
+    time.sleep(BUILD_CHECK_S)
+    return True
+
+
+def start_in_background(startup_timeout: float = 120.0, data_version: Callable[[], str] | None = None,
+                        after_new_build: Callable[[], object] | None = None) -> threading.Thread:
     """Start the warm-up in a daemon thread of the server process: it waits until the server answers its
-    health check, warms every page and prints the report's line (stdout, flushed)."""
+    health check, warms every page and prints the report's line (stdout, flushed).
+
+    Given *data_version* (the atlas's :func:`atlas.atlasdata.data_version`), it then warms again after every
+    new data build – the register's "Karten jetzt aktualisieren" or ``atlas build`` while the server runs –
+    and calls *after_new_build*: without it, the first visitor of each page after a rebuild would wait for
+    the new build's data and maps, and the map pages would have no preview until the next restart."""
 
     def run() -> None:
         start = time.monotonic()
@@ -177,11 +212,21 @@ def start_in_background(startup_timeout: float = 120.0) -> threading.Thread:
                 break
             time.sleep(0.1)
         url = server_url()
+        warmed = data_version() if data_version is not None else ""  # a build during the warm-up is warmed again
         if wait_healthy(url, deadline):
             report = warm_up(url)
         else:
             report = WarmUpReport(failure="der Server antwortete nicht")
         print(report.line(time.monotonic() - start), file=sys.stdout, flush=True)
+        if data_version is None or report.failure:
+            return
+        for version in new_builds(data_version, _pause, seen=warmed):
+            begun = time.monotonic()
+            report = warm_up(url)
+            if after_new_build is not None:
+                after_new_build()
+            print(f"{READY_PREFIX}neuer Datenstand ({version}): " + report.line(time.monotonic() - begun)
+                  .removeprefix(READY_PREFIX), file=sys.stdout, flush=True)
 
     thread = threading.Thread(target=run, name="atlas-vorwaermen", daemon=True)
     thread.start()

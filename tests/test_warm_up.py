@@ -30,3 +30,21 @@ def test_report_line_names_every_page_and_each_error():
     assert first == "Standortatlas: 3 Seiten vorgewärmt in 7.4 s: / 0.8 s, /karte 1.3 s, /quellen 0.1 s"
     assert errors == ["Standortatlas: Seite /quellen zeigte beim Vorwärmen einen Fehler: "
                       "Es gibt noch keine aufbereiteten Daten."]
+
+
+def test_a_new_build_is_warmed_once_it_is_written_completely():
+    """While the server runs, every new data build is warmed once – when the version has stayed the same for
+    one more look (a build replaces the GeoPackage, then the manifest) – and "no build" never."""
+    looks = ["a", "b", "c", "c", "c", "", "", "d", "d"]
+
+    def version() -> str:
+        return looks.pop(0)
+
+    warmed = list(warm_up.new_builds(version, wait=lambda: bool(looks), seen="a"))
+    assert warmed == ["c", "d"]  # "b" was replaced before the next look; "" is no build
+    assert looks == []
+
+
+def test_the_first_look_is_the_version_seen_when_none_is_given():
+    looks = ["a", "a", "a"]
+    assert list(warm_up.new_builds(lambda: looks.pop(0), wait=lambda: bool(looks))) == []

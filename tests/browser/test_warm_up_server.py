@@ -6,9 +6,14 @@ registered by the server's own runtime, not by the warm-up)."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import time
 import urllib.request
 
+from atlas import settings
+from atlas.map_preview import PREVIEW_FRAME_TITLE
 from atlas.navigation import NAVIGATION
 from tests.browser.conftest import WARM_MARK, _running_app, server_log
 
@@ -16,6 +21,15 @@ from tests.browser.conftest import WARM_MARK, _running_app, server_log
 def _navigation_paths() -> set[str]:
     """The address paths of every page in the app's navigation (``atlas/navigation.py``; the start page is "")."""
     return {p.url_path for group in NAVIGATION for p in group.pages}
+
+
+#: The map preview's frame in a served index page (atlas/map_preview.py).
+PREVIEW_FRAME = f'<iframe title="{PREVIEW_FRAME_TITLE}"'
+
+
+def _served(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
 
 
 def _warm_line(log: str) -> str:
@@ -44,3 +58,24 @@ def test_warm_up_reports_pages_that_show_an_error_and_the_server_serves_on(tmp_p
         assert any("Seite /karte zeigte" in line for line in errors), log
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
             assert response.read().decode().strip() == "ok"
+
+
+def test_a_new_build_while_the_server_runs_is_warmed_again(tmp_path, built):
+    """A rebuild while the server runs (the register's button, ``atlas build``): the server warms every page
+    again for the new build, and the Karte's first visit has its map preview again (looked up for the data
+    build at the time of the request, so it was recorded for the new one)."""
+    data = tmp_path / "daten"
+    shutil.copytree(built.gpkg.parent, data, ignore=shutil.ignore_patterns("*.log"))
+    with _running_app(data) as url:
+        assert PREVIEW_FRAME in _served(f"{url}/karte")
+        for path in (settings.gpkg_path(data), settings.manifest_path(data)):  # as a build replaces them
+            os.utime(path)
+        deadline = time.monotonic() + 240
+        while "neuer Datenstand" not in server_log(data, url):
+            assert time.monotonic() < deadline, server_log(data, url)
+            time.sleep(0.5)
+        line = next(line for line in server_log(data, url).splitlines() if "neuer Datenstand" in line)
+        visited = re.findall(r"(?:: |, )/([a-z-]*) \d+\.\d s", line)
+        assert WARM_MARK in line and set(visited) == _navigation_paths(), line
+        assert "zeigte beim Vorwärmen einen Fehler" not in server_log(data, url)
+        assert PREVIEW_FRAME in _served(f"{url}/karte")
