@@ -8,7 +8,7 @@ opens the page – the server's warm-up (``scripts/warm_up.py``) after every sta
 and served from then on:
 
 - Pages whose answer is a map right under their title (the Karte, the Indikatoren) ask for it
-  (``show_map(..., preview=True)``, ``pages/_maps.py``); where figures and text come first and the map lower
+  (``show_map(..., preview=<the page's title>)``, ``pages/_maps.py``); where figures and text come first and the map lower
   (Erreichbarkeit, Bus und Bahn, Sozialraumprofil), a preview of the map alone would show another page and
   then jump, so they have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the
   header :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor cannot fake it, so no visitor's own settings
@@ -35,7 +35,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -64,6 +64,16 @@ COLUMNS_CSS = """
 .av-spalten>.av-karte{flex-grow:0;flex-shrink:1}
 .av-spalten>.av-beiseite{flex:1 1 0;min-width:0}
 @media (max-width:640px){.av-spalten{flex-direction:column}.av-spalten>div{width:100%;flex-basis:auto!important}}
+.av-vorspann{font-size:14px;line-height:1.6;color:#595959;margin:0 0 1rem}
+.av-felder{display:flex;gap:1rem;margin:0 0 1rem}
+.av-feld{min-width:0;height:68px;font-size:14px}
+.av-feld>span{display:block;height:24px;line-height:24px;margin:0 0 4px}
+.av-feld>div{height:40px;line-height:38px;box-sizing:border-box;border:1px solid #f0f2f6;border-radius:.5rem;
+  background:#f0f2f6;padding:0 .75rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:16px}
+.av-reiter{display:flex;gap:1rem;height:40px;margin:0 0 1rem;border-bottom:1px solid #e6e9ef;font-size:14px;
+  line-height:40px;white-space:nowrap;overflow:hidden}
+.av-reiter>span:first-child{color:#1f5f8b;border-bottom:2px solid #1f5f8b}
+@media (max-width:640px){.av-felder{flex-direction:column}.av-feld{flex-basis:auto!important}}
 """
 
 #: Addresses kept per process (each a few hundred kB on disk, a short record in memory).
@@ -95,11 +105,15 @@ def map_document(*, script: str, header: str, css_links: Iterable[str], js_links
 
 @dataclass(frozen=True)
 class RecordedMap:
-    """A recorded map: the address of its page file (below the app's base address), its height in px, and
-    what the page shows beside it (its legend, HTML already escaped) with the map's share of the width."""
+    """A recorded map: the address of its page file (below the app's base address), its height in px, the
+    page's title above it, what the page shows between title and map (*lead*, HTML already escaped: see
+    :func:`lead_html`), and what the page shows beside it (its legend, HTML already escaped) with the map's
+    share of the width."""
 
     url: str
     height: int
+    title: str = ""
+    lead: str = ""
     aside: str = ""
     map_share: float = 1.0
 
@@ -115,9 +129,11 @@ class MapPreviews:
         self._lock = threading.Lock()
         self._maps: OrderedDict[tuple[str, str, str], RecordedMap] = OrderedDict()
 
-    def record(self, page: str, query: str, version: str, document: str, height: int) -> RecordedMap | None:
-        """Keep *document* as the map of *page* opened with *query* in data build *version*; None when its
-        file cannot be written (a read-only installation: then there is simply no preview)."""
+    def record(self, page: str, query: str, version: str, document: str, height: int,
+               title: str = "", lead: str = "") -> RecordedMap | None:
+        """Keep *document* as the map of *page* opened with *query* in data build *version*, *title* the page's
+        heading above it and *lead* what comes between them; None when its file cannot be written (a read-only installation: then there is simply
+        no preview)."""
         name = hashlib.sha256(document.encode("utf-8")).hexdigest()[:20] + ".html"
         target = self.folder / name
         try:
@@ -130,7 +146,7 @@ class MapPreviews:
                 os.replace(work, target)
         except OSError:
             return None
-        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height))
+        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height), title, lead)
         with self._lock:
             key = (*address(page, query), version)
             self._maps[key] = recorded
@@ -169,6 +185,20 @@ class MapPreviews:
 RECORDED = MapPreviews(settings.STATIC_DIR / COPIES_DIR / _FOLDER, f"{STATIC_URL}/{COPIES_DIR}/{_FOLDER}")
 
 
+def lead_html(caption: str, fields: Sequence[tuple[str, str, float]], tabs: Sequence[str]) -> str:
+    """What a page shows between its title and its map, drawn for the preview with the heights of Streamlit's
+    elements, so that the map is where Streamlit's page will show it: a caption, a row of controls (label,
+    the value shown, column weight as in ``st.columns``; stacked on a phone, as Streamlit stacks columns) and
+    a tab bar, the first tab open. Not controls yet: they work once Streamlit's page is there."""
+    total = sum(weight for _, _, weight in fields) or 1.0
+    row = "".join(f'<div class="av-feld" style="flex:{weight / total:.4f} 1 0"><span>{html.escape(label)}</span>'
+                  f"<div>{html.escape(value)}</div></div>" for label, value, weight in fields)
+    tabs_row = "".join(f"<span>{html.escape(tab)}</span>" for tab in tabs)
+    return (f'<p class="av-vorspann">{html.escape(caption)}</p>' if caption else "") + \
+        (f'<div class="av-felder">{row}</div>' if fields else "") + \
+        (f'<div class="av-reiter">{tabs_row}</div>' if tabs else "")
+
+
 def page_title(page: str) -> str:
     """The navigation's title of the page at *page* ("" for an unknown address)."""
     for group in NAVIGATION:
@@ -179,7 +209,7 @@ def page_title(page: str) -> str:
 
 
 def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
-    """The page's title and its recorded map in a frame, in the preview's frame (:mod:`atlas.page_preview`);
+    """The page's heading (*title*: the one recorded with the map, else the navigation's) and its recorded map in a frame, in the preview's frame (:mod:`atlas.page_preview`);
     removed once Streamlit's own map frame has drawn its map."""
     src = html.escape(f"{base_path.rstrip('/')}{recorded.url}", quote=True)
     frame = (f'<iframe title="{html.escape(PREVIEW_FRAME_TITLE, quote=True)}" src="{src}" sandbox="{FRAME_SANDBOX}" '
@@ -188,7 +218,7 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
         share = round(recorded.map_share * 100, 2)
         frame = (f'<div class="av-spalten"><div class="av-karte" style="flex-basis:{share}%">{frame}</div>'
                  f'<div class="av-beiseite">{recorded.aside}</div></div>')
-    main = f"<h1>{html.escape(title)}</h1>{frame}"
+    main = f"<h1>{html.escape(title)}</h1>{recorded.lead}{frame}"
     return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
                          css=COLUMNS_CSS)
 
@@ -200,7 +230,7 @@ def current_map_preview(page: str, query: str, base_path: str = "") -> str:
 
     try:
         recorded = RECORDED.lookup(page, query, data_version())
-        title = page_title(page)
+        title = recorded.title if recorded is not None and recorded.title else page_title(page)
         return preview_html(recorded, title, base_path) if recorded is not None and title else ""
     except Exception:  # noqa: BLE001
         return ""

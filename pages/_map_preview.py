@@ -7,6 +7,7 @@ run's first map to :func:`record_preview`. Light to import: the start page loads
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -29,8 +30,10 @@ def note_address(page: str, query: dict[str, str]) -> None:
         st.session_state[ADDRESS] = (page, urlencode(query))
 
 
-def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height: int) -> None:
-    """Record *rendered* (with the layers *groups* added to it) as the noted address's preview, once per run."""
+def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height: int, title: str,
+                   lead: Callable[[], str] | None = None) -> None:
+    """Record *rendered* (with the layers *groups* added to it), the page's *title* above it and *lead* between
+    them (made by *lead*: :func:`atlas.map_preview.lead_html`) as the noted address's preview, once per run."""
     where = st.session_state.pop(ADDRESS, None)
     if where is None:
         return
@@ -43,7 +46,7 @@ def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height:
     document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
                             groups_script=groups.script if groups is not None else "")
     address = (where[0], where[1], data_version())
-    if RECORDED.record(*address, document, height) is not None:
+    if RECORDED.record(*address, document, height, title, lead() if lead is not None else "") is not None:
         st.session_state[RECORDED_AT] = address
 
 

@@ -155,14 +155,15 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
         wrap_longitude=False)
 
 
-def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: str, preview: bool = False,
-             **kwargs: Any) -> tuple[Any, Any]:
+def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: str, preview: str | None = None,
+             preview_lead: Callable[[], str] | None = None, **kwargs: Any) -> tuple[Any, Any]:
     """Build, render (both once per input, :func:`cached_map`) and show a map; returns the builder's
     result without its map (None for a bare map) and the component's value (as ``st_folium``).
-    *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`). With *preview* (a page
-    whose answer is this map, right under its title) a warm-up visit records it as its address's preview
-    (``pages/_map_preview.py``)."""
+    *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`). *preview* is the page's
+    title, for a page whose answer is this map right under it: a warm-up visit records title and map as its
+    address's preview (``pages/_map_preview.py``); *preview_lead* makes what the page shows between title and
+    map (:func:`atlas.map_preview.lead_html`), called only then."""
     result, rendered = cached_map(kind, key_parts, build)
     if preview:
-        record_preview(rendered, kwargs.get("groups"), kwargs.get("height", 700))
+        record_preview(rendered, kwargs.get("groups"), kwargs.get("height", 700), preview, preview_lead)
     return result, deliver(rendered, key=key, **kwargs)

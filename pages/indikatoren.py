@@ -32,6 +32,7 @@ from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
 from atlas.map_key import map_key
+from atlas.map_preview import lead_html
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 from pages._maps import preview_aside, show_map
 
@@ -40,9 +41,12 @@ layers = get_layers(data)
 base = get_base(data)
 gem = data.gemeinden
 
-st.title("Indikatoren je Gemeinde")
-st.caption("Alle Kennzahlen des Indikatorkatalogs mit Werten je Gemeinde (oder Gemeindeverband), "
+TITLE = "Indikatoren je Gemeinde"
+CAPTION = ("Alle Kennzahlen des Indikatorkatalogs mit Werten je Gemeinde (oder Gemeindeverband), "
            "geordnet nach den Handlungsfeldern der Armutspräventionsstrategie.")
+TABS = ["Karte", "Zwei Indikatoren", "Gemeinde und Kreis", "Tabelle aller Gemeinden"]
+st.title(TITLE)
+st.caption(CAPTION)
 
 groups = grouped_indicators(list(gem.columns))
 by_id = {ind.id: ind for _, members in groups for ind in members}
@@ -88,8 +92,7 @@ except CouncilError as exc:
 for tab_key in ("ind_zweiter", "ind_gemeinde"):
     if tab_key in st.session_state:
         st.session_state[tab_key] = st.session_state[tab_key]
-tab_map, tab_pair, tab_kreis, tab_table = st.tabs(["Karte", "Zwei Indikatoren", "Gemeinde und Kreis",
-                                                   "Tabelle aller Gemeinden"], key="ind_tab", on_change="rerun")
+tab_map, tab_pair, tab_kreis, tab_table = st.tabs(TABS, key="ind_tab", on_change="rerun")
 pair = None
 
 with tab_map:
@@ -97,7 +100,12 @@ with tab_map:
     with map_col:  # built and rendered once per data build and choice (pages/_maps.py)
         result, _ = show_map("indikatoren", map_key(data.version, layers, choice),
                              lambda: indicator_map(base, layers, choice, legend_in_map=False),
-                             height=620, width="stretch", returned_objects=[], key="ind_karte", preview=True)
+                             height=620, width="stretch", returned_objects=[], key="ind_karte", preview=TITLE,
+                             preview_lead=lambda: lead_html(CAPTION, [  # the map where this page shows it
+                                 ("Handlungsfeld", field, 2), ("Indikator", indicator_option_label(indicator), 4),
+                                 ("Klasseneinteilung", METHOD_LABELS[method], 3),
+                                 ("Klassengrenzen", "; ".join(map(str, breaks)), 2) if breaks else
+                                 ("Klassen", str(k), 2)], TABS))
     legend_col.html(preview_aside(page_legend(result.legend), 4 / 5))
     st.caption(map_caption(choice, classification))
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),

@@ -22,7 +22,8 @@ base = get_base(data)
 gem = data.gemeinden
 offers = data.angebote
 
-st.title(f"Karte {data.kreis_name}")
+title = f"Karte {data.kreis_name}"
+st.title(title)
 
 indicators = map_indicators(gem.columns)
 by_id = {ind.id: ind for ind in indicators}
@@ -68,7 +69,7 @@ map_col, legend_col = st.columns([4, 1])  # the legend beside the map never cove
 with map_col:
     # built and rendered once per data build, layer files and choice (pages/_maps.py)
     result, _ = show_map("karte", map_key(data.version, layers, options), lambda: build_map(base, layers, options),
-                         height=640, width="stretch", returned_objects=[], key="karte", groups=extra, preview=True)
+                         height=640, width="stretch", returned_objects=[], key="karte", groups=extra, preview=title)
 legend_col.html(preview_aside(page_legend(result.legend), 4 / 5))
 if result.classification is not None:  # the map in words (the full table is in the expander below)
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),

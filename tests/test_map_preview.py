@@ -107,6 +107,17 @@ def test_current_preview_only_for_a_recorded_address(tmp_path, monkeypatch):
     assert mp.current_map_preview("unbekannt", "", "") == ""  # not a page of the navigation
 
 
+def test_the_preview_carries_the_pages_own_heading(tmp_path, monkeypatch):
+    """The heading recorded with the map is the one Streamlit's page draws (the navigation's shorter name
+    would make the map move when Streamlit's page replaces the preview); escaped."""
+    maps = mp.MapPreviews(tmp_path, "/app/static/_kopien/karten")
+    monkeypatch.setattr(mp, "RECORDED", maps)
+    monkeypatch.setattr("atlas.atlasdata.data_version", lambda: "v7")
+    maps.record("karte", "", "v7", _doc(), 640, title="Karte Landkreis A & B")
+    shown = mp.current_map_preview("karte", "", "")
+    assert "<h1>Karte Landkreis A &amp; B</h1>" in shown and "<h1>Karte</h1>" not in shown
+
+
 def test_warm_up_token_is_a_secret_of_the_process():
     assert warm_up_token() == warm_up_token() and len(warm_up_token()) >= 24
     assert WARM_UP_HEADER.lower().startswith("x-")
@@ -132,3 +143,19 @@ def test_preview_shows_the_pages_legend_beside_the_map_as_its_columns(tmp_path):
     assert "flex-basis:80.0%" in shown and "@media (max-width:640px)" in shown  # stacked on a phone
     assert "atlas-legend" not in mp.preview_html(plain, "Karte")
     assert maps.lookup("karte", "", "v2") is None
+
+
+def test_lead_between_heading_and_map_keeps_the_pages_order_and_weights(tmp_path):
+    """What the Indikatoren show between heading and map: caption, controls in their column weights (stacked
+    on a phone), the tab bar with the first tab open – escaped, in the page's order, before the map."""
+    lead = mp.lead_html("Werte <je> Gemeinde", [("Indikator", "A & B", 3), ("Klassen", "5", 1)],
+                        ["Karte", "Tabelle"])
+    assert lead.index("Werte &lt;je&gt; Gemeinde") < lead.index("A &amp; B") < lead.index("<span>Karte</span>")
+    assert "flex:0.7500 1 0" in lead and "flex:0.2500 1 0" in lead
+    assert ".av-felder{flex-direction:column}" in mp.COLUMNS_CSS.replace("@media (max-width:640px){", "")
+    maps = mp.MapPreviews(tmp_path, "/p")
+    recorded = maps.record("indikatoren", "", "v1", _doc(), 620, title="Indikatoren", lead=lead)
+    assert recorded is not None
+    shown = mp.preview_html(recorded, "Indikatoren")
+    assert shown.index("<h1>Indikatoren</h1>") < shown.index(lead) < shown.index("<iframe")
+    assert mp.lead_html("", [], []) == ""

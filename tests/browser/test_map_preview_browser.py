@@ -37,7 +37,8 @@ def test_karte_shows_its_map_before_streamlit_then_streamlits_own(app_url, deskt
     page.route(STREAMLIT_JS, lambda route: held.append(route))  # Streamlit's JavaScript held back
     page.goto(f"{app_url}/karte", wait_until="commit")
     page.locator(f"{PREVIEW} h1").wait_for(timeout=30_000)
-    assert page.locator(f"{PREVIEW} h1").inner_text() == "Karte"
+    heading = page.locator(f"{PREVIEW} h1").inner_text()
+    assert heading.startswith("Karte")
     assert page.locator("[data-testid='stMain']").count() == 0  # nothing of Streamlit yet
     preview_map = page.frame_locator(f"{PREVIEW} {PREVIEW_FRAME}")
     preview_map.locator("path.atlas-gemeinden").first.wait_for(timeout=30_000)
@@ -55,6 +56,7 @@ def test_karte_shows_its_map_before_streamlit_then_streamlits_own(app_url, deskt
     own = page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden")
     assert own.count() == gemeinden  # the preview was removed only once Streamlit's map had drawn: the same map
     assert page.locator("h1").count() == 1
+    assert page.locator("[data-testid='stMain'] h1").inner_text() == heading  # the page's own heading
     assert desktop_page.errors == [] and desktop_page.blocked == []
 
 
@@ -110,3 +112,29 @@ def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, 
     assert frame is not None and legend is not None
     assert frame["width"] >= 300 and frame["y"] < 844  # the map across the screen, in view
     assert legend["y"] >= frame["y"] + frame["height"]  # the legend under the map, not squeezed beside it
+
+
+@pytest.mark.parametrize("path", ["karte", "indikatoren"])
+@pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
+def test_the_preview_map_is_where_streamlits_page_shows_it(app_url, browser, path, viewport):
+    """The preview carries the page's own heading and, on the Indikatoren, what comes between heading and
+    map (caption, the controls' row, the tab bar; stacked on a phone): Streamlit's map then takes the
+    preview's place instead of jumping down (before: 200 px on a desktop, 475 px on a phone)."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    held = []
+    page.route(STREAMLIT_JS, lambda route: held.append(route))
+    page.goto(f"{app_url}/{path}", wait_until="commit")
+    frame = page.locator(f"{PREVIEW} {PREVIEW_FRAME}")
+    frame.wait_for(timeout=30_000)
+    heading, before = page.locator(f"{PREVIEW} h1").inner_text(), frame.bounding_box()
+    for route in held:
+        route.continue_()
+    page.unroute(STREAMLIT_JS)
+    page.locator(PREVIEW).wait_for(state="detached", timeout=60_000)
+    after = page.locator(STREAMLIT_MAP_FRAME).bounding_box()
+    assert page.locator("[data-testid='stMain'] h1").inner_text() == heading
+    assert before is not None and after is not None
+    assert abs(before["y"] - after["y"]) <= 4 and abs(before["x"] - after["x"]) <= 4, (before, after)
+    assert abs(before["height"] - after["height"]) <= 4 and abs(before["width"] - after["width"]) <= 16
+    context.close()
