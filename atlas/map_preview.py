@@ -104,16 +104,27 @@ def map_document(*, script: str, header: str, css_links: Iterable[str], js_links
 
 
 @dataclass(frozen=True)
+class PreviewParts:
+    """What a map page shows around its map, for its preview (HTML, already escaped): *lead* between its title
+    and the map's row (full width, e.g. :func:`lead_html`), *above* and *below* the map in the map's column,
+    and *css*, their style and that of the column beside the map."""
+
+    lead: str = ""
+    above: str = ""
+    below: str = ""
+    css: str = ""
+
+
+@dataclass(frozen=True)
 class RecordedMap:
     """A recorded map: the address of its page file (below the app's base address), its height in px, the
-    page's title above it, what the page shows between title and map (*lead*, HTML already escaped: see
-    :func:`lead_html`), and what the page shows beside it (its legend, HTML already escaped) with the map's
-    share of the width."""
+    page's title above it, what the page shows around it (:class:`PreviewParts`), and what it shows beside it
+    (its legend or figures, HTML already escaped) with the map's share of the width."""
 
     url: str
     height: int
     title: str = ""
-    lead: str = ""
+    parts: PreviewParts = PreviewParts()
     aside: str = ""
     map_share: float = 1.0
 
@@ -130,9 +141,9 @@ class MapPreviews:
         self._maps: OrderedDict[tuple[str, str, str], RecordedMap] = OrderedDict()
 
     def record(self, page: str, query: str, version: str, document: str, height: int,
-               title: str = "", lead: str = "") -> RecordedMap | None:
+               title: str = "", parts: PreviewParts = PreviewParts()) -> RecordedMap | None:
         """Keep *document* as the map of *page* opened with *query* in data build *version*, *title* the page's
-        heading above it and *lead* what comes between them; None when its file cannot be written (a read-only installation: then there is simply
+        heading above it and *parts* what the page shows around it; None when its file cannot be written (a read-only installation: then there is simply
         no preview)."""
         name = hashlib.sha256(document.encode("utf-8")).hexdigest()[:20] + ".html"
         target = self.folder / name
@@ -146,7 +157,7 @@ class MapPreviews:
                 os.replace(work, target)
         except OSError:
             return None
-        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height), title, lead)
+        recorded = RecordedMap(f"{self.url_prefix}/{name}", int(height), title, parts)
         with self._lock:
             key = (*address(page, query), version)
             self._maps[key] = recorded
@@ -185,17 +196,22 @@ class MapPreviews:
 RECORDED = MapPreviews(settings.STATIC_DIR / COPIES_DIR / _FOLDER, f"{STATIC_URL}/{COPIES_DIR}/{_FOLDER}")
 
 
+def fields_html(fields: Sequence[tuple[str, str, float]]) -> str:
+    """A row of controls as they will look (label, the value shown, column weight as in ``st.columns``;
+    stacked on a phone as Streamlit stacks columns), with the heights of Streamlit's select boxes."""
+    total = sum(weight for _, _, weight in fields) or 1.0
+    row = "".join(f'<div class="av-feld" style="flex:{weight / total:.4f} 1 0"><span>{html.escape(label)}</span>'
+                  f"<div>{html.escape(value)}</div></div>" for label, value, weight in fields)
+    return f'<div class="av-felder">{row}</div>' if fields else ""
+
+
 def lead_html(caption: str, fields: Sequence[tuple[str, str, float]], tabs: Sequence[str]) -> str:
     """What a page shows between its title and its map, drawn for the preview with the heights of Streamlit's
     elements, so that the map is where Streamlit's page will show it: a caption, a row of controls (label,
     the value shown, column weight as in ``st.columns``; stacked on a phone, as Streamlit stacks columns) and
     a tab bar, the first tab open. Not controls yet: they work once Streamlit's page is there."""
-    total = sum(weight for _, _, weight in fields) or 1.0
-    row = "".join(f'<div class="av-feld" style="flex:{weight / total:.4f} 1 0"><span>{html.escape(label)}</span>'
-                  f"<div>{html.escape(value)}</div></div>" for label, value, weight in fields)
     tabs_row = "".join(f"<span>{html.escape(tab)}</span>" for tab in tabs)
-    return (f'<p class="av-vorspann">{html.escape(caption)}</p>' if caption else "") + \
-        (f'<div class="av-felder">{row}</div>' if fields else "") + \
+    return (f'<p class="av-vorspann">{html.escape(caption)}</p>' if caption else "") + fields_html(fields) + \
         (f'<div class="av-reiter">{tabs_row}</div>' if tabs else "")
 
 
@@ -212,15 +228,17 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
     """The page's heading (*title*: the one recorded with the map, else the navigation's) and its recorded map in a frame, in the preview's frame (:mod:`atlas.page_preview`);
     removed once Streamlit's own map frame has drawn its map."""
     src = html.escape(f"{base_path.rstrip('/')}{recorded.url}", quote=True)
-    frame = (f'<iframe title="{html.escape(PREVIEW_FRAME_TITLE, quote=True)}" src="{src}" sandbox="{FRAME_SANDBOX}" '
-             f'style="display:block;width:100%;height:{recorded.height}px;border:0"></iframe>')
+    parts = recorded.parts
+    frame = (f'{parts.above}<iframe title="{html.escape(PREVIEW_FRAME_TITLE, quote=True)}" src="{src}" '
+             f'sandbox="{FRAME_SANDBOX}" style="display:block;width:100%;height:{recorded.height}px;border:0">'
+             f"</iframe>{parts.below}")
     if recorded.aside:  # as the page's columns: the map, and its legend beside it (below it on a phone)
         share = round(recorded.map_share * 100, 2)
         frame = (f'<div class="av-spalten"><div class="av-karte" style="flex-basis:{share}%">{frame}</div>'
                  f'<div class="av-beiseite">{recorded.aside}</div></div>')
-    main = f"<h1>{html.escape(title)}</h1>{recorded.lead}{frame}"
+    main = f"<h1>{html.escape(title)}</h1>{parts.lead}{frame}"
     return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
-                         css=COLUMNS_CSS)
+                         css=COLUMNS_CSS + parts.css)
 
 
 def current_map_preview(page: str, query: str, base_path: str = "") -> str:

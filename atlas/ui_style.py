@@ -32,6 +32,19 @@ MAIN_ID = "inhalt"
 SKIP_LINK_TEXT = {"de": "Zum Inhalt springen", "en": "Skip to main content"}
 LANGUAGES = ("de", "en")
 
+#: Plain tables (:func:`atlas.display.html_table`): limited height, header kept in view, numbers right-aligned;
+#: in the pages' style and in the previews of the first HTML (:mod:`atlas.map_preview`).
+TABLE_CSS = f"""
+.atlas-tabelle-box {{ max-height: 28rem; overflow: auto; max-width: 100%; border: 1px solid #d5d9e0;
+  border-radius: 0.4rem; }}
+.atlas-tabelle-box.atlas-tabelle-ganz {{ max-height: none; }}
+.atlas-tabelle {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; color: {TEXT_COLOUR}; }}
+.atlas-tabelle th, .atlas-tabelle td {{ padding: 0.35rem 0.6rem; border-bottom: 1px solid #e3e6eb;
+  text-align: left; vertical-align: top; }}
+.atlas-tabelle thead th {{ position: sticky; top: 0; background: #eef1f5; font-weight: 600; }}
+.atlas-tabelle td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+"""
+
 APP_CSS = f"""
 <style>
 /* WCAG 1.4.3: captions and other faded text at ≥ 4.5:1 */
@@ -61,16 +74,7 @@ div:focus-visible, section:focus-visible, main:focus-visible {{
 #{SKIP_LINK_ID}:focus {{ top: 0.5rem; }}
 /* Streamlit's own skip link says "Skip to main content" in English on a German page: ours replaces it */
 [data-testid="stSkipToContent"] {{ display: none !important; }}
-/* plain tables (atlas.display.html_table): limited height, header kept in view, numbers right-aligned */
-.atlas-tabelle-box {{ max-height: 28rem; overflow: auto; max-width: 100%; border: 1px solid #d5d9e0;
-  border-radius: 0.4rem; }}
-.atlas-tabelle-box.atlas-tabelle-ganz {{ max-height: none; }}
-.atlas-tabelle {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; color: {TEXT_COLOUR}; }}
-.atlas-tabelle th, .atlas-tabelle td {{ padding: 0.35rem 0.6rem; border-bottom: 1px solid #e3e6eb;
-  text-align: left; vertical-align: top; }}
-.atlas-tabelle thead th {{ position: sticky; top: 0; background: #eef1f5; font-weight: 600; }}
-.atlas-tabelle td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-/* the app's own navigation (app.py): group headings */
+{TABLE_CSS}/* the app's own navigation (app.py): group headings */
 .atlas-nav-group {{ font-weight: 700; font-size: 0.95rem; margin: 0.8rem 0 0.1rem 0; color: {TEXT_COLOUR}; }}
 </style>
 """

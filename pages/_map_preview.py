@@ -16,6 +16,7 @@ import streamlit as st
 from atlas.page_preview import WARM_UP_HEADER, warm_up_token
 
 if TYPE_CHECKING:
+    from atlas.map_preview import PreviewParts
     from pages._map_render import RenderedGroups, RenderedMap
 
 #: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; then the
@@ -31,14 +32,14 @@ def note_address(page: str, query: dict[str, str]) -> None:
 
 
 def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height: int, title: str,
-                   lead: Callable[[], str] | None = None) -> None:
-    """Record *rendered* (with the layers *groups* added to it), the page's *title* above it and *lead* between
-    them (made by *lead*: :func:`atlas.map_preview.lead_html`) as the noted address's preview, once per run."""
+                   parts: Callable[[], PreviewParts] | None = None) -> None:
+    """Record *rendered* (with the layers *groups* added to it), the page's *title* above it and what the page
+    shows around it (made by *parts*) as the noted address's preview, once per run."""
     where = st.session_state.pop(ADDRESS, None)
     if where is None:
         return
     from atlas.atlasdata import data_version
-    from atlas.map_preview import RECORDED, map_document
+    from atlas.map_preview import RECORDED, PreviewParts, map_document
 
     css, js = list(rendered.css_links), list(rendered.js_links)
     if groups is not None:
@@ -46,7 +47,7 @@ def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height:
     document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
                             groups_script=groups.script if groups is not None else "")
     address = (where[0], where[1], data_version())
-    if RECORDED.record(*address, document, height, title, lead() if lead is not None else "") is not None:
+    if RECORDED.record(*address, document, height, title, parts() if parts is not None else PreviewParts()) is not None:
         st.session_state[RECORDED_AT] = address
 
 
@@ -54,9 +55,15 @@ def preview_aside(aside_html: str, map_share: float) -> str:
     """*aside_html* unchanged – what the page draws beside its map (its legend column; the map has
     *map_share* of the width). In a warm-up visit it also goes beside the map just recorded, so the preview
     shows the page's legend too: ``legend_col.html(preview_aside(page_legend(...), 4 / 5))``."""
+    preview_beside(lambda: aside_html, map_share)
+    return aside_html
+
+
+def preview_beside(make: Callable[[], str], map_share: float) -> None:
+    """In a warm-up visit, put what *make* returns (HTML, escaped: the column the page draws beside its map
+    with Streamlit's elements) beside the map just recorded; elsewhere nothing is made."""
     address = st.session_state.pop(RECORDED_AT, None)
     if address is not None:
         from atlas.map_preview import RECORDED
 
-        RECORDED.set_aside(*address, aside_html, map_share)
-    return aside_html
+        RECORDED.set_aside(*address, make(), map_share)

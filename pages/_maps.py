@@ -36,12 +36,13 @@ from streamlit.components.v1.custom_component import CustomComponent
 
 from atlas import settings
 from atlas.leaflet import FRAME_PRELOADED, frame_head, served_copy
-from pages._map_preview import preview_aside, record_preview
+from atlas.map_preview import PreviewParts
+from pages._map_preview import preview_aside, preview_beside, record_preview
 from pages._map_render import RenderedGroups, RenderedMap, render_groups, render_map
 
 T = TypeVar("T")
 
-__all__ = ["cached", "cached_groups", "cached_map", "deliver", "preview_aside", "show_map"]
+__all__ = ["cached", "cached_groups", "cached_map", "deliver", "preview_aside", "preview_beside", "show_map"]
 
 #: Rendered maps kept per process (all pages and sessions together); each holds a few hundred kB–2 MB.
 MAX_CACHED_MAPS = 48
@@ -156,14 +157,14 @@ def deliver(rendered: RenderedMap, *, key: str, height: int = 700, width: int | 
 
 
 def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: str, preview: str | None = None,
-             preview_lead: Callable[[], str] | None = None, **kwargs: Any) -> tuple[Any, Any]:
+             preview_parts: Callable[[], PreviewParts] | None = None, **kwargs: Any) -> tuple[Any, Any]:
     """Build, render (both once per input, :func:`cached_map`) and show a map; returns the builder's
     result without its map (None for a bare map) and the component's value (as ``st_folium``).
     *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`). *preview* is the page's
     title, for a page whose answer is this map right under it: a warm-up visit records title and map as its
-    address's preview (``pages/_map_preview.py``); *preview_lead* makes what the page shows between title and
-    map (:func:`atlas.map_preview.lead_html`), called only then."""
+    address's preview (``pages/_map_preview.py``); *preview_parts* makes what the page shows around the map
+    (:class:`atlas.map_preview.PreviewParts`), called only then."""
     result, rendered = cached_map(kind, key_parts, build)
     if preview:
-        record_preview(rendered, kwargs.get("groups"), kwargs.get("height", 700), preview, preview_lead)
+        record_preview(rendered, kwargs.get("groups"), kwargs.get("height", 700), preview, preview_parts)
     return result, deliver(rendered, key=key, **kwargs)

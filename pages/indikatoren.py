@@ -32,7 +32,7 @@ from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
 from atlas.map_key import map_key
-from atlas.map_preview import lead_html
+from atlas.map_preview import PreviewParts, lead_html
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 from pages._maps import preview_aside, show_map
 
@@ -101,11 +101,11 @@ with tab_map:
         result, _ = show_map("indikatoren", map_key(data.version, layers, choice),
                              lambda: indicator_map(base, layers, choice, legend_in_map=False),
                              height=620, width="stretch", returned_objects=[], key="ind_karte", preview=TITLE,
-                             preview_lead=lambda: lead_html(CAPTION, [  # the map where this page shows it
+                             preview_parts=lambda: PreviewParts(lead=lead_html(CAPTION, [  # the map where it is
                                  ("Handlungsfeld", field, 2), ("Indikator", indicator_option_label(indicator), 4),
                                  ("Klasseneinteilung", METHOD_LABELS[method], 3),
                                  ("Klassengrenzen", "; ".join(map(str, breaks)), 2) if breaks else
-                                 ("Klassen", str(k), 2)], TABS))
+                                 ("Klassen", str(k), 2)], TABS)))
     legend_col.html(preview_aside(page_legend(result.legend), 4 / 5))
     st.caption(map_caption(choice, classification))
     map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),

@@ -4,7 +4,6 @@ als PDF (A4) und Karte als PNG zum Herunterladen."""
 
 from __future__ import annotations
 
-import pandas as pd
 import shapely
 import streamlit as st
 
@@ -14,14 +13,18 @@ from atlas.council.indicator_maps import area_layers, outline_gemeinde
 from atlas.council.map_png import render_map_png
 from atlas.council.page_model import choose_gemeinde, data_date, default_gemeinde
 from atlas.council.profile import DEFAULT_RADIUS_M, build_profile, straight_line_table
-from atlas.council.profile_stops import facts_rows, stop_facts
+from atlas.council.profile_stops import stop_facts
+from atlas.council.profile_view import (FACTS_CSS, MAP_HINT, ages_table, facts_html, key_figures, station_lines,
+                                        subtitle)
 from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame, html_table
+from atlas.map_preview import PreviewParts, fields_html
 from atlas.mapview import MapOptions, build_map
 from atlas.sources import load_sources
+from atlas.ui_style import TABLE_CSS
 from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers
-from pages._maps import show_map
+from pages._maps import preview_beside, show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -79,15 +82,19 @@ def _chosen() -> None:
     st.query_params["gemeinde"] = st.session_state["profil_auswahl"]
 
 
-st.title("Sozialraumprofil")
+TITLE = "Sozialraumprofil"
+st.title(TITLE)
 left, right = st.columns([2, 3])
 with left:
     ags = st.selectbox("Gemeinde", order, format_func=names.get, key="profil_auswahl", on_change=_chosen,
                        help="Oder auf der Karte eine Gemeinde anklicken.")
     st.query_params["gemeinde"] = ags
     _, clicked = show_map("profil", map_key(data.version, area_layers(layers), ags), lambda: _map(ags), height=420,
-                          width="stretch", returned_objects=["last_object_clicked"], key="profil_karte")
-    st.caption("Gemeinde auf der Karte anklicken, um ihr Profil zu öffnen.")
+                          width="stretch", returned_objects=["last_object_clicked"], key="profil_karte",
+                          preview=TITLE, preview_parts=lambda: PreviewParts(
+                              above=fields_html([("Gemeinde", names[ags], 1)]),
+                              below=f'<p class="av-small">{MAP_HINT}</p>', css=FACTS_CSS + TABLE_CSS))
+    st.caption(MAP_HINT)
 click = (clicked or {}).get("last_object_clicked") if isinstance(clicked, dict) else None
 if click and click.get("lat") is not None and click != st.session_state.get("_profil_last_click"):
     st.session_state["_profil_last_click"] = click
@@ -103,29 +110,16 @@ if click and click.get("lat") is not None and click != st.session_state.get("_pr
 profil = _profile(data.version, ags)
 with right:
     st.header(profil.name)
-    st.caption(f"{profil.kreis_name} · Gemeindeschlüssel {profil.ags}")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Einwohner (Zensus 2022)", format_number(profil.einwohner))
-    c2.metric("Fläche", f"{format_number(profil.flaeche_km2, 1)} km²")
-    c3.metric("Einwohner je km²", format_number(profil.dichte, 1),
-              help=f"Landkreis (berechnet): {format_number(profil.kreis_dichte, 1)} Einwohner je km²")
-    ages = pd.DataFrame({
-        "Altersgruppe (Schätzung)": [g.label for g in profil.altersgruppen],
-        "Einwohner (geschätzt)": [g.einwohner for g in profil.altersgruppen],
-        "Anteil (%)": [round(g.anteil, 1) for g in profil.altersgruppen],
-    })
-    st.html(html_table(ages, full_height=True))  # a plain table: read aloud in full, one element to draw
+    st.caption(subtitle(profil))
+    for column, (label, value, hint) in zip(st.columns(3), key_figures(profil), strict=True):
+        column.metric(label, value, help=hint or None)
+    st.html(ages_table(profil))  # a plain table: read aloud in full, one element to draw
     st.caption(profil.altersgruppen_hinweis)
-    if profil.bahnhof is not None:
-        b = profil.bahnhof
-        st.markdown(f"**Nächster Bahnhof:** {b.name} – {format_number(b.distanz_m / 1000, 1)} km Luftlinie vom "
-                    f"Bevölkerungsschwerpunkt der Gemeinde"
-                    + ("" if b.in_gemeinde else " (außerhalb der Gemeinde)") + ".")
-    st.markdown("**Bahnhöfe in der Gemeinde:** " + (", ".join(profil.bahnhoefe_in_gemeinde) or "keiner"))
-    for label, value in facts_rows(profil.haltestellen):
+    for label, value in station_lines(profil):
         st.markdown(f"**{label}:** {value}")
     if profil.haltestellen is not None:
         st.caption(profil.haltestellen.hinweis)
+    preview_beside(lambda: facts_html(profil), 2 / 5)  # in the preview too (a warm-up visit records it)
     d1, d2 = st.columns(2)
     d1.download_button("Profil als PDF", lambda: _pdf(data.version, ags), file_name=f"sozialraumprofil_{ags}.pdf",
                        mime="application/pdf", key="profil_pdf", icon=":material/picture_as_pdf:")

@@ -205,3 +205,26 @@ def test_indikatoren_second_indicator_and_gemeinde_survive_a_visit_to_another_ta
         at.run()
         assert at.selectbox(key="ind_gemeinde").value == gemeinde
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_profile_preview_says_what_the_page_draws(app_env, atlas_data):
+    """The column beside the map in the preview of the first HTML (atlas/council/profile_view.facts_html) and
+    the page's own elements for the same Gemeinde: the same name, key figures, age table and lines."""
+    import html
+
+    from atlas.council.profile_stops import stop_facts
+    from atlas.council.profile_view import facts_html
+
+    at = _run("sozialraumprofil.py", {"gemeinde": BROTTERODE})
+    preview = facts_html(build_profile(atlas_data, BROTTERODE, stops=stop_facts(atlas_data)[0]))  # as the page
+    assert f"<h2>{html.escape(at.header[0].value)}</h2>" in preview
+    assert len(at.metric) == 3
+    for metric in at.metric:
+        assert f"<span>{html.escape(metric.label)}</span><strong>{html.escape(metric.value)}</strong>" in preview
+    ages = next(h.value for h in at.html if "Altersgruppe (Schätzung)" in h.value)
+    assert ages in preview
+    lines = [m.value for m in at.markdown if m.value.startswith("**") and ":** " in m.value]
+    assert len(lines) >= 3  # stations in the Gemeinde, stops and their catchment (and the nearest station)
+    for line in lines:
+        label, text = line[2:].split(":** ", 1)
+        assert f"<p><b>{html.escape(label)}:</b> {html.escape(text)}</p>" in preview, line

@@ -60,17 +60,23 @@ def test_karte_shows_its_map_before_streamlit_then_streamlits_own(app_url, deskt
     assert desktop_page.errors == [] and desktop_page.blocked == []
 
 
-def test_map_pages_carry_their_recorded_map(app_url):
-    """The warm-up opened every page: the pages whose answer is a map right under their title carry it, with
-    their legend beside it; its page draws the county."""
-    for path in ("karte", "indikatoren"):
+def test_map_pages_carry_their_recorded_map(app_url, atlas_data):
+    """The warm-up opened every page: the pages whose answer is a map at the top carry it, with what the page
+    shows beside it (the legend; the Sozialraumprofil's figures for its first Gemeinde); its page draws the
+    county."""
+    from atlas.council.page_model import default_gemeinde
+
+    gem = atlas_data.gemeinden
+    first = dict(zip(gem["ags"].astype(str), gem["name"], strict=True))[default_gemeinde(gem)]
+    beside = {"karte": 'class="atlas-legend"', "indikatoren": 'class="atlas-legend"', "profil": f"<h2>{first}</h2>"}
+    for path, shown in beside.items():
         src = _preview_frame_src(f"{app_url}/{path}")
         assert src is not None, path
-        assert 'class="atlas-legend"' in _served(f"{app_url}/{path}"), path
+        assert shown in _served(f"{app_url}/{path}"), path
         document = _served(f"{app_url}{src}")
         assert '<div id="map_div"></div>' in document and "atlas-gemeinden" in document, path
     # no map where figures and text come first (the map further down), nor where there is no map
-    for path in ("erreichbarkeit", "bus-und-bahn", "profil", "quellen"):
+    for path in ("erreichbarkeit", "bus-und-bahn", "quellen"):
         assert _preview_frame_src(f"{app_url}/{path}") is None, path
 
 
@@ -114,12 +120,13 @@ def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, 
     assert legend["y"] >= frame["y"] + frame["height"]  # the legend under the map, not squeezed beside it
 
 
-@pytest.mark.parametrize("path", ["karte", "indikatoren"])
+@pytest.mark.parametrize("path", ["karte", "indikatoren", "profil"])
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 def test_the_preview_map_is_where_streamlits_page_shows_it(app_url, browser, path, viewport):
     """The preview carries the page's own heading and, on the Indikatoren, what comes between heading and
-    map (caption, the controls' row, the tab bar; stacked on a phone): Streamlit's map then takes the
-    preview's place instead of jumping down (before: 200 px on a desktop, 475 px on a phone)."""
+    map (caption, the controls' row, the tab bar; stacked on a phone), on the Sozialraumprofil the Gemeinde's
+    box above the map: Streamlit's map then takes the preview's place instead of jumping down (the
+    Indikatoren's before: 200 px on a desktop, 475 px on a phone)."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     held = []
