@@ -7,15 +7,18 @@ address), the same for every fresh visitor of the same data build. So it is **re
 opens the page – the server's warm-up (``scripts/warm_up.py``) after every start and every new data build –
 and served from then on:
 
-- Pages whose answer is a map right under their title (the Karte, the Indikatoren) ask for it
-  (``show_map(..., preview=<the page's title>)``, ``pages/_maps.py``); where figures and text come first and the map lower
-  (Erreichbarkeit, Bus und Bahn, Sozialraumprofil), a preview of the map alone would show another page and
-  then jump, so they have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the
-  header :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor cannot fake it, so no visitor's own settings
-  ever become another's preview) the run's map goes to :meth:`MapPreviews.record`, and the legend the page
-  draws beside it too (``pages/_map_preview.preview_aside``). The map is written once as a standalone Leaflet
-  page (:func:`map_document`) below ``static/`` (its name is its content's hash, so a browser keeps it until
-  it changes).
+- Pages whose answer is a map at the top (the Karte, the Indikatoren, the Sozialraumprofil) ask for it
+  (``show_map(..., preview=<the page's title>, preview_parts=...)``, ``pages/_maps.py``), with what they show
+  around the map (:class:`PreviewParts`: the Indikatoren's caption, controls and tabs between title and map,
+  :func:`lead_html`; the Sozialraumprofil's Gemeinde box above it), drawn with the heights of Streamlit's
+  elements, so that the map is where Streamlit's page will show it. Where figures and text come first and the
+  map lower (Erreichbarkeit, Bus und Bahn), a preview of the map would show another page and then jump, so they
+  have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the header
+  :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor cannot fake it, so no visitor's own settings ever become
+  another's preview) the run's map goes to :meth:`MapPreviews.record`, and the column the page draws beside it
+  too (``pages/_map_preview.preview_aside``/``preview_beside``: the legend, the profile's figures). The map is
+  written once as a standalone Leaflet page (:func:`map_document`) below ``static/`` (its name is its content's
+  hash, so a browser keeps it until it changes).
 - The server's index page (``scripts/index_page.py``, chosen by ``scripts/serve.py``) carries, for the same
   address and data build, the page's title, that map in a sandboxed frame and its legend (:func:`preview_html`);
   Streamlit's page replaces it when its own map frame has drawn (:data:`atlas.page_preview.REMOVE_SCRIPT`,

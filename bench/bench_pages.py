@@ -96,7 +96,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", "[data-testid='stMain'] .of-card",
              name="/angebote-finden?ort=98617 (Streamlits Seite)", sidebar=False),
     # a map page's map: its preview's (atlas/map_preview.py) or Streamlit's, whichever first; for the pages
-    # with a preview (Karte, Indikatoren) also Streamlit's own alone
+    # with a preview (Karte, Indikatoren, Sozialraumprofil) also Streamlit's own alone
     PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
     PageSpec("/karte", "Karte", "streamlit-frame:path.atlas-gemeinden", name="/karte (Streamlits Karte)",
              sidebar=False),
@@ -105,6 +105,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/indikatoren", "Indikatoren", "streamlit-frame:path.atlas-gemeinden",
              name="/indikatoren (Streamlits Karte)", sidebar=False),
     PageSpec("/profil", "Sozialraumprofil", "frame:path.atlas-gemeinden"),
+    PageSpec("/profil", "Sozialraumprofil", "streamlit-frame:path.atlas-gemeinden", name="/profil (Streamlits Karte)",
+             sidebar=False),
     PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden",
              "[data-testid='stMain'] [data-testid='stButton'] button"),
     PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
