@@ -146,8 +146,8 @@ class MapPreviews:
     def record(self, page: str, query: str, version: str, document: str, height: int,
                title: str = "", parts: PreviewParts = PreviewParts()) -> RecordedMap | None:
         """Keep *document* as the map of *page* opened with *query* in data build *version*, *title* the page's
-        heading above it and *parts* what the page shows around it; None when its file cannot be written (a read-only installation: then there is simply
-        no preview)."""
+        heading above it and *parts* what the page shows around it; None when its file cannot be written (a
+        read-only installation: then there is simply no preview)."""
         name = hashlib.sha256(document.encode("utf-8")).hexdigest()[:20] + ".html"
         target = self.folder / name
         try:
@@ -228,7 +228,8 @@ def page_title(page: str) -> str:
 
 
 def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
-    """The page's heading (*title*: the one recorded with the map, else the navigation's) and its recorded map in a frame, in the preview's frame (:mod:`atlas.page_preview`);
+    """The page's heading (*title*: the one recorded with the map, else the navigation's), its recorded map in a
+    frame and what the page shows around it, in the preview's frame (:mod:`atlas.page_preview`);
     removed once Streamlit's own map frame has drawn its map."""
     src = html.escape(f"{base_path.rstrip('/')}{recorded.url}", quote=True)
     parts = recorded.parts

@@ -47,7 +47,8 @@ def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height:
     document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
                             groups_script=groups.script if groups is not None else "")
     address = (where[0], where[1], data_version())
-    if RECORDED.record(*address, document, height, title, parts() if parts is not None else PreviewParts()) is not None:
+    around = parts() if parts is not None else PreviewParts()
+    if RECORDED.record(*address, document, height, title, around) is not None:
         st.session_state[RECORDED_AT] = address
 
 
