@@ -154,8 +154,11 @@ def test_lead_between_heading_and_map_keeps_the_pages_order_and_weights(tmp_path
     assert "flex:0.7500 1 0" in lead and "flex:0.2500 1 0" in lead
     assert ".av-felder{flex-direction:column}" in mp.COLUMNS_CSS.replace("@media (max-width:640px){", "")
     maps = mp.MapPreviews(tmp_path, "/p")
-    recorded = maps.record("indikatoren", "", "v1", _doc(), 620, title="Indikatoren", lead=lead)
+    recorded = maps.record("indikatoren", "", "v1", _doc(), 620, title="Indikatoren",
+                           parts=mp.PreviewParts(lead=lead, above="<p>oben</p>", below="<p>unten</p>", css=".x{}"))
     assert recorded is not None
     shown = mp.preview_html(recorded, "Indikatoren")
-    assert shown.index("<h1>Indikatoren</h1>") < shown.index(lead) < shown.index("<iframe")
+    assert (shown.index("<h1>Indikatoren</h1>") < shown.index(lead) < shown.index("<p>oben</p>")
+            < shown.index("<iframe") < shown.index("<p>unten</p>"))
+    assert ".x{}" in shown
     assert mp.lead_html("", [], []) == ""
