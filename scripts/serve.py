@@ -25,6 +25,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
@@ -49,6 +50,24 @@ def data_version() -> str:
     return version()
 
 
+def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
+    """Every slide of the Sitzungsmodus's prepared sessions (``geodata/sitzungen``) as addresses for the
+    warm-up: a presenter opens a session by its link (``/sitzung?sitzung=…``) and goes from slide to slide,
+    and each slide's map is then already made. A session file that cannot be read is left to the page (which
+    says why). *folder*: the sessions' folder (default: the project's)."""
+    from atlas.council.slides import SESSIONS_DIR, available_decks, load_named_deck
+    from atlas.errors import AtlasError
+
+    addresses = []
+    for name in available_decks(folder or SESSIONS_DIR):
+        try:
+            count = len(load_named_deck(name, folder or SESSIONS_DIR))
+        except (AtlasError, OSError, ValueError):
+            continue
+        addresses += [("sitzung", urlencode({"sitzung": name, "nr": nr})) for nr in range(1, count + 1)]
+    return addresses
+
+
 def preview(page: str, query: str, base: str) -> str:
     """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
     family page's result cards for a link with a place, and the Karte's and Indikatoren's map as the
@@ -71,7 +90,8 @@ if __name__ == "__main__":
     if settings.warm_up_env():
         # the atlas: warmed again after every new data build, with the family links' preview data
         start_in_background(data_version=data_version if atlas else None,
-                            after_new_build=prepare_family_preview if atlas else None)
+                            after_new_build=prepare_family_preview if atlas else None,
+                            addresses=prepared_sessions if atlas else tuple)
         if atlas:
             threading.Thread(target=prepare_family_preview, name="vorschau-daten", daemon=True).start()
     sys.exit(cli.main())

@@ -26,8 +26,8 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: The line printed when the warm-up has ended (successfully or not); waited for by bench and tests.
@@ -107,12 +107,13 @@ def _visit(ws, path: str, page_hash: str, pages: dict[str, str], timeout: float,
             return PageVisit(path, time.perf_counter() - start, errors, elements)
 
 
-def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
+def warm_up(base_url: str, timeout: float = 300.0, addresses: Sequence[tuple[str, str]] = ()) -> WarmUpReport:
     """Open every page of the app at *base_url* (``http://host:port[/base]``) once; see the module docstring.
 
     The start page first (it names the pages), then every other page in the navigation's order, each in a
     session of its own (as a first visitor opens it), marked as this server's own visit: a map page's map
-    becomes that address's preview (:mod:`atlas.map_preview`)."""
+    becomes that address's preview (:mod:`atlas.map_preview`). Then the *addresses* (page path, query string)
+    that people open with settings in them, e.g. the prepared sessions of the Sitzungsmodus."""
     from websockets.sync.client import connect
 
     from atlas.page_preview import WARM_UP_HEADER, warm_up_token
@@ -132,6 +133,11 @@ def warm_up(base_url: str, timeout: float = 300.0) -> WarmUpReport:
             if path:
                 with session() as ws:
                     report.visits.append(_visit(ws, path, page_hash, pages, timeout))
+        for path, query in addresses:
+            if path in pages:
+                with session() as ws:
+                    visit = _visit(ws, path, pages[path], pages, timeout, query)
+                report.visits.append(replace(visit, path=f"{path}?{query}"))
     except Exception as exc:  # noqa: BLE001 – the server serves on; the log says why it is not warm
         report.failure = f"{type(exc).__name__}: {exc}"
     return report
@@ -193,14 +199,16 @@ def _pause() -> bool:
 
 
 def start_in_background(startup_timeout: float = 120.0, data_version: Callable[[], str] | None = None,
-                        after_new_build: Callable[[], object] | None = None) -> threading.Thread:
+                        after_new_build: Callable[[], object] | None = None,
+                        addresses: Callable[[], Sequence[tuple[str, str]]] = tuple) -> threading.Thread:
     """Start the warm-up in a daemon thread of the server process: it waits until the server answers its
     health check, warms every page and prints the report's line (stdout, flushed).
 
     Given *data_version* (the atlas's :func:`atlas.atlasdata.data_version`), it then warms again after every
     new data build – the register's "Karten jetzt aktualisieren" or ``atlas build`` while the server runs –
     and calls *after_new_build*: without it, the first visitor of each page after a rebuild would wait for
-    the new build's data and maps, and the map pages would have no preview until the next restart."""
+    the new build's data and maps, and the map pages would have no preview until the next restart.
+    *addresses* names further addresses to open each time (:func:`warm_up`)."""
 
     def run() -> None:
         start = time.monotonic()
@@ -214,7 +222,7 @@ def start_in_background(startup_timeout: float = 120.0, data_version: Callable[[
         url = server_url()
         warmed = data_version() if data_version is not None else ""  # a build during the warm-up is warmed again
         if wait_healthy(url, deadline):
-            report = warm_up(url)
+            report = warm_up(url, addresses=addresses())
         else:
             report = WarmUpReport(failure="der Server antwortete nicht")
         print(report.line(time.monotonic() - start), file=sys.stdout, flush=True)
@@ -222,7 +230,7 @@ def start_in_background(startup_timeout: float = 120.0, data_version: Callable[[
             return
         for version in new_builds(data_version, _pause, seen=warmed):
             begun = time.monotonic()
-            report = warm_up(url)
+            report = warm_up(url, addresses=addresses())
             if after_new_build is not None:
                 after_new_build()
             print(f"{READY_PREFIX}neuer Datenstand ({version}): " + report.line(time.monotonic() - begun)

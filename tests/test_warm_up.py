@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 
+from atlas import settings
+
 from tests.bench_loader import load_bench_module
 
 warm_up = load_bench_module("warm_up", folder="scripts")
@@ -48,3 +50,18 @@ def test_a_new_build_is_warmed_once_it_is_written_completely():
 def test_the_first_look_is_the_version_seen_when_none_is_given():
     looks = ["a", "a", "a"]
     assert list(warm_up.new_builds(lambda: looks.pop(0), wait=lambda: bool(looks))) == []
+
+
+def test_every_slide_of_each_prepared_session_is_warmed(tmp_path, monkeypatch):
+    """The warm-up also opens every slide of the Sitzungsmodus's prepared sessions (``scripts/serve.py``): a
+    presenter opens one by its link and goes on slide by slide. A session file that cannot be read is left to
+    the page, which says why."""
+    monkeypatch.syspath_prepend(str(settings.PROJECT_ROOT / "scripts"))  # serve.py imports its neighbours
+    serve = load_bench_module("serve", folder="scripts")
+    (tmp_path / "rat.yaml").write_text(
+        'titel: "Synthetische Sitzung (Test)"\nfolien:\n'
+        "  - indikator: p_harzt\n    methode: quantile\n    klassen: 5\n"
+        "  - indikator: p_grunds\n    methode: quantile\n    klassen: 4\n", encoding="utf-8")
+    (tmp_path / "kaputt.yaml").write_text("folien: 3\n", encoding="utf-8")
+    assert serve.prepared_sessions(tmp_path) == [("sitzung", "sitzung=rat&nr=1"), ("sitzung", "sitzung=rat&nr=2")]
+    assert serve.prepared_sessions(tmp_path / "fehlt") == []

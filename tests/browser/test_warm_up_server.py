@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 from atlas import settings
+from atlas.council.slides import available_decks, load_named_deck
 from atlas.map_preview import PREVIEW_FRAME_TITLE
 from atlas.navigation import NAVIGATION
 from tests.browser.conftest import WARM_MARK, _running_app, server_log
@@ -41,6 +42,10 @@ def test_warm_up_opens_every_page_of_the_navigation_without_error(app_url, built
     line = _warm_line(log)
     visited = re.findall(r"(?:: |, )/([a-z-]*) \d+\.\d s", line)
     assert visited[0] == "" and set(visited) == _navigation_paths() and len(visited) == len(set(visited)), line
+    # then every slide of the prepared sessions (a presenter's link, slide by slide)
+    slides = re.findall(r"(?:: |, )/sitzung\?sitzung=([a-z_-]+)&nr=(\d+) \d+\.\d s", line)
+    decks = available_decks()
+    assert decks and slides == [(name, str(nr)) for name in decks for nr in range(1, len(load_named_deck(name)) + 1)]
     assert "zeigte beim Vorwärmen einen Fehler" not in log, log
 
 
