@@ -60,8 +60,9 @@ PREVIEW_FRAME_TITLE = "Karte (Vorschau, wird gleich bedienbar)"
 #: beside Streamlit's JavaScript (measured: the map 0.1–0.3 s sooner than in a frame of the same origin).
 FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
-#: The map and its legend side by side, as the page's ``st.columns``; stacked below Streamlit's breakpoint for
-#: columns (640 px), as Streamlit stacks them on a phone.
+#: The map and the column beside it, as the page's ``st.columns``, and the controls of :func:`fields_html` and
+#: :func:`lead_html`; stacked below Streamlit's breakpoint for columns (640 px), as Streamlit stacks them on a
+#: phone.
 COLUMNS_CSS = """
 .av-spalten{display:flex;gap:1rem;align-items:flex-start}
 .av-spalten>.av-karte{flex-grow:0;flex-shrink:1}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pages._map_render import RenderedGroups, RenderedMap
 
 #: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; then the
-#: address and data build it was recorded for, until the page draws the legend beside it.
+#: address and data build it was recorded for, until the page draws the column beside it (legend, figures).
 ADDRESS = "_atlas_vorschau_adresse"
 RECORDED_AT = "_atlas_vorschau_aufgenommen"
 

@@ -161,7 +161,7 @@ def show_map(kind: str, key_parts: Hashable, build: Callable[[], Any], *, key: s
     """Build, render (both once per input, :func:`cached_map`) and show a map; returns the builder's
     result without its map (None for a bare map) and the component's value (as ``st_folium``).
     *kind* names the map, *key_parts* its inputs (:func:`atlas.map_key.map_key`). *preview* is the page's
-    title, for a page whose answer is this map right under it: a warm-up visit records title and map as its
+    title, for a page whose answer is this map at its top: a warm-up visit records title and map as its
     address's preview (``pages/_map_preview.py``); *preview_parts* makes what the page shows around the map
     (:class:`atlas.map_preview.PreviewParts`), called only then."""
     result, rendered = cached_map(kind, key_parts, build)

@@ -18,10 +18,10 @@
    a page shown in English.
 3. The title ``Standortatlas`` instead of ``Streamlit`` while the app loads.
 4. **A page's answer from the first byte.** Given a *preview* function (``scripts/serve.py`` passes the atlas's:
-   the start page at the root address, the family page's result cards for a link with a place, the Karte's
-   and Indikatoren's map), the page carries that answer as plain HTML (:mod:`atlas.page_preview`; a map in a
-   frame, :mod:`atlas.map_preview`): readable, with working links, while Streamlit's JavaScript loads;
-   Streamlit's own page replaces it when drawn.
+   the start page at the root address, the family page's result cards for a link with a place, the map of
+   the Karte, the Indikatoren and the Sozialraumprofil), the page carries that answer as plain HTML
+   (:mod:`atlas.page_preview`; a map in a frame, :mod:`atlas.map_preview`): readable, with working links,
+   while Streamlit's JavaScript loads; Streamlit's own page replaces it when drawn.
 
 :func:`install` puts this into Streamlit's handler of its static files (``scripts/serve.py`` calls it before
 the server starts; ``streamlit run app.py`` serves the unchanged page). If a later Streamlit changes its page

@@ -55,13 +55,13 @@ def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
     warm-up: a presenter opens a session by its link (``/sitzung?sitzung=…``) and goes from slide to slide,
     and each slide's map is then already made. A session file that cannot be read is left to the page (which
     says why). *folder*: the sessions' folder (default: the project's)."""
-    from atlas.council.slides import SESSIONS_DIR, available_decks, load_named_deck
+    from atlas.council.slides import SESSIONS_DIR, available_decks, load_deck
     from atlas.errors import AtlasError
 
     addresses = []
-    for name in available_decks(folder or SESSIONS_DIR):
+    for name, path in available_decks(folder or SESSIONS_DIR).items():
         try:
-            count = len(load_named_deck(name, folder or SESSIONS_DIR))
+            count = len(load_deck(path))
         except (AtlasError, OSError, ValueError):
             continue
         addresses += [("sitzung", urlencode({"sitzung": name, "nr": nr})) for nr in range(1, count + 1)]
@@ -70,8 +70,8 @@ def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
 
 def preview(page: str, query: str, base: str) -> str:
     """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
-    family page's result cards for a link with a place, and the Karte's and Indikatoren's map as the
-    warm-up saw it at the same address (:mod:`atlas.map_preview`)."""
+    family page's result cards for a link with a place, and the map of the Karte, the Indikatoren and the
+    Sozialraumprofil as the warm-up saw it at the same address (:mod:`atlas.map_preview`)."""
     if page == "":
         return current_preview(base)
     if page == FAMILY_PAGE:

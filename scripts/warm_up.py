@@ -7,9 +7,9 @@ log). The warm-up does that work before a person comes: it connects to the serve
 does (Streamlit's own protocol, the ``BackMsg``/``ForwardMsg`` protobuf messages of the installed Streamlit),
 asks for the start page, learns the app's pages from the navigation message, asks for each page in turn with
 its default settings – each in a session of its own, as a first visitor – and waits until its script has
-finished. Its requests carry a secret of the server process (:data:`atlas.page_preview.WARM_UP_HEADER`): the
-Karte's and the Indikatoren's map seen in such a visit become those addresses' previews
-(:mod:`atlas.map_preview`). Nothing is drawn and no component is loaded;
+finished; then the addresses it is given (the Sitzungsmodus's prepared slides). Its requests carry a secret of
+the server process (:data:`atlas.page_preview.WARM_UP_HEADER`): the maps of the Karte, the Indikatoren and the
+Sozialraumprofil seen in such a visit become those addresses' previews (:mod:`atlas.map_preview`). Nothing is drawn and no component is loaded;
 the page scripts run for real in the server's runtime, so every ``st.cache_resource`` a first visitor would
 fill (data, maps, prepared models) is filled. A page that fails is reported and skipped; the server serves
 on either way.
