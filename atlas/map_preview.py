@@ -65,8 +65,7 @@ FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 #: phone.
 COLUMNS_CSS = """
 .av-spalten{display:flex;gap:1rem;align-items:flex-start}
-.av-spalten>.av-karte{flex-grow:0;flex-shrink:1}
-.av-spalten>.av-beiseite{flex:1 1 0;min-width:0}
+.av-spalten>div{min-width:0}
 @media (max-width:640px){.av-spalten{flex-direction:column}.av-spalten>div{width:100%;flex-basis:auto!important}}
 .av-vorspann{font-size:14px;line-height:1.6;color:#595959;margin:0 0 1rem}
 .av-felder{display:flex;gap:1rem;margin:0 0 1rem}
@@ -111,12 +110,15 @@ def map_document(*, script: str, header: str, css_links: Iterable[str], js_links
 class PreviewParts:
     """What a map page shows around its map, for its preview (HTML, already escaped): *lead* between its title
     and the map's row (full width, e.g. :func:`lead_html`), *above* and *below* the map in the map's column,
-    and *css*, their style and that of the column beside the map."""
+    and *css*, their style and that of the column beside the map. *own_layout*: the page has a frame of its
+    own (the Sitzungsmodus: no sidebar, its heading inside *lead*, its margins in *css*), so the preview shows
+    neither the sidebar nor the title as a heading."""
 
     lead: str = ""
     above: str = ""
     below: str = ""
     css: str = ""
+    own_layout: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,12 +240,13 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
              f'sandbox="{FRAME_SANDBOX}" style="display:block;width:100%;height:{recorded.height}px;border:0">'
              f"</iframe>{parts.below}")
     if recorded.aside:  # as the page's columns: the map, and its legend beside it (below it on a phone)
-        share = round(recorded.map_share * 100, 2)
-        frame = (f'<div class="av-spalten"><div class="av-karte" style="flex-basis:{share}%">{frame}</div>'
-                 f'<div class="av-beiseite">{recorded.aside}</div></div>')
-    main = f"<h1>{html.escape(title)}</h1>{parts.lead}{frame}"
+        share = round(recorded.map_share * 100, 4)  # Streamlit's widths: flex 1 1 calc(share - gap)
+        frame = (f'<div class="av-spalten"><div class="av-karte" style="flex:1 1 calc({share}% - 1rem)">{frame}'
+                 f'</div><div class="av-beiseite" style="flex:1 1 calc({round(100 - share, 4)}% - 1rem)">'
+                 f"{recorded.aside}</div></div>")
+    main = ("" if parts.own_layout else f"<h1>{html.escape(title)}</h1>") + parts.lead + frame
     return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
-                         css=COLUMNS_CSS + parts.css)
+                         css=COLUMNS_CSS + parts.css, sidebar=not parts.own_layout)
 
 
 def current_map_preview(page: str, query: str, base_path: str = "") -> str:

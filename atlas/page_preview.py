@@ -59,7 +59,8 @@ PREVIEW_CSS = f"""
 
 #: Removes the preview once Streamlit shows the page itself: a heading in its main area and at least
 #: ``data-anzahl`` elements matching ``data-warten-auf`` – frames (same origin) count only once their page
-#: holds an element matching ``data-im-rahmen`` (a map frame that has drawn its map). A page that ends without
+#: holds an element matching ``data-im-rahmen`` (a map frame that has drawn its map; then no heading is
+#: needed: the Sitzungsmodus has none, and a page's map comes after its heading). A page that ends without
 #: them (an error message instead of the page, another answer than the preview's) is shown too: when
 #: Streamlit's script has finished and its page has kept elements for 1.5 s (5 s while a frame is there that
 #: has not drawn yet). Checked on every change of Streamlit's page and twice a second. No ``//`` comments.
@@ -79,7 +80,7 @@ REMOVE_SCRIPT = f"""<script>(function () {{
     var main = document.querySelector('[data-testid="stMain"]');
     if (!main) {{ return false; }}
     var found = Array.prototype.filter.call(main.querySelectorAll(wanted), drawn);
-    if (main.querySelector('h1') && found.length >= count) {{ return true; }}
+    if ((inside || main.querySelector('h1')) && found.length >= count) {{ return true; }}
     var app = document.querySelector('[data-testid="stApp"]');
     var ended = app && app.getAttribute('data-test-script-state') === 'notRunning'
       && main.querySelector('[data-testid="stElementContainer"]');
@@ -118,8 +119,9 @@ def sidebar_html(base_path: str, groups: tuple[NavGroup, ...] = NAVIGATION) -> s
 
 
 def preview_frame(main_html: str, *, base_path: str, wait_for: str, count: int, css: str = "",
-                  lang: str = "de", jump_to: str = "", inside: str = "") -> str:
-    """*main_html* (already escaped) in the preview's frame with the sidebar, its style (plus *css*) and, last,
+                  lang: str = "de", jump_to: str = "", inside: str = "", sidebar: bool = True) -> str:
+    """*main_html* (already escaped) in the preview's frame with the sidebar (unless not *sidebar*: a page
+    with a frame of its own), its style (plus *css*) and, last,
     :data:`REMOVE_SCRIPT`, which waits for *count* elements matching *wait_for* in Streamlit's page (frames:
     once their page holds an element matching *inside*) and first scrolls the preview to the element *jump_to*
     (a selector; as the page itself scrolls to its results)."""
@@ -128,4 +130,4 @@ def preview_frame(main_html: str, *, base_path: str, wait_for: str, count: int, 
     return (f"<style>{PREVIEW_CSS}{css}</style>"
             f'<div id="{PREVIEW_ID}" lang="{html.escape(lang, quote=True)}"{attrs} '
             f'data-warten-auf="{html.escape(wait_for, quote=True)}" data-anzahl="{int(count)}">'
-            f'{sidebar_html(base_path)}<div class="av-main">{main_html}</div></div>{REMOVE_SCRIPT}')
+            f'{sidebar_html(base_path) if sidebar else ""}<div class="av-main">{main_html}</div></div>{REMOVE_SCRIPT}')

@@ -96,7 +96,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", "[data-testid='stMain'] .of-card",
              name="/angebote-finden?ort=98617 (Streamlits Seite)", sidebar=False),
     # a map page's map: its preview's (atlas/map_preview.py) or Streamlit's, whichever first; for the pages
-    # with a preview (Karte, Indikatoren, Sozialraumprofil) also Streamlit's own alone
+    # with a preview (Karte, Indikatoren, Sozialraumprofil, a prepared session's slide) also Streamlit's own alone
     PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
     PageSpec("/karte", "Karte", "streamlit-frame:path.atlas-gemeinden", name="/karte (Streamlits Karte)",
              sidebar=False),
@@ -109,6 +109,9 @@ PAGES: tuple[PageSpec, ...] = (
              sidebar=False),
     PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "frame:path.atlas-gemeinden",
              "[data-testid='stMain'] [data-testid='stButton'] button"),
+    PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "streamlit-frame:path.atlas-gemeinden",
+             "[data-testid='stMain'] [data-testid='stButton'] button",
+             name="/sitzung?sitzung=beispiel (Streamlits Karte)", sidebar=False),
     PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
 )
 

@@ -11,6 +11,19 @@ import streamlit as st
 from atlas.choropleth import METHOD_LABELS
 from atlas.council.errors import CouncilError, SlidesError
 from atlas.council.indicator_maps import MapChoice, map_caption, slide_attributions, slide_base, slide_layer
+from atlas.council.slide_view import (
+    EXPANDER_LABEL,
+    KEYBOARD_JS,
+    MAP_SHARE,
+    NAV_WEIGHTS,
+    NEXT_LABEL,
+    PRESENTATION_CSS,
+    PREV_LABEL,
+    end_link_html,
+    heading_html,
+    preview_parts,
+    slide_heading,
+)
 from atlas.council.slides import (
     Slide,
     SlideDeck,
@@ -25,62 +38,7 @@ from atlas.indicator_choice import indicator_option_label, map_indicators
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
-from pages._maps import cached_groups, show_map
-
-PRESENTATION_CSS = """
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
-.block-container {max-width: 100% !important; padding: 0.6rem 1.2rem 0.5rem !important;}
-.atlas-slide-title {font-size: 2.3rem; font-weight: 700; line-height: 1.2; margin: 0.2rem 0;}
-.atlas-slide-sub {font-size: 1.35rem; color: #333;}
-.atlas-slide-source {font-size: 1.1rem; color: #333;}
-div[data-testid="stButton"] button p {font-size: 1.3rem; font-weight: 600;}
-.atlas-sitzung-ende {display: inline-block; padding: 0.45rem 0.9rem; border: 1px solid #888; border-radius: 0.5rem;
-  font-size: 1.15rem; font-weight: 600; color: inherit; text-decoration: none; min-height: 44px; line-height: 1.6;}
-/* the map fills the projector below the title row (no fixed pixel height) */
-iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 200px) !important; min-height: 360px;}
-.atlas-legend {font-size: 1.25rem !important;}
-.atlas-legend h4 {font-size: 1.3rem !important;}
-.atlas-legend .sw {width: 26px !important; height: 18px !important;}
-</style>
-"""
-
-# Arrow keys / Page keys click the Weiter/Zurück buttons of the page (no CDN, runs locally) – also when the
-# focus is inside the map's frame (same origin): the listener is attached to every frame's window too.
-KEYBOARD_JS = """
-<script>
-(function () {
-  const doc = window.parent.document;
-  if (doc.__atlasSitzungKeys) { return; }
-  doc.__atlasSitzungKeys = true;
-  function onKey(event) {
-    if (!doc.querySelector('[data-testid="atlas-slide-title"]')) { return; }  // only in the Sitzungsmodus
-    const tag = (event.target && event.target.tagName) || '';
-    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || event.altKey || event.ctrlKey || event.metaKey) { return; }
-    let label = null;
-    if (event.key === 'ArrowRight' || event.key === 'PageDown') { label = 'Weiter'; }
-    if (event.key === 'ArrowLeft' || event.key === 'PageUp') { label = 'Zurück'; }
-    if (!label) { return; }
-    const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.trim().includes(label));
-    event.preventDefault();
-    event.stopPropagation();
-    if (button && !button.disabled) { button.click(); }
-  }
-  doc.addEventListener('keydown', onKey, true);
-  function attachFrames() {
-    doc.querySelectorAll('iframe').forEach(function (frame) {
-      try {
-        const win = frame.contentWindow;
-        if (win && !win.__atlasSitzungKeys) { win.__atlasSitzungKeys = true; win.addEventListener('keydown', onKey, true); }
-      } catch (e) { /* another origin: not ours */ }
-    });
-  }
-  attachFrames();
-  setInterval(attachFrames, 500);
-})();
-</script>
-"""
+from pages._maps import cached_groups, preview_aside, show_map
 
 data = get_data()
 layers = get_layers(data)
@@ -119,7 +77,7 @@ if deck is None:
             st.query_params.update({"sitzung": name, "nr": "1"})
             st.rerun()
 
-with st.expander("Folienfolge zusammenstellen", expanded=deck is None):
+with st.expander(EXPANDER_LABEL, expanded=deck is None):
     current = list(deck.folien) if deck is not None else []
     f1, f2, f3, f4 = st.columns([4, 3, 2, 3])
     new_id = f1.selectbox("Indikator", list(indicators), format_func=lambda i: indicator_option_label(indicators[i]),
@@ -160,14 +118,13 @@ def _go(target: int) -> None:
     st.query_params["nr"] = str(target)
 
 
-nav_prev, nav_title, nav_next, nav_end = st.columns([1, 7, 1, 1], vertical_alignment="center")
-nav_prev.button("◀ Zurück", key="sz_prev", disabled=nr <= 1, on_click=_go, args=(nr - 1,), width="stretch")
-nav_next.button("Weiter ▶", key="sz_next", disabled=nr >= count, on_click=_go, args=(nr + 1,), width="stretch")
-nav_end.html('<a class="atlas-sitzung-ende" href="indikatoren" target="_self">✕ Sitzung beenden</a>')
-title = slide.titel or indicator.label
-where = f" – {names[slide.gemeinde]}" if slide.gemeinde else ""
-nav_title.html(f'<div class="atlas-slide-title" data-testid="atlas-slide-title">{html.escape(title + where)}</div>'
-               f'<div class="atlas-slide-sub">Folie {nr} von {count} · {html.escape(deck.titel)}</div>')
+nav_prev, nav_title, nav_next, nav_end = st.columns(list(NAV_WEIGHTS), vertical_alignment="center")
+nav_prev.button(PREV_LABEL, key="sz_prev", disabled=nr <= 1, on_click=_go, args=(nr - 1,), width="stretch")
+nav_next.button(NEXT_LABEL, key="sz_next", disabled=nr >= count, on_click=_go, args=(nr + 1,), width="stretch")
+nav_end.html(end_link_html())
+heading = slide_heading(slide.titel or indicator.label, names[slide.gemeinde] if slide.gemeinde else None)
+deck_title = deck.titel
+nav_title.html(heading_html(heading, nr, count, deck_title))
 
 try:
     layer, coloured = cached_groups("sitzung-folie", map_key(data.version, layers, choice),
@@ -176,11 +133,12 @@ except CouncilError as exc:
     st.error(f"Folie {nr}: {exc}")
     st.stop()
 attributions = slide_attributions(layers, [indicators[s.indikator] for s in deck.folien])
-map_col, legend_col = st.columns([5, 1])
+map_col, legend_col = st.columns([MAP_SHARE, 1 - MAP_SHARE])
 with map_col:  # one base map for the whole session; a slide change only exchanges the coloured Gemeinden
     show_map("sitzung", map_key(data.version, layers, attributions), lambda: slide_base(base, layers, attributions),
-             groups=coloured, height=700, width="stretch", returned_objects=[], key="sz_karte")
-legend_col.html(page_legend(layer.legend))
+             groups=coloured, height=700, width="stretch", returned_objects=[], key="sz_karte", preview=heading,
+             preview_parts=lambda: preview_parts(heading, nr, count, deck_title, params.to_dict()))
+legend_col.html(preview_aside(page_legend(layer.legend), MAP_SHARE))
 st.html(f'<div class="atlas-slide-source">{html.escape(map_caption(choice, layer.classification))}</div>')
 map_text_alternative(gem["name"].tolist(), gem[indicator.id].tolist(),
                      indicator.einheit if indicator.einheit_geprueft else "", what=indicator.label)

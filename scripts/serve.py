@@ -52,9 +52,10 @@ def data_version() -> str:
 
 def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
     """Every slide of the Sitzungsmodus's prepared sessions (``geodata/sitzungen``) as addresses for the
-    warm-up: a presenter opens a session by its link (``/sitzung?sitzung=…``) and goes from slide to slide,
-    and each slide's map is then already made. A session file that cannot be read is left to the page (which
-    says why). *folder*: the sessions' folder (default: the project's)."""
+    warm-up: a presenter opens a session by its link (``/sitzung?sitzung=…``, the first slide) and goes from
+    slide to slide (``…&nr=2``); each slide's map is then already made and its preview recorded. A session
+    file that cannot be read is left to the page (which says why). *folder*: the sessions' folder (default:
+    the project's)."""
     from atlas.council.slides import SESSIONS_DIR, available_decks, load_deck
     from atlas.errors import AtlasError
 
@@ -64,6 +65,7 @@ def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
             count = len(load_deck(path))
         except (AtlasError, OSError, ValueError):
             continue
+        addresses.append(("sitzung", urlencode({"sitzung": name})))  # the link as shared: the first slide
         addresses += [("sitzung", urlencode({"sitzung": name, "nr": nr})) for nr in range(1, count + 1)]
     return addresses
 

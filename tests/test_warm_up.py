@@ -63,5 +63,6 @@ def test_every_slide_of_each_prepared_session_is_warmed(tmp_path, monkeypatch):
         "  - indikator: p_harzt\n    methode: quantile\n    klassen: 5\n"
         "  - indikator: p_grunds\n    methode: quantile\n    klassen: 4\n", encoding="utf-8")
     (tmp_path / "kaputt.yaml").write_text("folien: 3\n", encoding="utf-8")
-    assert serve.prepared_sessions(tmp_path) == [("sitzung", "sitzung=rat&nr=1"), ("sitzung", "sitzung=rat&nr=2")]
+    assert serve.prepared_sessions(tmp_path) == [  # the link as shared (its first slide), then slide by slide
+        ("sitzung", "sitzung=rat"), ("sitzung", "sitzung=rat&nr=1"), ("sitzung", "sitzung=rat&nr=2")]
     assert serve.prepared_sessions(tmp_path / "fehlt") == []

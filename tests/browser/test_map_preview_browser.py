@@ -68,7 +68,8 @@ def test_map_pages_carry_their_recorded_map(app_url, atlas_data):
 
     gem = atlas_data.gemeinden
     first = dict(zip(gem["ags"].astype(str), gem["name"], strict=True))[default_gemeinde(gem)]
-    beside = {"karte": 'class="atlas-legend"', "indikatoren": 'class="atlas-legend"', "profil": f"<h2>{first}</h2>"}
+    beside = {"karte": 'class="atlas-legend"', "indikatoren": 'class="atlas-legend"', "profil": f"<h2>{first}</h2>",
+              "sitzung?sitzung=beispiel": 'class="atlas-legend"'}
     for path, shown in beside.items():
         src = _preview_frame_src(f"{app_url}/{path}")
         assert src is not None, path
@@ -145,3 +146,57 @@ def test_the_preview_map_is_where_streamlits_page_shows_it(app_url, browser, pat
     assert abs(before["y"] - after["y"]) <= 4 and abs(before["x"] - after["x"]) <= 4, (before, after)
     assert abs(before["height"] - after["height"]) <= 4 and abs(before["width"] - after["width"]) <= 16
     context.close()
+
+
+def _slide_boxes(page, scope: str, frame: str) -> dict[str, dict]:
+    boxes = {"map": page.locator(f"{scope} {frame}").bounding_box(),
+             "title": page.locator(f"{scope} .atlas-slide-title").bounding_box(),
+             "end": page.locator(f"{scope} .atlas-sitzung-ende").bounding_box()}
+    assert all(boxes.values()), boxes
+    return boxes
+
+
+@pytest.mark.parametrize("viewport", [(1920, 1080), (390, 844)])
+def test_a_prepared_sessions_slide_is_shown_before_streamlit_where_streamlit_draws_it(app_url, browser, viewport):
+    """A presenter opens a prepared session's link on the projector: its first slide – the title row, the map
+    as high as the screen, the legend – comes with the server's first answer, in the Sitzungsmodus's own frame
+    (no sidebar), and Streamlit's slide then takes its place."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    held = []
+    page.route(STREAMLIT_JS, lambda route: held.append(route))
+    page.goto(f"{app_url}/sitzung?sitzung=beispiel", wait_until="commit")
+    page.locator(f"{PREVIEW} {PREVIEW_FRAME}").wait_for(timeout=30_000)
+    heading = page.locator(f"{PREVIEW} .atlas-slide-title").inner_text()
+    assert "Folie 1 von" in page.locator(f"{PREVIEW} .atlas-slide-sub").inner_text()
+    assert page.locator(f"{PREVIEW} nav").count() == 0 and page.locator(f"{PREVIEW} h1").count() == 0
+    before = _slide_boxes(page, PREVIEW, PREVIEW_FRAME)
+    assert before["map"]["height"] >= viewport[1] - 200 - 4  # as high as the screen below the title row
+    for route in held:
+        route.continue_()
+    page.unroute(STREAMLIT_JS)
+    page.locator(PREVIEW).wait_for(state="detached", timeout=60_000)
+    after = _slide_boxes(page, "[data-testid='stMain']", STREAMLIT_MAP_FRAME)
+    assert page.locator("[data-testid='stMain'] .atlas-slide-title").inner_text() == heading
+    for part, box in before.items():
+        assert all(abs(box[k] - after[part][k]) <= 4 for k in ("x", "y", "width", "height")), (part, box, after[part])
+    context.close()
+
+
+def test_the_arrow_key_in_a_slides_preview_opens_the_next_slide(app_url, desktop_page):
+    """Before Streamlit has loaded, → follows the preview's Weiter link: the presenter is never stuck."""
+    from atlas.council.slides import load_named_deck
+
+    count = len(load_named_deck("beispiel"))
+    assert count >= 2
+    page = desktop_page.page
+    page.route(STREAMLIT_JS, lambda route: None)  # Streamlit's JavaScript never comes
+    page.goto(f"{app_url}/sitzung?sitzung=beispiel", wait_until="commit")
+    shown = f"{PREVIEW} {PREVIEW_FRAME}"  # after the title row: its key script has run
+    page.locator(shown).wait_for(timeout=30_000)
+    for key, nr in (("ArrowRight", 2), ("ArrowLeft", 1)):
+        page.keyboard.press(key)
+        page.wait_for_url(re.compile(rf"nr={nr}"), timeout=30_000, wait_until="commit")
+        page.locator(shown).wait_for(timeout=30_000)
+        assert f"Folie {nr} von {count}" in page.locator(f"{PREVIEW} .atlas-slide-sub").inner_text()
+    assert desktop_page.errors == []
