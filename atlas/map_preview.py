@@ -10,7 +10,7 @@ and served from then on:
 - Pages whose answer is a map at the top (the Karte, the Indikatoren, the Sozialraumprofil) ask for it
   (``show_map(..., preview=<the page's title>, preview_parts=...)``, ``pages/_maps.py``), with what they show
   around the map (:class:`PreviewParts`: the Indikatoren's caption, controls and tabs between title and map,
-  :func:`lead_html`; the Sozialraumprofil's Gemeinde box above it), drawn with the heights of Streamlit's
+  :func:`atlas.preview_elements.lead_html`; the Sozialraumprofil's Gemeinde box above it), drawn with the heights of Streamlit's
   elements, so that the map is where Streamlit's page will show it. Where figures and text come first and the
   map lower (Erreichbarkeit, Bus und Bahn), a preview of the map would show another page and then jump, so they
   have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the header
@@ -38,7 +38,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -47,6 +47,7 @@ from atlas import settings
 from atlas.leaflet import COPIES_DIR, LEAFLET_CSS, LEAFLET_JS, STATIC_URL
 from atlas.navigation import NAVIGATION
 from atlas.page_preview import preview_frame
+from atlas.preview_elements import ELEMENTS_CSS
 
 #: Streamlit's map frame (streamlit-folium's component) and what shows that it has drawn its map.
 STREAMLIT_MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -60,23 +61,12 @@ PREVIEW_FRAME_TITLE = "Karte (Vorschau, wird gleich bedienbar)"
 #: beside Streamlit's JavaScript (measured: the map 0.1–0.3 s sooner than in a frame of the same origin).
 FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
-#: The map and the column beside it, as the page's ``st.columns``, and the controls of :func:`fields_html` and
-#: :func:`lead_html`; stacked below Streamlit's breakpoint for columns (640 px), as Streamlit stacks them on a
-#: phone.
+#: The map and the column beside it, as the page's ``st.columns``; stacked below Streamlit's breakpoint for
+#: columns (640 px), as Streamlit stacks them on a phone.
 COLUMNS_CSS = """
 .av-spalten{display:flex;gap:1rem;align-items:flex-start}
 .av-spalten>div{min-width:0}
 @media (max-width:640px){.av-spalten{flex-direction:column}.av-spalten>div{width:100%;flex-basis:auto!important}}
-.av-vorspann{font-size:14px;line-height:1.6;color:#595959;margin:0 0 1rem}
-.av-felder{display:flex;gap:1rem;margin:0 0 1rem}
-.av-feld{min-width:0;height:68px;font-size:14px}
-.av-feld>span{display:block;height:24px;line-height:24px;margin:0 0 4px}
-.av-feld>div{height:40px;line-height:38px;box-sizing:border-box;border:1px solid #f0f2f6;border-radius:.5rem;
-  background:#f0f2f6;padding:0 .75rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:16px}
-.av-reiter{display:flex;gap:1rem;height:40px;margin:0 0 1rem;border-bottom:1px solid #e6e9ef;font-size:14px;
-  line-height:40px;white-space:nowrap;overflow:hidden}
-.av-reiter>span:first-child{color:#1f5f8b;border-bottom:2px solid #1f5f8b}
-@media (max-width:640px){.av-felder{flex-direction:column}.av-feld{flex-basis:auto!important}}
 """
 
 #: Addresses kept per process (each a few hundred kB on disk, a short record in memory).
@@ -109,7 +99,7 @@ def map_document(*, script: str, header: str, css_links: Iterable[str], js_links
 @dataclass(frozen=True)
 class PreviewParts:
     """What a map page shows around its map, for its preview (HTML, already escaped): *lead* between its title
-    and the map's row (full width, e.g. :func:`lead_html`), *above* and *below* the map in the map's column,
+    and the map's row (full width, e.g. :func:`atlas.preview_elements.lead_html`), *above* and *below* the map in the map's column,
     and *css*, their style and that of the column beside the map. *own_layout*: the page has a frame of its
     own (the Sitzungsmodus: no sidebar, its heading inside *lead*, its margins in *css*), so the preview shows
     neither the sidebar nor the title as a heading."""
@@ -202,25 +192,6 @@ class MapPreviews:
 RECORDED = MapPreviews(settings.STATIC_DIR / COPIES_DIR / _FOLDER, f"{STATIC_URL}/{COPIES_DIR}/{_FOLDER}")
 
 
-def fields_html(fields: Sequence[tuple[str, str, float]]) -> str:
-    """A row of controls as they will look (label, the value shown, column weight as in ``st.columns``;
-    stacked on a phone as Streamlit stacks columns), with the heights of Streamlit's select boxes."""
-    total = sum(weight for _, _, weight in fields) or 1.0
-    row = "".join(f'<div class="av-feld" style="flex:{weight / total:.4f} 1 0"><span>{html.escape(label)}</span>'
-                  f"<div>{html.escape(value)}</div></div>" for label, value, weight in fields)
-    return f'<div class="av-felder">{row}</div>' if fields else ""
-
-
-def lead_html(caption: str, fields: Sequence[tuple[str, str, float]], tabs: Sequence[str]) -> str:
-    """What a page shows between its title and its map, drawn for the preview with the heights of Streamlit's
-    elements, so that the map is where Streamlit's page will show it: a caption, a row of controls (label,
-    the value shown, column weight as in ``st.columns``; stacked on a phone, as Streamlit stacks columns) and
-    a tab bar, the first tab open. Not controls yet: they work once Streamlit's page is there."""
-    tabs_row = "".join(f"<span>{html.escape(tab)}</span>" for tab in tabs)
-    return (f'<p class="av-vorspann">{html.escape(caption)}</p>' if caption else "") + fields_html(fields) + \
-        (f'<div class="av-reiter">{tabs_row}</div>' if tabs else "")
-
-
 def page_title(page: str) -> str:
     """The navigation's title of the page at *page* ("" for an unknown address)."""
     for group in NAVIGATION:
@@ -246,7 +217,7 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
                  f"{recorded.aside}</div></div>")
     main = ("" if parts.own_layout else f"<h1>{html.escape(title)}</h1>") + parts.lead + frame
     return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
-                         css=COLUMNS_CSS + parts.css, sidebar=not parts.own_layout)
+                         css=COLUMNS_CSS + ELEMENTS_CSS + parts.css, sidebar=not parts.own_layout)
 
 
 def current_map_preview(page: str, query: str, base_path: str = "") -> str:

@@ -7,8 +7,8 @@ run's first map to :func:`record_preview`. Light to import: the start page loads
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -17,6 +17,7 @@ from atlas.page_preview import WARM_UP_HEADER, warm_up_token
 
 if TYPE_CHECKING:
     from atlas.map_preview import PreviewParts
+    from atlas.preview_elements import Block
     from pages._map_render import RenderedGroups, RenderedMap
 
 #: Session keys: the address a warm-up visit asked for, until the run's first map is recorded; then the
@@ -68,3 +69,45 @@ def preview_beside(make: Callable[[], str], map_share: float) -> None:
         from atlas.map_preview import RECORDED
 
         RECORDED.set_aside(*address, make(), map_share)
+
+
+class Above:
+    """What a page draws above its map, drawn with Streamlit and noted for its preview
+    (:mod:`atlas.preview_elements`): ``above = Above()``, ``above.caption(text)`` instead of
+    ``st.caption(text)`` …, then ``show_map(..., preview_parts=above.parts)``. Outside a warm-up visit only a
+    short list of texts is kept, and never rendered."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def caption(self, text: str) -> None:
+        from atlas.preview_elements import Caption
+
+        st.caption(text)
+        self.blocks.append(Caption(text))
+
+    def alert(self, kind: str, text: str) -> None:
+        """``st.info`` / ``st.warning`` / ``st.success`` / ``st.error`` (*kind*) with *text*."""
+        from atlas.preview_elements import Alert
+
+        getattr(st, kind)(text)
+        self.blocks.append(Alert(kind, text))
+
+    def metrics(self, figures: Sequence[tuple[str, str, str | None]], **kwargs: Any) -> None:
+        """Key figures (label, value, change or None) in equal columns (``st.metric``, *kwargs* to each)."""
+        from atlas.preview_elements import Metrics
+
+        for col, (label, value, delta) in zip(st.columns(len(figures)), figures, strict=True):
+            col.metric(label, value, delta=delta, **kwargs)
+        self.blocks.append(Metrics(tuple(figures)))
+
+    def note(self, block: Block) -> None:
+        """Note an element the page draws itself (a row of controls: :class:`atlas.preview_elements.Fields`)."""
+        self.blocks.append(block)
+
+    def parts(self) -> PreviewParts:
+        """The noted elements as the preview's lead (between the page's title and its map)."""
+        from atlas.map_preview import PreviewParts
+        from atlas.preview_elements import blocks_html
+
+        return PreviewParts(lead=blocks_html(self.blocks))

@@ -10,15 +10,15 @@ from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
+from atlas.preview_elements import Fields
 from pages._common import attribution_footer, gap_map_sentence, get_base, get_data, plain_or_sortable_table
-from pages._maps import cached_groups, show_map
+from pages._map_preview import Above
+from pages._maps import cached_groups, preview_aside, show_map
 from pages._transit_controls import pt_controls, pt_modes
 
 #: Session keys (not widget keys: they survive reruns and hold the scenario per destination).
-STATE_HYP = "erreichbarkeit_hypothetisch"
-STATE_CLICK = "erreichbarkeit_letzter_klick"
-STATE_VORGABEN = "erreichbarkeit_vorgaben"
-STATE_PREV = "erreichbarkeit_stand_vorher"
+STATE_HYP, STATE_CLICK = "erreichbarkeit_hypothetisch", "erreichbarkeit_letzter_klick"
+STATE_VORGABEN, STATE_PREV = "erreichbarkeit_vorgaben", "erreichbarkeit_stand_vorher"
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,9 +40,9 @@ data = get_data()
 base = get_base(data)
 origins, cells = _county(data.version, data)
 
-st.title("Erreichbarkeit und Versorgungs\u00adlücken")
-st.caption("Wo wohnen Menschen weit entfernt vom nächsten Angebot – wie viele, Kinder und Ältere – "
-           "und was würde ein neuer Standort ändern?")
+st.title(pm.TITLE)
+above = Above()  # what comes above the map, noted for its preview (the map is where Streamlit will show it)
+above.caption(pm.LEAD)
 try:
     standards = stdm.load_standards()
     register_notes = stdm.load_register_notes()
@@ -54,7 +54,7 @@ options = cty.destination_options(data, [s.kategorie for s in standards.values()
 default = pm.default_destination(options, standards, pm.placed_categories(data))
 wanted, warning = pm.choose_destination(st.query_params.get("kategorie"), options, default)
 if warning:
-    st.warning(warning)
+    above.alert("warning", warning)
 vorgaben: dict = st.session_state.setdefault(STATE_VORGABEN, {})
 hyp_all: dict = st.session_state.setdefault(STATE_HYP, {})
 
@@ -96,13 +96,13 @@ except AtlasError as exc:
     st.warning(str(exc))
 params = cty.county_parameters(data)
 verfahren = fahrplan or cty.make_verfahren(mode, network, params)
-st.info(pm.method_message(verfahren, params))
+above.alert("info", pm.method_message(verfahren, params))
 
 dest = pm.destination_view(data, ziel, register_notes)
 for note in dest.notes:
-    st.caption(note)
+    above.caption(note)
 if dest.problem:
-    getattr(st, dest.problem[0])(dest.problem[1])
+    above.alert(*dest.problem)
 hyp: list = hyp_all.setdefault(ziel, [])
 closed_key = f"erreichbarkeit_geschlossen_{ziel}"
 
@@ -112,30 +112,29 @@ def _reset() -> None:
 
 
 col_a, col_b = st.columns([3, 1], vertical_alignment="bottom")
-closed = col_a.multiselect("Standorte im Szenario schließen", list(dest.names), key=closed_key,
-                           format_func=lambda i: dest.names.get(i, i), disabled=dest.sites is None,
-                           placeholder="Bestehende Standorte wählen …")
-col_b.button("Szenario zurücksetzen", on_click=_reset, key="erreichbarkeit_reset", disabled=not (hyp or closed),
-             width="stretch")
-st.caption(pm.CLICK_HINT)
+closed = col_a.multiselect(pm.CLOSE_LABEL, list(dest.names), key=closed_key, format_func=lambda i: dest.names.get(i, i),
+                           disabled=dest.sites is None, placeholder=pm.CLOSE_PLACEHOLDER)
+col_b.button(pm.RESET_LABEL, on_click=_reset, key="erreichbarkeit_reset", disabled=not (hyp or closed), width="stretch")
+above.note(Fields(((pm.CLOSE_LABEL, ", ".join(dest.names.get(i, i) for i in closed), 3),), pm.CLOSE_PLACEHOLDER,
+                  pm.RESET_LABEL))
+above.caption(pm.CLICK_HINT)
 
 best = None
 result, problem, cell_frame = pm.evaluate_scenario(origins, cells, dest, verfahren, standard, hyp, closed)
 with st.container():  # one block of fixed position: the map below keeps its place and is never remounted
     if problem:
-        st.warning(problem)
+        above.alert("warning", problem)
     if result is not None:
         t = cty.totals(result)
-        for col, fig in zip(st.columns(4), pm.key_figures(t), strict=True):
-            col.metric(fig.label, fig.value, delta=fig.delta, delta_color="inverse")
-        st.caption(pm.evaluated_caption(result))
+        above.metrics([(fig.label, fig.value, fig.delta) for fig in pm.key_figures(t)], delta_color="inverse")
+        above.caption(pm.evaluated_caption(result))
         previous = st.session_state.setdefault(STATE_PREV, {})
         if message := pm.scenario_message(t, len(hyp), len(closed), previous.get(ziel)):
-            getattr(st, message[0])(message[1])
+            above.alert(*message)
         previous[ziel] = (len(hyp), len(closed), t["einwohner_jenseits"])
         best, best_problem = pm.proposals(result, verfahren, int(k), gewicht) if show_best else (None, None)
         if best_problem:
-            st.warning(best_problem)
+            above.alert("warning", best_problem)
 
 attributions = pm.attributions(ziel, verfahren)
 inp = pm.gap_input(cell_frame, dest, closed, hyp, best, result, standard, verfahren, attributions)
@@ -156,8 +155,8 @@ with map_col:  # the base stays, only the result layers are exchanged: no reload
     _, shown = cached_groups("erreichbarkeit-ergebnis", map_key(data.version, inp), lambda: gm.gap_layers(base, inp))
     _, out = show_map("erreichbarkeit", map_key(data.version, attributions), lambda: gm.build_gap_base(base, attributions),
                       groups=shown, height=600, width="stretch", returned_objects=["last_clicked"],
-                      key="erreichbarkeit_karte", on_change=_take_click)
-legend_col.html(page_legend(gm.legend_html(inp, gm.class_counts(cell_frame))))
+                      key="erreichbarkeit_karte", on_change=_take_click, preview=pm.TITLE, preview_parts=above.parts)
+legend_col.html(preview_aside(page_legend(gm.legend_html(inp, gm.class_counts(cell_frame))), 5 / 6))
 if _take_click((out or {}).get("last_clicked") if isinstance(out, dict) else None):
     st.rerun()  # a click that did not pass the callback
 

@@ -32,7 +32,8 @@ from atlas.council.map_png import render_map_png
 from atlas.display import german_frame
 from atlas.indicator_choice import indicator_option_label
 from atlas.map_key import map_key
-from atlas.map_preview import PreviewParts, lead_html
+from atlas.map_preview import PreviewParts
+from atlas.preview_elements import lead_html
 from pages._common import attribution_footer, get_base, get_data, get_layers, map_text_alternative
 from pages._maps import preview_aside, show_map
 

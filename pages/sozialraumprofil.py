@@ -18,7 +18,8 @@ from atlas.council.profile_view import (FACTS_CSS, MAP_HINT, ages_table, facts_h
                                         subtitle)
 from atlas.council.profile_pdf import profile_pdf
 from atlas.display import german_frame, html_table
-from atlas.map_preview import PreviewParts, fields_html
+from atlas.map_preview import PreviewParts
+from atlas.preview_elements import fields_html
 from atlas.mapview import MapOptions, build_map
 from atlas.sources import load_sources
 from atlas.ui_style import TABLE_CSS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from atlas import map_preview as mp
+from atlas import map_preview as mp, preview_elements as pe
 from atlas.leaflet import LEAFLET_CSS, LEAFLET_JS
 from atlas.page_preview import PREVIEW_ID, WARM_UP_HEADER, warm_up_token
 
@@ -150,11 +150,11 @@ def test_preview_shows_the_pages_legend_beside_the_map_as_its_columns(tmp_path):
 def test_lead_between_heading_and_map_keeps_the_pages_order_and_weights(tmp_path):
     """What the Indikatoren show between heading and map: caption, controls in their column weights (stacked
     on a phone), the tab bar with the first tab open – escaped, in the page's order, before the map."""
-    lead = mp.lead_html("Werte <je> Gemeinde", [("Indikator", "A & B", 3), ("Klassen", "5", 1)],
+    lead = pe.lead_html("Werte <je> Gemeinde", [("Indikator", "A & B", 3), ("Klassen", "5", 1)],
                         ["Karte", "Tabelle"])
     assert lead.index("Werte &lt;je&gt; Gemeinde") < lead.index("A &amp; B") < lead.index("<span>Karte</span>")
-    assert "flex:0.7500 1 0" in lead and "flex:0.2500 1 0" in lead
-    assert ".av-felder{flex-direction:column}" in mp.COLUMNS_CSS.replace("@media (max-width:640px){", "")
+    assert "flex:1 1 calc(75.0000% - 1rem)" in lead and "flex:1 1 calc(25.0000% - 1rem)" in lead  # as st.columns
+    assert ".av-felder,.av-kennzahlen{flex-direction:column" in pe.ELEMENTS_CSS  # stacked on a phone
     maps = mp.MapPreviews(tmp_path, "/p")
     recorded = maps.record("indikatoren", "", "v1", _doc(), 620, title="Indikatoren",
                            parts=mp.PreviewParts(lead=lead, above="<p>oben</p>", below="<p>unten</p>", css=".x{}"))
@@ -163,4 +163,4 @@ def test_lead_between_heading_and_map_keeps_the_pages_order_and_weights(tmp_path
     assert (shown.index("<h1>Indikatoren</h1>") < shown.index(lead) < shown.index("<p>oben</p>")
             < shown.index("<iframe") < shown.index("<p>unten</p>"))
     assert ".x{}" in shown
-    assert mp.lead_html("", [], []) == ""
+    assert pe.lead_html("", [], []) == ""

@@ -251,6 +251,13 @@ def gap_input(cells: gpd.GeoDataFrame, dest: DestinationView, closed: Sequence[s
         standort_label=site_label(dest.ziel))
 
 
+#: The page's title and the question it answers.
+TITLE = "Erreichbarkeit und Versorgungs\u00adlücken"
+LEAD = ("Wo wohnen Menschen weit entfernt vom nächsten Angebot – wie viele, Kinder und Ältere – und was würde ein "
+        "neuer Standort ändern?")
+#: The scenario's row above the key figures: closing sites, and back to the register's sites.
+CLOSE_LABEL, CLOSE_PLACEHOLDER = "Standorte im Szenario schließen", "Bestehende Standorte wählen …"
+RESET_LABEL = "Szenario zurücksetzen"
 CLICK_HINT = ("Klicken Sie in die Karte, um einen **hypothetischen Standort** zu setzen; die Zahlen zeigen dann die "
               "Veränderung. Ein Klick, der niemanden näher bringt, ändert nichts.")
 CSV_NOTE = ("CSV: Trennzeichen Semikolon, Dezimalkomma, UTF-8; Kopfzeilen mit # beschreiben Verfahren, Standard und "

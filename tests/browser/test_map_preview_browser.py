@@ -76,8 +76,10 @@ def test_map_pages_carry_their_recorded_map(app_url, atlas_data):
         assert shown in _served(f"{app_url}/{path}"), path
         document = _served(f"{app_url}{src}")
         assert '<div id="map_div"></div>' in document and "atlas-gemeinden" in document, path
-    # no map where figures and text come first (the map further down), nor where there is no map
-    for path in ("erreichbarkeit", "bus-und-bahn", "quellen"):
+    # the Erreichbarkeit: everything above its map too (notice, controls, key figures), as the page draws it
+    assert 'class="av-kennzahlen"' in _served(f"{app_url}/erreichbarkeit")
+    # none where there is no map, or a map in tabs below the page's figures (Bus und Bahn)
+    for path in ("bus-und-bahn", "quellen"):
         assert _preview_frame_src(f"{app_url}/{path}") is None, path
 
 
@@ -121,13 +123,14 @@ def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, 
     assert legend["y"] >= frame["y"] + frame["height"]  # the legend under the map, not squeezed beside it
 
 
-@pytest.mark.parametrize("path", ["karte", "indikatoren", "profil"])
+@pytest.mark.parametrize("path", ["karte", "indikatoren", "profil", "erreichbarkeit"])
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 def test_the_preview_map_is_where_streamlits_page_shows_it(app_url, browser, path, viewport):
     """The preview carries the page's own heading and, on the Indikatoren, what comes between heading and
     map (caption, the controls' row, the tab bar; stacked on a phone), on the Sozialraumprofil the Gemeinde's
-    box above the map: Streamlit's map then takes the preview's place instead of jumping down (the
-    Indikatoren's before: 200 px on a desktop, 475 px on a phone)."""
+    box above the map, on the Erreichbarkeit the notice, the scenario's row and the key figures: Streamlit's
+    map then takes the preview's place instead of jumping down (the Indikatoren's before: 200 px on a desktop,
+    475 px on a phone)."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     held = []
@@ -199,4 +202,27 @@ def test_the_arrow_key_in_a_slides_preview_opens_the_next_slide(app_url, desktop
         page.wait_for_url(re.compile(rf"nr={nr}"), timeout=30_000, wait_until="commit")
         page.locator(shown).wait_for(timeout=30_000)
         assert f"Folie {nr} von {count}" in page.locator(f"{PREVIEW} .atlas-slide-sub").inner_text()
+    assert desktop_page.errors == []
+
+
+def test_erreichbarkeit_preview_shows_the_key_figures_streamlit_then_shows(app_url, desktop_page):
+    """The coordinator's first view of the Erreichbarkeit: the key figures (people beyond the standard,
+    children, elderly, share) are in the first answer, and Streamlit's page then shows the same figures."""
+    page = desktop_page.page
+    held = []
+    page.route(STREAMLIT_JS, lambda route: held.append(route))
+    page.goto(f"{app_url}/erreichbarkeit", wait_until="commit")
+    page.locator(f"{PREVIEW} {PREVIEW_FRAME}").wait_for(timeout=30_000)
+    labels = page.locator(f"{PREVIEW} .av-kennzahlen span").all_inner_texts()
+    values = page.locator(f"{PREVIEW} .av-kennzahlen strong").all_inner_texts()
+    notice = page.locator(f"{PREVIEW} .av-hinweis").first.inner_text()
+    assert len(labels) == len(values) == 4 and all(values)
+    for route in held:
+        route.continue_()
+    page.unroute(STREAMLIT_JS)
+    page.locator(PREVIEW).wait_for(state="detached", timeout=60_000)
+    main = page.locator("[data-testid='stMain']")
+    assert main.locator("[data-testid='stMetricLabel']").all_inner_texts() == labels
+    assert main.locator("[data-testid='stMetricValue']").all_inner_texts() == values
+    assert main.locator("[data-testid='stAlertContainer']").first.inner_text() == notice  # the same Markdown
     assert desktop_page.errors == []
