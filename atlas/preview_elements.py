@@ -1,6 +1,6 @@
 """Streamlit's elements as plain HTML, for a page's preview in the server's first answer (:mod:`atlas.map_preview`).
 
-What a page shows above its map – captions, a notice, a row of controls, key figures, a tab bar – is drawn here
+What a page shows above its map – captions, notices, a row of controls, key figures, a tab bar – is drawn here
 with the sizes, margins and colours of Streamlit's elements in the atlas's light theme (measured against
 Streamlit's page at 1366 and 390 px: 16 px between elements, columns as ``st.columns`` sizes them and stacked
 below 640 px), so that it takes the same room and the map is where Streamlit's page will show it. The page
@@ -29,16 +29,12 @@ ELEMENTS_CSS = f"""
 .av-hinweis strong,.av-vorspann strong{{font-weight:600}}
 .av-info{{background:#edf5ff;color:#244fb4}}.av-warning{{background:#fffce7;color:#926c05}}
 .av-success{{background:#dff5e6;color:#177233}}.av-error{{background:#ffecec;color:#7d353b}}
-.av-felder{{display:flex;gap:1rem;margin:0 0 1rem;align-items:flex-end}}
+.av-felder{{display:flex;gap:1rem;margin:0 0 1rem}}
 .av-felder>div{{min-width:0}}
 .av-feld{{height:68px;font-size:14px}}
 .av-feld>span{{display:block;height:24px;line-height:24px;margin:0 0 4px}}
 .av-feld>div{{height:40px;line-height:38px;box-sizing:border-box;border:1px solid #f0f2f6;border-radius:.5rem;
   background:#f0f2f6;padding:0 .75rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:16px}}
-.av-feld>div.av-leer{{color:#595959}}
-.av-knopf-feld>span{{display:flex;align-items:center;justify-content:center;box-sizing:border-box;height:40px;
-  border:1px solid rgba(47,45,43,.2);border-radius:8px;padding:4px 12px;font-size:14px;color:rgba(47,45,43,.4);
-  white-space:nowrap;overflow:hidden}}
 .av-kennzahlen{{display:flex;gap:1rem;margin:0 0 1rem}}.av-kennzahlen>div{{min-width:0}}
 .av-kennzahlen span{{display:block;height:24px;line-height:24px;font-size:14px;color:#595959;white-space:nowrap;
   overflow:hidden;text-overflow:ellipsis}}
@@ -89,42 +85,22 @@ class Alert:
 
 
 @dataclass(frozen=True)
-class Fields:
-    """A row of controls in ``st.columns``: (label, the value shown, column weight) each – an empty value shows
-    *placeholder* – and, last, a button's label in its own column (*button*, *button_weight*)."""
-
-    fields: tuple[tuple[str, str, float], ...]
-    placeholder: str = ""
-    button: str = ""
-    button_weight: float = 1.0
-
-
-@dataclass(frozen=True)
 class Metrics:
     """A row of ``st.metric`` in equal columns: (label, value, change or None) each."""
 
     figures: tuple[tuple[str, str, str | None], ...]
 
 
-Block = Caption | Alert | Fields | Metrics
+Block = Caption | Alert | Metrics
 
 
-def fields_html(fields: Sequence[tuple[str, str, float]], placeholder: str = "", button: str = "",
-                button_weight: float = 1.0) -> str:
+def fields_html(fields: Sequence[tuple[str, str, float]]) -> str:
     """A row of controls as they will look (label, the value shown, column weight as in ``st.columns``;
-    stacked on a phone as Streamlit stacks columns), with the heights of Streamlit's select boxes; *button*:
-    a button's label in a last column, at the row's foot."""
-    if not fields and not button:
-        return ""
-    weights = [w for _, _, w in fields] + ([button_weight] if button else [])
-    row = "".join(
-        f'<div class="av-feld" style="{column_style(weight, weights)}"><span>{html.escape(label)}</span>'
-        + (f"<div>{html.escape(value)}</div>" if value else f'<div class="av-leer">{html.escape(placeholder)}</div>')
-        + "</div>" for label, value, weight in fields)
-    if button:
-        row += (f'<div class="av-knopf-feld" style="{column_style(button_weight, weights)}">'
-                f"<span>{html.escape(button)}</span></div>")
-    return f'<div class="av-felder">{row}</div>'
+    stacked on a phone as Streamlit stacks columns), with the heights of Streamlit's select boxes."""
+    weights = [w for _, _, w in fields]
+    row = "".join(f'<div class="av-feld" style="{column_style(weight, weights)}"><span>{html.escape(label)}</span>'
+                  f"<div>{html.escape(value)}</div></div>" for label, value, weight in fields)
+    return f'<div class="av-felder">{row}</div>' if fields else ""
 
 
 def metrics_html(figures: Sequence[tuple[str, str, str | None]]) -> str:
@@ -143,8 +119,6 @@ def block_html(block: Block) -> str:
     if isinstance(block, Alert):
         kind = block.kind if block.kind in ALERT_KINDS else "info"
         return f'<div class="av-hinweis av-{kind}">{markdown_html(block.text)}</div>'
-    if isinstance(block, Fields):
-        return fields_html(block.fields, block.placeholder, block.button, block.button_weight)
     return metrics_html(block.figures)
 
 

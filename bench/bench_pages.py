@@ -96,11 +96,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/angebote-finden?ort=98617", "Angebote in meiner Nähe", "[data-testid='stMain'] .of-card",
              name="/angebote-finden?ort=98617 (Streamlits Seite)", sidebar=False),
     # a map page's map: its preview's (atlas/map_preview.py) or Streamlit's, whichever first; for the pages
-    # with a preview (Karte, Indikatoren, Sozialraumprofil, a prepared session's slide) also Streamlit's own alone
+    # with a preview (Karte, Erreichbarkeit, Indikatoren, Sozialraumprofil, a prepared session's slide) also
+    # Streamlit's own alone
     PageSpec("/karte", "Karte", "frame:path.atlas-gemeinden"),
     PageSpec("/karte", "Karte", "streamlit-frame:path.atlas-gemeinden", name="/karte (Streamlits Karte)",
              sidebar=False),
     PageSpec("/erreichbarkeit", "Erreichbarkeit", "frame:path.atlas-zelle"),
+    PageSpec("/erreichbarkeit", "Erreichbarkeit", "streamlit-frame:path.atlas-zelle",
+             name="/erreichbarkeit (Streamlits Karte)", sidebar=False),
     PageSpec("/indikatoren", "Indikatoren", "frame:path.atlas-gemeinden"),
     PageSpec("/indikatoren", "Indikatoren", "streamlit-frame:path.atlas-gemeinden",
              name="/indikatoren (Streamlits Karte)", sidebar=False),

@@ -101,10 +101,6 @@ class Above:
             col.metric(label, value, delta=delta, **kwargs)
         self.blocks.append(Metrics(tuple(figures)))
 
-    def note(self, block: Block) -> None:
-        """Note an element the page draws itself (a row of controls: :class:`atlas.preview_elements.Fields`)."""
-        self.blocks.append(block)
-
     def parts(self) -> PreviewParts:
         """The noted elements as the preview's lead (between the page's title and its map)."""
         from atlas.map_preview import PreviewParts

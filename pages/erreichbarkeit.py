@@ -10,7 +10,6 @@ from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.leaflet import page_legend
 from atlas.map_key import map_key
-from atlas.preview_elements import Fields
 from pages._common import attribution_footer, gap_map_sentence, get_base, get_data, plain_or_sortable_table
 from pages._map_preview import Above
 from pages._maps import cached_groups, preview_aside, show_map
@@ -43,6 +42,9 @@ origins, cells = _county(data.version, data)
 st.title(pm.TITLE)
 above = Above()  # what comes above the map, noted for its preview (the map is where Streamlit will show it)
 above.caption(pm.LEAD)
+# the answer first – the figures and the map –, filled once the scenario's controls under the map are read
+top, map_slot, under_map = st.container(), st.container(), st.container()
+notices: list[tuple[str, str]] = []  # warnings above the figures
 try:
     standards = stdm.load_standards()
     register_notes = stdm.load_register_notes()
@@ -54,7 +56,7 @@ options = cty.destination_options(data, [s.kategorie for s in standards.values()
 default = pm.default_destination(options, standards, pm.placed_categories(data))
 wanted, warning = pm.choose_destination(st.query_params.get("kategorie"), options, default)
 if warning:
-    above.alert("warning", warning)
+    notices.append(("warning", warning))
 vorgaben: dict = st.session_state.setdefault(STATE_VORGABEN, {})
 hyp_all: dict = st.session_state.setdefault(STATE_HYP, {})
 
@@ -93,16 +95,12 @@ network = None
 try:
     network = None if fahrplan else _network_for(mode)
 except AtlasError as exc:
-    st.warning(str(exc))
+    notices.append(("warning", str(exc)))
 params = cty.county_parameters(data)
 verfahren = fahrplan or cty.make_verfahren(mode, network, params)
-above.alert("info", pm.method_message(verfahren, params))
-
 dest = pm.destination_view(data, ziel, register_notes)
-for note in dest.notes:
-    above.caption(note)
 if dest.problem:
-    above.alert(*dest.problem)
+    notices.append(dest.problem)
 hyp: list = hyp_all.setdefault(ziel, [])
 closed_key = f"erreichbarkeit_geschlossen_{ziel}"
 
@@ -115,15 +113,15 @@ col_a, col_b = st.columns([3, 1], vertical_alignment="bottom")
 closed = col_a.multiselect(pm.CLOSE_LABEL, list(dest.names), key=closed_key, format_func=lambda i: dest.names.get(i, i),
                            disabled=dest.sites is None, placeholder=pm.CLOSE_PLACEHOLDER)
 col_b.button(pm.RESET_LABEL, on_click=_reset, key="erreichbarkeit_reset", disabled=not (hyp or closed), width="stretch")
-above.note(Fields(((pm.CLOSE_LABEL, ", ".join(dest.names.get(i, i) for i in closed), 3),), pm.CLOSE_PLACEHOLDER,
-                  pm.RESET_LABEL))
-above.caption(pm.CLICK_HINT)
+st.info(pm.method_message(verfahren, params))
+for note in dest.notes:
+    st.caption(note)
 
 best = None
 result, problem, cell_frame = pm.evaluate_scenario(origins, cells, dest, verfahren, standard, hyp, closed)
-with st.container():  # one block of fixed position: the map below keeps its place and is never remounted
-    if problem:
-        above.alert("warning", problem)
+with top:  # one block of fixed position: the map below keeps its place and is never remounted
+    for kind, text in notices + ([("warning", problem)] if problem else []):
+        above.alert(kind, text)
     if result is not None:
         t = cty.totals(result)
         above.metrics([(fig.label, fig.value, fig.delta) for fig in pm.key_figures(t)], delta_color="inverse")
@@ -135,6 +133,7 @@ with st.container():  # one block of fixed position: the map below keeps its pla
         best, best_problem = pm.proposals(result, verfahren, int(k), gewicht) if show_best else (None, None)
         if best_problem:
             above.alert("warning", best_problem)
+    above.caption(pm.CLICK_HINT)
 
 attributions = pm.attributions(ziel, verfahren)
 inp = pm.gap_input(cell_frame, dest, closed, hyp, best, result, standard, verfahren, attributions)
@@ -150,7 +149,7 @@ def _take_click(click: dict | None = None) -> bool:
     return True
 
 
-map_col, legend_col = st.columns([5, 1])
+map_col, legend_col = map_slot.columns([5, 1])
 with map_col:  # the base stays, only the result layers are exchanged: no reload, the view is kept
     _, shown = cached_groups("erreichbarkeit-ergebnis", map_key(data.version, inp), lambda: gm.gap_layers(base, inp))
     _, out = show_map("erreichbarkeit", map_key(data.version, attributions), lambda: gm.build_gap_base(base, attributions),
@@ -162,7 +161,8 @@ if _take_click((out or {}).get("last_clicked") if isinstance(out, dict) else Non
 
 if result is not None:
     table = cty.gemeinde_table(result, data.gemeinden)
-    gap_map_sentence(table)  # the map in one sentence, right under it
+    with under_map:
+        gap_map_sentence(table)  # the map in one sentence, right under it
     ranking, proposals, comparison, export = st.tabs(pm.RESULT_TABS, key="erreichbarkeit_tab", on_change="rerun")
     if ranking.open:  # only the open tab is drawn (opening one reruns): no comparison, no download at first
         ranking.markdown(pm.ranking_heading(standard))

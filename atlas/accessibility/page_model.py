@@ -270,10 +270,14 @@ def ranking_heading(standard: Standard) -> str:
             f"({md_escape(standard.beschreibung)}). Mittelwerte sind nach Einwohnern gewichtet.")
 
 
+#: Where the full method and the positions' precision are said (under the map, before the tables).
+METHOD_BELOW = "Verfahren und Genauigkeit der Standorte: unter der Karte."
+
+
 def evaluated_caption(result: Analyse) -> str:
     """What was evaluated and how the population is counted (Markdown)."""
     return (f"Bewertet: **{md_escape(result.aktuell.titel)}**. "
-            + md_escape(origins_note(result.aktuell.result.origins.modell)))
+            + md_escape(origins_note(result.aktuell.result.origins.modell)) + " " + METHOD_BELOW)
 
 
 def proposals(result: Analyse, verfahren: Verfahren, k: int, gewicht: str) -> tuple[CoveringResult | None, str | None]:

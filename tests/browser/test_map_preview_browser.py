@@ -207,7 +207,8 @@ def test_the_arrow_key_in_a_slides_preview_opens_the_next_slide(app_url, desktop
 
 def test_erreichbarkeit_preview_shows_the_key_figures_streamlit_then_shows(app_url, desktop_page):
     """The coordinator's first view of the Erreichbarkeit: the key figures (people beyond the standard,
-    children, elderly, share) are in the first answer, and Streamlit's page then shows the same figures."""
+    children, elderly, share) and the captions above the map are in the first answer, and Streamlit's page
+    then shows the same figures and captions, in the same order."""
     page = desktop_page.page
     held = []
     page.route(STREAMLIT_JS, lambda route: held.append(route))
@@ -215,8 +216,8 @@ def test_erreichbarkeit_preview_shows_the_key_figures_streamlit_then_shows(app_u
     page.locator(f"{PREVIEW} {PREVIEW_FRAME}").wait_for(timeout=30_000)
     labels = page.locator(f"{PREVIEW} .av-kennzahlen span").all_inner_texts()
     values = page.locator(f"{PREVIEW} .av-kennzahlen strong").all_inner_texts()
-    notice = page.locator(f"{PREVIEW} .av-hinweis").first.inner_text()
-    assert len(labels) == len(values) == 4 and all(values)
+    captions = page.locator(f"{PREVIEW} .av-vorspann").all_inner_texts()
+    assert len(labels) == len(values) == 4 and all(values) and len(captions) >= 2
     for route in held:
         route.continue_()
     page.unroute(STREAMLIT_JS)
@@ -224,5 +225,6 @@ def test_erreichbarkeit_preview_shows_the_key_figures_streamlit_then_shows(app_u
     main = page.locator("[data-testid='stMain']")
     assert main.locator("[data-testid='stMetricLabel']").all_inner_texts() == labels
     assert main.locator("[data-testid='stMetricValue']").all_inner_texts() == values
-    assert main.locator("[data-testid='stAlertContainer']").first.inner_text() == notice  # the same Markdown
+    shown = main.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+    assert shown[:len(captions)] == captions  # the same Markdown, rendered alike
     assert desktop_page.errors == []
