@@ -35,13 +35,17 @@ ELEMENTS_CSS = f"""
 .av-feld>span{{display:block;height:24px;line-height:24px;margin:0 0 4px}}
 .av-feld>div{{height:40px;line-height:38px;box-sizing:border-box;border:1px solid #f0f2f6;border-radius:.5rem;
   background:#f0f2f6;padding:0 .75rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:16px}}
+.av-unten{{align-items:flex-end}}.av-unten>.av-vorspann{{margin:0}}
+.av-knopf>span{{display:flex;align-items:center;justify-content:center;box-sizing:border-box;height:40px;
+  border:1px solid rgba(47,45,43,.2);border-radius:8px;padding:4px 12px;font-size:14px;color:rgba(47,45,43,.4);
+  white-space:nowrap;overflow:hidden}}
 .av-kennzahlen{{display:flex;gap:1rem;margin:0 0 1rem}}.av-kennzahlen>div{{min-width:0}}
 .av-kennzahlen span{{display:block;height:24px;line-height:24px;font-size:14px;color:#595959;white-space:nowrap;
   overflow:hidden;text-overflow:ellipsis}}
 .av-kennzahlen strong{{display:block;height:52px;box-sizing:border-box;padding:0 0 4px;font-size:36px;
   line-height:48px;font-weight:400;white-space:nowrap}}
 .av-kennzahlen em{{display:block;font-style:normal;font-size:14px}}
-.av-reiter{{display:flex;gap:1rem;height:40px;margin:0 0 1rem;border-bottom:1px solid #e6e9ef;font-size:14px;
+.av-reiter{{display:flex;gap:1rem;height:40px;box-sizing:border-box;margin:0 0 1rem;border-bottom:1px solid #e6e9ef;font-size:14px;
   line-height:40px;white-space:nowrap;overflow:hidden}}
 .av-reiter>span:first-child{{color:#1f5f8b;border-bottom:2px solid #1f5f8b}}
 @media (max-width:640px){{.av-felder,.av-kennzahlen{{flex-direction:column;align-items:stretch}}
@@ -91,7 +95,23 @@ class Metrics:
     figures: tuple[tuple[str, str, str | None], ...]
 
 
-Block = Caption | Alert | Metrics
+@dataclass(frozen=True)
+class Tabs:
+    """``st.tabs(labels)``, the first tab open (what follows is its content)."""
+
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaptionButton:
+    """A caption beside a button, in ``st.columns(weights, vertical_alignment="bottom")``."""
+
+    text: str
+    button: str
+    weights: tuple[float, float] = (3, 1)
+
+
+Block = Caption | Alert | Metrics | Tabs | CaptionButton
 
 
 def fields_html(fields: Sequence[tuple[str, str, float]]) -> str:
@@ -112,8 +132,19 @@ def metrics_html(figures: Sequence[tuple[str, str, str | None]]) -> str:
     return f'<div class="av-kennzahlen">{cells}</div>' if figures else ""
 
 
+def tabs_html(labels: Sequence[str]) -> str:
+    """A tab bar, the first tab open."""
+    return '<div class="av-reiter">' + "".join(f"<span>{html.escape(t)}</span>" for t in labels) + "</div>"
+
+
 def block_html(block: Block) -> str:
     """One noted element as HTML."""
+    if isinstance(block, Tabs):
+        return tabs_html(block.labels)
+    if isinstance(block, CaptionButton):
+        return (f'<div class="av-felder av-unten"><div class="av-vorspann" style="{column_style(block.weights[0], block.weights)}">'
+                f'{markdown_html(block.text)}</div><div class="av-knopf" style="{column_style(block.weights[1], block.weights)}">'
+                f"<span>{html.escape(block.button)}</span></div></div>")
     if isinstance(block, Caption):
         return f'<div class="av-vorspann">{markdown_html(block.text)}</div>'
     if isinstance(block, Alert):
@@ -130,6 +161,5 @@ def blocks_html(blocks: Sequence[Block]) -> str:
 def lead_html(caption: str, fields: Sequence[tuple[str, str, float]], tabs: Sequence[str]) -> str:
     """What a page shows between its title and its map: a caption (plain text), a row of controls (label, the
     value shown, column weight as in ``st.columns``) and a tab bar, the first tab open."""
-    tabs_row = "".join(f"<span>{html.escape(tab)}</span>" for tab in tabs)
     return (f'<p class="av-vorspann">{html.escape(caption)}</p>' if caption else "") + fields_html(fields) + \
-        (f'<div class="av-reiter">{tabs_row}</div>' if tabs else "")
+        (tabs_html(tabs) if tabs else "")

@@ -115,7 +115,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("/sitzung?sitzung=beispiel", "Sitzungsmodus", "streamlit-frame:path.atlas-gemeinden",
              "[data-testid='stMain'] [data-testid='stButton'] button",
              name="/sitzung?sitzung=beispiel (Streamlits Karte)", sidebar=False),
+    PageSpec("/bus-und-bahn", "Bus und Bahn", "frame:path.atlas-zelle"),
     PageSpec("/quellen", "Daten & Quellen", "[data-testid='stDataFrame']"),
+    # pages without a map: their form or their text
+    PageSpec("/meldung", "Angebot melden", "[data-testid='stMain'] [data-testid='stForm']"),
+    PageSpec("/register", "Register (Verwaltung)",  # its login form, or the note that no login is set up
+             "[data-testid='stMain'] [data-testid='stForm'], [data-testid='stMain'] [data-testid='stAlert']"),
+    PageSpec("/barrierefreiheit", "Erklärung zur Barrierefreiheit", "[data-testid='stMain'] h2"),
 )
 
 

@@ -101,6 +101,23 @@ class Above:
             col.metric(label, value, delta=delta, **kwargs)
         self.blocks.append(Metrics(tuple(figures)))
 
+    def tabs(self, labels: Sequence[str], **kwargs: Any) -> Sequence[Any]:
+        """``st.tabs(labels, **kwargs)``; what the page then draws in the first tab is noted after it."""
+        from atlas.preview_elements import Tabs
+
+        self.blocks.append(Tabs(tuple(labels)))
+        return st.tabs(list(labels), **kwargs)
+
+    def caption_button(self, text: str, label: str, **kwargs: Any) -> bool:
+        """A caption beside a button (``st.columns([3, 1], vertical_alignment="bottom")``; *kwargs* to the
+        button, which stretches over its column); returns the button's value."""
+        from atlas.preview_elements import CaptionButton
+
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        left.caption(text)
+        self.blocks.append(CaptionButton(text, label))
+        return right.button(label, width="stretch", **kwargs)
+
     def parts(self) -> PreviewParts:
         """The noted elements as the preview's lead (between the page's title and its map)."""
         from atlas.map_preview import PreviewParts

@@ -19,6 +19,7 @@ from atlas.transit import view as tv
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan
 from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, map_text_alternative
+from pages._map_preview import Above
 from pages._maps import show_map
 from pages._transit_controls import feed_state
 
@@ -51,9 +52,10 @@ base = get_base(data)
 origins, cells, stops = _inputs(data.version, data)
 attributions = [tv.STOPS_ATTRIBUTION]
 
-st.title("Bus und Bahn")
-st.caption("Wer wohnt ohne Haltestelle in Gehweite – und wie lange dauert der Weg mit Bus und Bahn?")
-tab_stop, tab_pt = st.tabs(["Haltestelle in Gehweite", "Fahrzeiten nach Fahrplan"])
+st.title(TITLE := "Bus und Bahn")
+above = Above()  # what comes above the map, noted for its preview (the map is where Streamlit will show it)
+above.caption("Wer wohnt ohne Haltestelle in Gehweite – und wie lange dauert der Weg mit Bus und Bahn?")
+tab_stop, tab_pt = above.tabs(["Haltestelle in Gehweite", "Fahrzeiten nach Fahrplan"])
 
 with tab_stop:
     if stops is None:
@@ -64,6 +66,7 @@ with tab_stop:
         except AtlasError as exc:
             st.error(str(exc))
             st.stop()
+        top, map_slot = st.container(), st.container()  # the answer first; the standard's controls under the map
         c1, c2 = st.columns(2)
         r_bus = c1.number_input("Radius um Bushaltestellen (m)", 100, 2000, int(std.radius_bus_m), 50, key="oepnv_r_bus")
         r_bahn = c2.number_input("Radius um Bahnhöfe (m)", 100, 3000, int(std.radius_bahn_m), 50, key="oepnv_r_bahn")
@@ -79,31 +82,32 @@ with tab_stop:
             stops, note = _frequent(data.version, str(state.pfad), state.feed, stops)
         basis = _basis(data.version, (r_bus, r_bahn, frequent), origins, stops, std)
         view = tv.catchment_view(data, origins, cells, stops, std, list(neu), basis, abfahrten_hinweis=note)
-        for col, (label, value, delta) in zip(st.columns(4), view.kennzahlen, strict=True):
-            col.metric(label, value, delta=delta, delta_color="inverse")
-        for note in view.hinweise:
-            st.caption(note)
-        cols = st.columns([3, 1], vertical_alignment="bottom")
-        cols[0].caption("Klicken Sie in die Karte, um eine **neue Haltestelle** zu setzen; die Zahlen zeigen dann die "
-                        "Veränderung.")
-        cols[1].button("Neue Haltestellen entfernen", key="oepnv_reset", disabled=not neu,
-                       on_click=lambda: st.session_state[STATE_NEW].clear(), width="stretch")
+        with top:
+            above.metrics(view.kennzahlen, delta_color="inverse")
+            above.caption(f"{view.hinweise[0]} {tv.DETAILS_BELOW}")
+            above.caption_button(tv.CLICK_HINT, "Neue Haltestellen entfernen", key="oepnv_reset", disabled=not neu,
+                                 on_click=lambda: st.session_state[STATE_NEW].clear())
         sites = tv.stop_sites(tv.stops_frame(data))
         inp = GapMapInput(
             cells=view.zellen, sites=sites, geschlossen=frozenset(), hypothetisch=list(neu), vorschlaege=None,
             titel=std.label, methode_hinweis="Zelle rot: mehr als die Hälfte der Fläche ohne Haltestelle in Gehweite "
             "(Schätzung, Luftlinie)", attributions=attributions, standort_label="Haltestellen")
-        _, out = show_map("oepnv", map_key(data.version, inp), lambda: build_gap_map(base, inp), height=560,
-                          width="stretch", returned_objects=["last_clicked"], key="oepnv_karte")
-        click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
-        if click and click != st.session_state.get(STATE_CLICK):
-            st.session_state[STATE_CLICK] = click
-            neu.append((float(click["lng"]), float(click["lat"])))
-            st.rerun()
+        with map_slot:
+            _, out = show_map("oepnv", map_key(data.version, inp), lambda: build_gap_map(base, inp), height=560,
+                              width="stretch", returned_objects=["last_clicked"], key="oepnv_karte", preview=TITLE,
+                              preview_parts=above.parts)
+            click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
+            if click and click != st.session_state.get(STATE_CLICK):
+                st.session_state[STATE_CLICK] = click
+                neu.append((float(click["lng"]), float(click["lat"])))
+                st.rerun()
+            map_text_alternative(view.tabelle["Gemeinde"].tolist(), view.tabelle[
+                tv.GEMEINDE_SPALTEN["einwohner_ausserhalb"]].tolist(), "Einwohner",
+                what="Ohne Haltestelle in Gehweite (geschätzt)", table=False)
+        for hinweis in view.hinweise[1:]:
+            st.caption(hinweis)
         st.markdown("**Gemeinden** nach der Zahl der Einwohner ohne Haltestelle in Gehweite")
         st.dataframe(german_frame(view.tabelle), hide_index=True, width="stretch")
-        map_text_alternative(view.tabelle["Gemeinde"].tolist(), view.tabelle[tv.GEMEINDE_SPALTEN["einwohner_ausserhalb"]]
-                             .tolist(), "Einwohner", what="Ohne Haltestelle in Gehweite (geschätzt)", table=False)
 
 with tab_pt:
     path = tv.gtfs_path()

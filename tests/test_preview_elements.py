@@ -51,3 +51,11 @@ def test_blocks_keep_the_pages_order_and_an_unknown_alert_is_a_notice():
 def test_every_alert_kind_has_its_colours():
     for kind in pe.ALERT_KINDS:
         assert f".av-{kind}{{background:" in pe.ELEMENTS_CSS
+
+
+def test_a_tab_bar_and_a_caption_beside_its_button():
+    shown = pe.blocks_html([pe.Tabs(("Haltestelle <in> Gehweite", "Fahrplan")),
+                            pe.CaptionButton("Klicken Sie in die **Karte**", "Entfernen & neu")])
+    assert shown.index("<span>Haltestelle &lt;in&gt; Gehweite</span><span>Fahrplan</span>") \
+        < shown.index("<p>Klicken Sie in die <strong>Karte</strong></p>") < shown.index("<span>Entfernen &amp; neu</span>")
+    assert re.findall(r"calc\(([\d.]+)%", shown) == ["75.0000", "25.0000"]  # st.columns([3, 1])

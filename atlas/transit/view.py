@@ -81,6 +81,11 @@ class CatchmentView:
     hinweise: list[str]
 
 
+#: Under the key figures: where the rest of the notes are, and how to try a new stop.
+DETAILS_BELOW = "Quelle, Zählweise und Genauigkeit: unter der Karte."
+CLICK_HINT = "Klicken Sie in die Karte, um eine **neue Haltestelle** zu setzen; die Zahlen zeigen dann die Veränderung."
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 

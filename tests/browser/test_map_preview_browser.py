@@ -78,8 +78,10 @@ def test_map_pages_carry_their_recorded_map(app_url, atlas_data):
         assert '<div id="map_div"></div>' in document and "atlas-gemeinden" in document, path
     # the Erreichbarkeit: everything above its map too (notice, controls, key figures), as the page draws it
     assert 'class="av-kennzahlen"' in _served(f"{app_url}/erreichbarkeit")
-    # none where there is no map, or a map in tabs below the page's figures (Bus und Bahn)
-    for path in ("bus-und-bahn", "quellen"):
+    # Bus und Bahn: its tab bar and key figures above its map
+    assert 'class="av-reiter"' in _served(f"{app_url}/bus-und-bahn")
+    # none where there is no map
+    for path in ("quellen", "meldung"):
         assert _preview_frame_src(f"{app_url}/{path}") is None, path
 
 
@@ -123,14 +125,14 @@ def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, 
     assert legend["y"] >= frame["y"] + frame["height"]  # the legend under the map, not squeezed beside it
 
 
-@pytest.mark.parametrize("path", ["karte", "indikatoren", "profil", "erreichbarkeit"])
+@pytest.mark.parametrize("path", ["karte", "indikatoren", "profil", "erreichbarkeit", "bus-und-bahn"])
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 def test_the_preview_map_is_where_streamlits_page_shows_it(app_url, browser, path, viewport):
     """The preview carries the page's own heading and, on the Indikatoren, what comes between heading and
     map (caption, the controls' row, the tab bar; stacked on a phone), on the Sozialraumprofil the Gemeinde's
-    box above the map, on the Erreichbarkeit the notice, the scenario's row and the key figures: Streamlit's
-    map then takes the preview's place instead of jumping down (the Indikatoren's before: 200 px on a desktop,
-    475 px on a phone)."""
+    box above the map, on the Erreichbarkeit and Bus und Bahn the key figures and captions (and the tab bar):
+    Streamlit's map then takes the preview's place instead of jumping down (the Indikatoren's before: 200 px
+    on a desktop, 475 px on a phone)."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     held = []
