@@ -7,16 +7,17 @@ address), the same for every fresh visitor of the same data build. So it is **re
 opens the page – the server's warm-up (``scripts/warm_up.py``) after every start and every new data build –
 and served from then on:
 
-- Pages whose answer is a map at the top (the Karte, the Indikatoren, the Sozialraumprofil) ask for it
-  (``show_map(..., preview=<the page's title>, preview_parts=...)``, ``pages/_maps.py``), with what they show
-  around the map (:class:`PreviewParts`: the Indikatoren's caption, controls and tabs between title and map,
-  :func:`atlas.preview_elements.lead_html`; the Sozialraumprofil's Gemeinde box above it), drawn with the heights of Streamlit's
-  elements, so that the map is where Streamlit's page will show it. Where figures and text come first and the
-  map lower (Erreichbarkeit, Bus und Bahn), a preview of the map would show another page and then jump, so they
-  have none. In a warm-up visit (it sends :func:`atlas.page_preview.warm_up_token` in the header
-  :data:`atlas.page_preview.WARM_UP_HEADER`; a visitor cannot fake it, so no visitor's own settings ever become
-  another's preview) the run's map goes to :meth:`MapPreviews.record`, and the column the page draws beside it
-  too (``pages/_map_preview.preview_aside``/``preview_beside``: the legend, the profile's figures). The map is
+- Map pages ask for it (``show_map(..., preview=<the page's title>, preview_parts=...)``, ``pages/_maps.py``),
+  with what they show around the map (:class:`PreviewParts`): the Indikatoren's caption, controls and tabs
+  between title and map (:func:`atlas.preview_elements.lead_html`), the Sozialraumprofil's Gemeinde box above
+  it, the Erreichbarkeit's and Bus und Bahn's key figures and captions (noted as the page draws them,
+  ``pages/_map_preview.Above``), a prepared session's slide in the Sitzungsmodus's own frame
+  (:mod:`atlas.council.slide_view`) – drawn with the heights of Streamlit's elements
+  (:mod:`atlas.preview_elements`), so that the map is where Streamlit's page will show it. In a warm-up visit
+  (it sends :func:`atlas.page_preview.warm_up_token` in the header :data:`atlas.page_preview.WARM_UP_HEADER`;
+  a visitor cannot fake it, so no visitor's own settings ever become another's preview) the run's map goes to
+  :meth:`MapPreviews.record`, and the column the page draws beside it too
+  (``pages/_map_preview.preview_aside``/``preview_beside``: the legend, the profile's figures). The map is
   written once as a standalone Leaflet page (:func:`map_document`) below ``static/`` (its name is its content's
   hash, so a browser keeps it until it changes).
 - The server's index page (``scripts/index_page.py``, chosen by ``scripts/serve.py``) carries, for the same
@@ -99,8 +100,8 @@ def map_document(*, script: str, header: str, css_links: Iterable[str], js_links
 @dataclass(frozen=True)
 class PreviewParts:
     """What a map page shows around its map, for its preview (HTML, already escaped): *lead* between its title
-    and the map's row (full width, e.g. :func:`atlas.preview_elements.lead_html`), *above* and *below* the map in the map's column,
-    and *css*, their style and that of the column beside the map. *own_layout*: the page has a frame of its
+    and the map's row (full width, e.g. :func:`atlas.preview_elements.lead_html`), *above* and *below* the map
+    in the map's column, and *css*, their style and that of the column beside the map. *own_layout*: the page has a frame of its
     own (the Sitzungsmodus: no sidebar, its heading inside *lead*, its margins in *css*), so the preview shows
     neither the sidebar nor the title as a heading."""
 

@@ -16,7 +16,7 @@ server runs (``Standortatlas: neuer Datenstand (…): … vorgewärmt …``). ``
 
 Streamlit's index page is served with the app's language and title and with the server's base address, so
 that a page opened at its own address connects at the first try, and – for the start page, a family link
-with a place and the map pages whose answer is their map – with the page's answer as plain HTML (the map in a
+with a place and the map pages – with the page's answer as plain HTML (the map in a
 frame), shown until Streamlit has drawn its own (``scripts/index_page.py``, :func:`preview`).
 """
 
@@ -72,8 +72,8 @@ def prepared_sessions(folder: Path | None = None) -> list[tuple[str, str]]:
 
 def preview(page: str, query: str, base: str) -> str:
     """What a page shows before Streamlit has drawn it (``scripts/index_page.py``): the start page, the
-    family page's result cards for a link with a place, and the map of the Karte, the Indikatoren and the
-    Sozialraumprofil as the warm-up saw it at the same address (:mod:`atlas.map_preview`)."""
+    family page's result cards for a link with a place, and a map page's map (with what the page shows
+    above and beside it) as the warm-up saw it at the same address (:mod:`atlas.map_preview`)."""
     if page == "":
         return current_preview(base)
     if page == FAMILY_PAGE:

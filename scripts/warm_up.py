@@ -8,8 +8,8 @@ does (Streamlit's own protocol, the ``BackMsg``/``ForwardMsg`` protobuf messages
 asks for the start page, learns the app's pages from the navigation message, asks for each page in turn with
 its default settings – each in a session of its own, as a first visitor – and waits until its script has
 finished; then the addresses it is given (the Sitzungsmodus's prepared slides). Its requests carry a secret of
-the server process (:data:`atlas.page_preview.WARM_UP_HEADER`): the maps of the Karte, the Indikatoren and the
-Sozialraumprofil seen in such a visit become those addresses' previews (:mod:`atlas.map_preview`). Nothing is drawn and no component is loaded;
+the server process (:data:`atlas.page_preview.WARM_UP_HEADER`): the map pages' maps seen in such a visit become
+those addresses' previews (:mod:`atlas.map_preview`). Nothing is drawn and no component is loaded;
 the page scripts run for real in the server's runtime, so every ``st.cache_resource`` a first visitor would
 fill (data, maps, prepared models) is filled. A page that fails is reported and skipped; the server serves
 on either way.
