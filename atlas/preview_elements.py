@@ -36,7 +36,7 @@ ELEMENTS_CSS = f"""
 .av-feld>div{{height:40px;line-height:38px;box-sizing:border-box;border:1px solid #f0f2f6;border-radius:.5rem;
   background:#f0f2f6;padding:0 .75rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:16px}}
 .av-unten{{align-items:flex-end}}.av-unten>.av-vorspann{{margin:0}}
-.av-knopf>span{{display:flex;align-items:center;justify-content:center;box-sizing:border-box;height:40px;
+.av-knopfspalte>span{{display:flex;align-items:center;justify-content:center;box-sizing:border-box;height:40px;
   border:1px solid rgba(47,45,43,.2);border-radius:8px;padding:4px 12px;font-size:14px;color:rgba(47,45,43,.4);
   white-space:nowrap;overflow:hidden}}
 .av-kennzahlen{{display:flex;gap:1rem;margin:0 0 1rem}}.av-kennzahlen>div{{min-width:0}}
@@ -143,7 +143,7 @@ def block_html(block: Block) -> str:
         return tabs_html(block.labels)
     if isinstance(block, CaptionButton):
         return (f'<div class="av-felder av-unten"><div class="av-vorspann" style="{column_style(block.weights[0], block.weights)}">'
-                f'{markdown_html(block.text)}</div><div class="av-knopf" style="{column_style(block.weights[1], block.weights)}">'
+                f'{markdown_html(block.text)}</div><div class="av-knopfspalte" style="{column_style(block.weights[1], block.weights)}">'
                 f"<span>{html.escape(block.button)}</span></div></div>")
     if isinstance(block, Caption):
         return f'<div class="av-vorspann">{markdown_html(block.text)}</div>'

@@ -11,23 +11,35 @@ from urllib.parse import urlencode
 from atlas.map_preview import PreviewParts
 from atlas.page_preview import PREVIEW_ID
 
+#: The slide's elements – title, where the presenter is, the way back, the map as high as the screen below the
+#: title row, the legend in large type – for the page and, inside the preview's frame, for its preview.
+_SLIDE_RULES = {
+    ".atlas-slide-title": "font-size:2.3rem;font-weight:700;line-height:1.2;margin:.2rem 0",
+    ".atlas-slide-sub": "font-size:1.35rem;color:#333",
+    ".atlas-sitzung-ende": "display:inline-block;padding:.45rem .9rem;border:1px solid #888;border-radius:.5rem;"
+                           "font-size:1.15rem;font-weight:600;color:inherit;text-decoration:none;min-height:44px;"
+                           "line-height:1.6",
+    ".atlas-legend": "font-size:1.25rem!important",
+    ".atlas-legend h4": "font-size:1.3rem!important",
+    ".atlas-legend .sw": "width:26px!important;height:18px!important",
+}
+_MAP_HEIGHT = "height:calc(100vh - 200px)!important;min-height:360px"
+
+
+def _rules(scope: str) -> str:
+    return "\n".join(f"{scope}{selector}{{{rules}}}" for selector, rules in _SLIDE_RULES.items())
+
+
 #: The page's style: large type, no sidebar, the map as high as the screen below the title row.
-PRESENTATION_CSS = """
+PRESENTATION_CSS = f"""
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
-.block-container {max-width: 100% !important; padding: 0.6rem 1.2rem 0.5rem !important;}
-.atlas-slide-title {font-size: 2.3rem; font-weight: 700; line-height: 1.2; margin: 0.2rem 0;}
-.atlas-slide-sub {font-size: 1.35rem; color: #333;}
-.atlas-slide-source {font-size: 1.1rem; color: #333;}
-div[data-testid="stButton"] button p {font-size: 1.3rem; font-weight: 600;}
-.atlas-sitzung-ende {display: inline-block; padding: 0.45rem 0.9rem; border: 1px solid #888; border-radius: 0.5rem;
-  font-size: 1.15rem; font-weight: 600; color: inherit; text-decoration: none; min-height: 44px; line-height: 1.6;}
-/* the map fills the projector below the title row (no fixed pixel height) */
-iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 200px) !important; min-height: 360px;}
-.atlas-legend {font-size: 1.25rem !important;}
-.atlas-legend h4 {font-size: 1.3rem !important;}
-.atlas-legend .sw {width: 26px !important; height: 18px !important;}
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {{display: none !important;}}
+.block-container {{max-width: 100% !important; padding: 0.6rem 1.2rem 0.5rem !important;}}
+.atlas-slide-source {{font-size: 1.1rem; color: #333;}}
+div[data-testid="stButton"] button p {{font-size: 1.3rem; font-weight: 600;}}
+iframe[title="streamlit_folium.st_folium"] {{{_MAP_HEIGHT}}}
+{_rules("")}
 </style>
 """
 
@@ -108,15 +120,8 @@ PREVIEW_CSS = f"""
   border:1px solid rgba(49,51,63,.2);border-radius:.5rem;font-size:1.3rem;font-weight:600;color:inherit;
   text-decoration:none;white-space:nowrap;overflow:hidden}}
 {_P} span.av-knopf{{color:rgba(49,51,63,.4)}}
-{_P} .atlas-slide-title{{font-size:2.3rem;font-weight:700;line-height:1.2;margin:.2rem 0}}
-{_P} .atlas-slide-sub{{font-size:1.35rem;color:#333}}
-{_P} .atlas-sitzung-ende{{display:inline-block;padding:.45rem .9rem;border:1px solid #888;border-radius:.5rem;
-  font-size:1.15rem;font-weight:600;color:inherit;text-decoration:none;min-height:44px;line-height:1.6;
-  box-sizing:border-box}}
-{_P} iframe{{height:calc(100vh - 200px)!important;min-height:360px}}
-{_P} .atlas-legend{{font-size:1.25rem!important}}
-{_P} .atlas-legend h4{{font-size:1.3rem!important}}
-{_P} .atlas-legend .sw{{width:26px!important;height:18px!important}}
+{_P} iframe{{{_MAP_HEIGHT}}}
+{_rules(_P + " ")}
 @media (max-width:640px){{{_P} .av-folienkopf{{flex-direction:column;align-items:stretch}}}}
 """
 
