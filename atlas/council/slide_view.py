@@ -18,7 +18,7 @@ _SLIDE_RULES = {
     ".atlas-slide-sub": "font-size:1.35rem;color:#333",
     ".atlas-sitzung-ende": "display:inline-block;padding:.45rem .9rem;border:1px solid #888;border-radius:.5rem;"
                            "font-size:1.15rem;font-weight:600;color:inherit;text-decoration:none;min-height:44px;"
-                           "line-height:1.6",
+                           "line-height:1.6;box-sizing:border-box",  # as Streamlit sets for every element
     ".atlas-legend": "font-size:1.25rem!important",
     ".atlas-legend h4": "font-size:1.3rem!important",
     ".atlas-legend .sw": "width:26px!important;height:18px!important",
