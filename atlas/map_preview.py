@@ -48,7 +48,7 @@ from atlas import settings
 from atlas.leaflet import COPIES_DIR, LEAFLET_CSS, LEAFLET_JS, STATIC_URL
 from atlas.navigation import NAVIGATION
 from atlas.page_preview import preview_frame
-from atlas.preview_elements import ELEMENTS_CSS
+from atlas.preview_elements import ELEMENTS_CSS, column_style
 
 #: Streamlit's map frame (streamlit-folium's component) and what shows that it has drawn its map.
 STREAMLIT_MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -212,10 +212,9 @@ def preview_html(recorded: RecordedMap, title: str, base_path: str = "") -> str:
              f'sandbox="{FRAME_SANDBOX}" style="display:block;width:100%;height:{recorded.height}px;border:0">'
              f"</iframe>{parts.below}")
     if recorded.aside:  # as the page's columns: the map, and its legend beside it (below it on a phone)
-        share = round(recorded.map_share * 100, 4)  # Streamlit's widths: flex 1 1 calc(share - gap)
-        frame = (f'<div class="av-spalten"><div class="av-karte" style="flex:1 1 calc({share}% - 1rem)">{frame}'
-                 f'</div><div class="av-beiseite" style="flex:1 1 calc({round(100 - share, 4)}% - 1rem)">'
-                 f"{recorded.aside}</div></div>")
+        shares = (recorded.map_share, 1 - recorded.map_share)  # Streamlit's widths, as st.columns(shares)
+        frame = (f'<div class="av-spalten"><div class="av-karte" style="{column_style(shares[0], shares)}">{frame}'
+                 f'</div><div class="av-beiseite" style="{column_style(shares[1], shares)}">{recorded.aside}</div></div>')
     main = ("" if parts.own_layout else f"<h1>{html.escape(title)}</h1>") + parts.lead + frame
     return preview_frame(main, base_path=base_path, wait_for=STREAMLIT_MAP_FRAME, count=1, inside=MAP_DRAWN,
                          css=COLUMNS_CSS + ELEMENTS_CSS + parts.css, sidebar=not parts.own_layout)

@@ -141,7 +141,7 @@ def test_preview_shows_the_pages_legend_beside_the_map_as_its_columns(tmp_path):
     shown = mp.preview_html(with_legend, "Karte")
     assert shown.index("<iframe") < shown.index('<div class="atlas-legend">Klassen</div>')
     # Streamlit's column widths (st.columns([4, 1])), stacked on a phone
-    assert "flex:1 1 calc(80.0% - 1rem)" in shown and "flex:1 1 calc(20.0% - 1rem)" in shown
+    assert "flex:1 1 calc(80.0000% - 1rem)" in shown and "flex:1 1 calc(20.0000% - 1rem)" in shown
     assert "@media (max-width:640px)" in shown
     assert "atlas-legend" not in mp.preview_html(plain, "Karte")
     assert maps.lookup("karte", "", "v2") is None

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from atlas.map_preview import PreviewParts
 from atlas.page_preview import PREVIEW_ID
+from atlas.preview_elements import column_style
 
 #: The slide's elements – title, where the presenter is, the way back, the map as high as the screen below the
 #: title row, the legend in large type – for the page and, inside the preview's frame, for its preview.
@@ -139,9 +140,8 @@ _PREVIEW_KEYS = f"""<script>(function () {{
 
 
 def _column(weight: int, inner: str) -> str:
-    """A column of the title row with Streamlit's widths (``flex: 1 1 calc(share - gap)``)."""
-    share = 100 * weight / sum(NAV_WEIGHTS)
-    return f'<div style="flex:1 1 calc({share:.4f}% - 1rem)">{inner}</div>'
+    """A column of the title row with Streamlit's widths."""
+    return f'<div style="{column_style(weight, NAV_WEIGHTS)}">{inner}</div>'
 
 
 def _step(label: str, query: dict[str, str], nr: int | None, rel: str) -> str:
