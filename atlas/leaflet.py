@@ -21,6 +21,8 @@ from typing import Any, cast
 
 import folium
 import geopandas as gpd
+import numpy as np
+import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -150,9 +152,16 @@ def offline_map(bounds: tuple[float, float, float, float], *, zoom_start: int = 
     return m
 
 
+#: Decimals of a map's coordinates in degrees: 6 is about 0.1 m, finer than any position the atlas knows.
+COORDINATE_DECIMALS = 6
+
+
 def features(frame: gpd.GeoDataFrame, props: dict[str, Sequence[object]]) -> dict:
-    """A GeoJSON FeatureCollection with only the given properties (keeps the payload small)."""
-    geo = json.loads(gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs).to_json(drop_id=True))
+    """A GeoJSON FeatureCollection with only the given properties (keeps the payload small): no ids, no
+    bounding boxes (geopandas writes one per feature; Leaflet never reads them) and coordinates to
+    :data:`COORDINATE_DECIMALS` decimals (a reprojected point's ``50.64071299999999`` is ``50.640713``)."""
+    rounded = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    geo = json.loads(gpd.GeoSeries(rounded, crs=frame.crs).to_json(drop_id=True, show_bbox=False))
     for i, feature in enumerate(geo["features"]):
         feature["properties"] = {key: values[i] for key, values in props.items()}
     return geo

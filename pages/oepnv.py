@@ -37,6 +37,11 @@ def _basis(version: str, radii: tuple, _origins, _stops, _std):
     return catchment(_origins, _stops, _std)
 
 
+@st.cache_resource(show_spinner=False)
+def _sites(version: str, reach_m: float, _data, _std):
+    return tv.stop_sites(tv.stops_frame(_data), _data, _std)
+
+
 @st.cache_resource(show_spinner="Abfahrten je Haltestelle werden gezählt …")
 def _frequent(version: str, path: str, _feed, _stops):
     return tv.frequent_stops(_stops, tv.stops_frame(data), _feed)
@@ -87,11 +92,11 @@ with tab_stop:
             above.caption(f"{view.hinweise[0]} {tv.DETAILS_BELOW}")
             above.caption_button(tv.CLICK_HINT, "Neue Haltestellen entfernen", key="oepnv_reset", disabled=not neu,
                                  on_click=lambda: st.session_state[STATE_NEW].clear())
-        sites = tv.stop_sites(tv.stops_frame(data))
+        sites = _sites(data.version, tv.stops_reach_m(std), data, std)
         inp = GapMapInput(
             cells=view.zellen, sites=sites, geschlossen=frozenset(), hypothetisch=list(neu), vorschlaege=None,
             titel=std.label, methode_hinweis="Zelle rot: mehr als die Hälfte der Fläche ohne Haltestelle in Gehweite "
-            "(Schätzung, Luftlinie)", attributions=attributions, standort_label="Haltestellen")
+            "(Schätzung, Luftlinie)", attributions=attributions, standort_label=tv.stops_label(std))
         with map_slot:
             _, out = show_map("oepnv", map_key(data.version, inp), lambda: build_gap_map(base, inp), height=560,
                               width="stretch", returned_objects=["last_clicked"], key="oepnv_karte", preview=TITLE,

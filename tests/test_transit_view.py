@@ -78,3 +78,32 @@ def test_frequent_stops_with_a_feed_covering_the_county(tmp_path: Path, atlas_da
     expected = np.array([sum(deps[j] for j in idx) >= 20 for idx in near]) | stops.rufbus
     assert len(kept) == int(expected.sum())
     assert "mindestens 20 Abfahrten" in note and "Kreisbus Synthetisch" in note
+
+
+def test_stop_sites_keep_only_stops_within_walking_reach_of_the_county(atlas_data) -> None:
+    """SYNTHETIC stops east of the REAL county's easternmost border point: every point of the county lies at or
+    west of it, so a stop d metres due east of it is exactly d metres from the county. The map keeps a stop 100 m
+    inside the standard's largest radius and drops one 100 m beyond it; a stop inside the county stays."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from atlas.settings import METRIC_CRS
+
+    std = load_catchment()
+    reach = tv.stops_reach_m(std)
+    assert reach == max(std.radius_bus_m, std.radius_bahn_m, std.rufbus_m)
+    county = atlas_data.gemeinden.to_crs(METRIC_CRS).union_all()
+    east = max(county.exterior.coords if county.geom_type == "Polygon"
+               else (c for part in county.geoms for c in part.exterior.coords), key=lambda c: c[0])
+    inside = county.representative_point()
+    stops = gpd.GeoDataFrame(
+        {"id": ["innen", "nah", "fern"], "name": ["Innen", "Nah", "Fern"], "rufbus": [False, True, False]},
+        geometry=[inside, Point(east[0] + reach - 100, east[1]), Point(east[0] + reach + 100, east[1])],
+        crs=METRIC_CRS).to_crs("EPSG:4326")  # as the build stores them
+
+    drawn = tv.stop_sites(stops, atlas_data, std)
+    assert drawn["id"].tolist() == ["innen", "nah"]
+    assert drawn["name"].tolist() == ["Innen", "Nah (nur Rufbus)"]
+    assert drawn.crs == METRIC_CRS
+    assert tv.stop_sites(stops)["id"].tolist() == ["innen", "nah", "fern"]  # without the county: every stop
+    assert tv.stops_label(std).endswith(f"bis {reach:,.0f} m jenseits der Grenze".replace(",", "."))

@@ -29,6 +29,7 @@ from atlas.accessibility.stop_catchment import (
     stops_from_frame,
 )
 from atlas.atlasdata import AtlasData
+from atlas.display import format_number
 from atlas.settings import METRIC_CRS, gtfs_path
 from atlas.transit.errors import GtfsError
 from atlas.transit.feed import Feed, read_feed
@@ -167,13 +168,34 @@ def frequent_stops(stops: Haltestellen, frame: gpd.GeoDataFrame, feed: Feed, crs
     return sub, note
 
 
-def stop_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The stops in the form the gap map draws sites (``id``, ``name``, ``ort``, ``lage_genauigkeit``)."""
-    out = frame[["id", "name", "geometry"]].copy()
-    out["name"] = [f"{n} (nur Rufbus)" if r else str(n) for n, r in zip(frame["name"], frame["rufbus"], strict=True)]
+def stop_sites(frame: gpd.GeoDataFrame, data: AtlasData | None = None,
+               standard: Einzugsbereich | None = None) -> gpd.GeoDataFrame:
+    """The stops in the form the gap map draws sites (``id``, ``name``, ``ort``, ``lage_genauigkeit``).
+
+    With *data* and *standard*: only the stops that can count for someone in the county – inside it or within
+    the standard's largest radius of its border (:func:`stops_reach_m`). The register reaches far beyond the
+    county (the timetable's area); a stop farther out is beyond walking distance of every resident, and
+    drawing it would only make the map slower and busier (:func:`stops_label` says what is drawn)."""
+    metric = frame.to_crs(METRIC_CRS)
+    if data is not None and standard is not None:
+        county = data.gemeinden.to_crs(METRIC_CRS).union_all().buffer(stops_reach_m(standard))
+        metric = metric[metric.intersects(county)]
+    out = metric[["id", "name", "geometry"]].copy()
+    out["name"] = [f"{n} (nur Rufbus)" if r else str(n) for n, r in zip(metric["name"], metric["rufbus"], strict=True)]
     out["ort"] = ""
     out["lage_genauigkeit"] = "genau"
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=frame.crs).to_crs(METRIC_CRS)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=METRIC_CRS)
+
+
+def stops_reach_m(standard: Einzugsbereich) -> float:
+    """How far beyond the county's border a stop can still be in walking distance: the standard's largest
+    radius (bus, train or on-demand bus)."""
+    return max(standard.radius_bus_m, standard.radius_bahn_m, standard.rufbus_m)
+
+
+def stops_label(standard: Einzugsbereich) -> str:
+    """The map's name for the stops :func:`stop_sites` draws with *data* and *standard*."""
+    return f"Haltestellen im Kreis und bis {format_number(stops_reach_m(standard), 0)} m jenseits der Grenze"
 
 
 # ------------------------------------------------------------------------------------ timetable
