@@ -28,7 +28,8 @@ and served from then on:
 The preview's map is the page's map: the same layers, popups, labels, legend and attribution, made by the same
 code; it can be moved and zoomed, but the page's controls and clicks on the map work only in Streamlit's map.
 An address no warm-up has opened (a link with settings in it), or another data build, gets no preview – the
-page is served as before. Pure, no Streamlit.
+page is served as before; for a map page's link with settings (:func:`worth_recording`) the server then has the
+warm-up open it (``scripts/warm_up.Requested``), so that the link's next visitor gets one. Pure, no Streamlit.
 """
 
 from __future__ import annotations
@@ -173,6 +174,19 @@ class MapPreviews:
             if key in self._maps:
                 self._maps[key] = replace(self._maps[key], aside=aside, map_share=min(1.0, max(0.3, map_share)))
 
+    def forget(self, page: str, query: str) -> None:
+        """Forget the maps recorded for this address, in every data build (their files are pruned later)."""
+        wanted = address(page, query)
+        with self._lock:
+            for key in [k for k in self._maps if k[:2] == wanted]:
+                del self._maps[key]
+
+    def has_page(self, page: str, version: str) -> bool:
+        """Whether any address of *page* has a map recorded in data build *version* (it is a map page)."""
+        wanted = page.strip("/")
+        with self._lock:
+            return any(k[0] == wanted and k[2] == version for k in self._maps)
+
     def lookup(self, page: str, query: str, version: str) -> RecordedMap | None:
         """The map recorded for this address and build, if any."""
         with self._lock:
@@ -231,3 +245,18 @@ def current_map_preview(page: str, query: str, base_path: str = "") -> str:
         return preview_html(recorded, title, base_path) if recorded is not None and title else ""
     except Exception:  # noqa: BLE001
         return ""
+
+
+def worth_recording(page: str, query: str) -> bool:
+    """Whether *page* opened with *query* is an address with settings of a map page (one whose maps are
+    recorded) that has no map recorded in the current data build: a link someone shared
+    (``/profil?gemeinde=…``), or an address a page wrote itself (``/karte?indikator=einwohner``). The server
+    then has the warm-up open it (``scripts/warm_up.Requested``), so that its next visitor gets the preview."""
+    from atlas.atlasdata import data_version
+
+    try:
+        version = data_version()
+        return (bool(address(page, query)[1]) and RECORDED.has_page(page, version)
+                and RECORDED.lookup(page, query, version) is None)
+    except Exception:  # noqa: BLE001 – an extra: never breaks serving the page
+        return False

@@ -17,7 +17,9 @@ server runs (``Standortatlas: neuer Datenstand (…): … vorgewärmt …``). ``
 Streamlit's index page is served with the app's language and title and with the server's base address, so
 that a page opened at its own address connects at the first try, and – for the start page, a family link
 with a place and the map pages – with the page's answer as plain HTML (the map in a
-frame), shown until Streamlit has drawn its own (``scripts/index_page.py``, :func:`preview`).
+frame), shown until Streamlit has drawn its own (``scripts/index_page.py``, :func:`preview`). A map page's
+link with settings that has no preview yet is handed to the warm-up (:data:`REQUESTED`), which opens it for the
+link's next visitor.
 """
 
 from __future__ import annotations
@@ -31,15 +33,19 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from index_page import install as serve_changed_index  # scripts/index_page.py (this script's folder is on the path)
-from warm_up import start_in_background  # scripts/warm_up.py
+from warm_up import Requested, start_in_background  # scripts/warm_up.py
 
 from atlas import settings
 from atlas.offer_search.preview import URL_PATH as FAMILY_PAGE, current_results_preview
 from atlas.offer_search.preview import prepare_current as prepare_family_preview
-from atlas.map_preview import current_map_preview
+from atlas.map_preview import RECORDED, current_map_preview, worth_recording
 from atlas.start_page import current_preview
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+
+#: Addresses with settings that visitors opened without a preview: the warm-up opens them (and forgets the
+#: oldest one's map when it forgets the address).
+REQUESTED = Requested(forget=RECORDED.forget)
 
 
 def data_version() -> str:
@@ -78,7 +84,10 @@ def preview(page: str, query: str, base: str) -> str:
         return current_preview(base)
     if page == FAMILY_PAGE:
         return current_results_preview(query, base)
-    return current_map_preview(page, query, base)
+    shown = current_map_preview(page, query, base)
+    if not shown and worth_recording(page, query):  # a link with settings: its next visitor gets the preview
+        REQUESTED.ask(page, query)
+    return shown
 
 
 if __name__ == "__main__":
@@ -93,7 +102,7 @@ if __name__ == "__main__":
         # the atlas: warmed again after every new data build, with the family links' preview data
         start_in_background(data_version=data_version if atlas else None,
                             after_new_build=prepare_family_preview if atlas else None,
-                            addresses=prepared_sessions if atlas else tuple)
+                            addresses=prepared_sessions if atlas else tuple, requested=REQUESTED if atlas else None)
         if atlas:
             threading.Thread(target=prepare_family_preview, name="vorschau-daten", daemon=True).start()
     sys.exit(cli.main())

@@ -164,3 +164,24 @@ def test_lead_between_heading_and_map_keeps_the_pages_order_and_weights(tmp_path
             < shown.index("<iframe") < shown.index("<p>unten</p>"))
     assert ".x{}" in shown
     assert pe.lead_html("", [], []) == ""
+
+
+def test_an_unrecorded_address_with_settings_of_a_map_page_is_worth_recording(tmp_path, monkeypatch):
+    """A link with settings (``/profil?gemeinde=…``) of a page whose maps are recorded, with none recorded for
+    it in the current build: the server has the warm-up open it. Not the page's own address, not a page
+    without maps, not an address already recorded, not after it is forgotten for another build."""
+    maps = mp.MapPreviews(tmp_path, "/p")
+    monkeypatch.setattr(mp, "RECORDED", maps)
+    monkeypatch.setattr("atlas.atlasdata.data_version", lambda: "v7")
+    assert not mp.worth_recording("profil", "gemeinde=16066012")  # no map of the page recorded yet
+    maps.record("profil", "", "v7", _doc(), 420)
+    assert mp.worth_recording("profil", "gemeinde=16066012") and mp.worth_recording("/profil/", "?gemeinde=1")
+    assert not mp.worth_recording("profil", "")  # the page's own address (the warm-up opens it anyway)
+    assert not mp.worth_recording("quellen", "x=1")  # a page without maps
+    maps.record("profil", "gemeinde=16066012", "v7", _doc("b"), 420)
+    assert not mp.worth_recording("profil", "gemeinde=16066012")
+    maps.record("profil", "gemeinde=16066012", "v6", _doc("c"), 420)
+    maps.forget("profil", "gemeinde=16066012")  # every build's map of the address
+    assert maps.lookup("profil", "gemeinde=16066012", "v7") is None and maps.lookup("profil", "gemeinde=16066012", "v6") is None
+    assert maps.lookup("profil", "", "v7") is not None and maps.has_page("profil", "v7")
+    assert not maps.has_page("profil", "v8") and not maps.has_page("karte", "v7")

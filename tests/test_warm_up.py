@@ -66,3 +66,22 @@ def test_every_slide_of_each_prepared_session_is_warmed(tmp_path, monkeypatch):
     assert serve.prepared_sessions(tmp_path) == [  # the link as shared (its first slide), then slide by slide
         ("sitzung", "sitzung=rat"), ("sitzung", "sitzung=rat&nr=1"), ("sitzung", "sitzung=rat&nr=2")]
     assert serve.prepared_sessions(tmp_path / "fehlt") == []
+
+
+def test_requested_addresses_are_taken_once_bounded_and_forgotten_oldest_first():
+    """Links visitors opened without a preview (``scripts/serve.py`` asks): each address once, whatever the
+    order of its parameters; at most *waiting* wait and further ones are refused at once; beyond *kept* the
+    oldest is forgotten and the server told (it drops that address's recorded map)."""
+    forgotten = []
+    requested = warm_up.Requested(forget=lambda path, query: forgotten.append((path, query)), kept=3, waiting=2)
+    assert requested.ask("profil", "gemeinde=1") and not requested.ask("/profil", "?gemeinde=1")
+    assert requested.ask("karte", "b=2&a=1") and not requested.ask("karte", "a=1&b=2")
+    assert not requested.ask("karte", "c=3")  # two wait already
+    assert requested.next(0.01) == ("profil", "gemeinde=1") and requested.next(0.01) == ("karte", "a=1&b=2")
+    assert requested.next(0.01) is None
+    assert requested.ask("karte", "c=3") and requested.addresses() == [
+        ("profil", "gemeinde=1"), ("karte", "a=1&b=2"), ("karte", "c=3")] and forgotten == []
+    assert requested.ask("indikatoren", "indikator=x")
+    assert forgotten == [("profil", "gemeinde=1")] and requested.addresses()[0] == ("karte", "a=1&b=2")
+    assert requested.next(0.01) == ("karte", "c=3") and requested.next(0.01) == ("indikatoren", "indikator=x")
+    assert requested.ask("profil", "gemeinde=1")  # forgotten: taken again when someone opens it again

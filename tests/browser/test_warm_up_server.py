@@ -6,6 +6,7 @@ registered by the server's own runtime, not by the warm-up)."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -84,3 +85,24 @@ def test_a_new_build_while_the_server_runs_is_warmed_again(tmp_path, built):
         assert WARM_MARK in line and set(visited) == _navigation_paths(), line
         assert "zeigte beim Vorwärmen einen Fehler" not in server_log(data, url)
         assert PREVIEW_FRAME in _served(f"{url}/karte")
+
+
+def test_a_link_with_settings_gets_its_preview_from_its_next_visit_on(app_url, built, atlas_data):
+    """A Sozialraumprofil link with a Gemeinde (as in a council invitation) that no warm-up opened: its first
+    answer has no preview; the server has the warm-up open it (one line in its log), and from then on the
+    link's answer carries the map preview under that Gemeinde's profile. The Gemeinde is one no earlier test
+    has opened (taken from the data and the server's log), not the page's default."""
+    from atlas.council.page_model import default_gemeinde
+
+    log = server_log(built.gpkg.parent, app_url)
+    gemeinden = atlas_data.gemeinden.sort_values("ags", ascending=False)
+    row = next(r for r in gemeinden.itertuples() if r.ags != default_gemeinde(atlas_data.gemeinden)
+               and f"/profil?gemeinde={r.ags} " not in log)
+    link = f"{app_url}/profil?gemeinde={row.ags}"
+    assert PREVIEW_FRAME not in _served(link)
+    deadline = time.monotonic() + 120
+    while f"Adresse /profil?gemeinde={row.ags} für ihre Vorschau geöffnet in" not in server_log(built.gpkg.parent, app_url):
+        assert time.monotonic() < deadline, server_log(built.gpkg.parent, app_url)[-3000:]
+        time.sleep(0.5)
+    page = _served(link)
+    assert PREVIEW_FRAME in page and html.escape(row.name) in page
