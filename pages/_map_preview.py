@@ -35,7 +35,8 @@ def note_address(page: str, query: dict[str, str]) -> None:
 def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height: int, title: str,
                    parts: Callable[[], PreviewParts] | None = None) -> None:
     """Record *rendered* (with the layers *groups* added to it), the page's *title* above it and what the page
-    shows around it (made by *parts*) as the noted address's preview, once per run."""
+    shows around it (made by *parts*) as the noted address's preview, once per run – and as the preview of the
+    address the page has written by then (its settings in the query), which a reload opens."""
     where = st.session_state.pop(ADDRESS, None)
     if where is None:
         return
@@ -47,10 +48,14 @@ def record_preview(rendered: RenderedMap, groups: RenderedGroups | None, height:
         css, js = [*css, *groups.css_links], [*js, *groups.js_links]
     document = map_document(script=rendered.script, header=rendered.header, css_links=css, js_links=js,
                             groups_script=groups.script if groups is not None else "")
-    address = (where[0], where[1], data_version())
-    around = parts() if parts is not None else PreviewParts()
-    if RECORDED.record(*address, document, height, title, around) is not None:
-        st.session_state[RECORDED_AT] = address
+    version, around = data_version(), parts() if parts is not None else PreviewParts()
+    # the address asked for, and the one the page has written by now (Karte's ``?indikator=einwohner``): a
+    # reload or a copied address bar shows the same page, and gets the same preview
+    queries = dict.fromkeys([where[1], urlencode(st.query_params.to_dict())])
+    recorded = [(where[0], query, version) for query in queries
+                if RECORDED.record(where[0], query, version, document, height, title, around) is not None]
+    if recorded:
+        st.session_state[RECORDED_AT] = recorded
 
 
 def preview_aside(aside_html: str, map_share: float) -> str:
@@ -64,11 +69,13 @@ def preview_aside(aside_html: str, map_share: float) -> str:
 def preview_beside(make: Callable[[], str], map_share: float) -> None:
     """In a warm-up visit, put what *make* returns (HTML, escaped: the column the page draws beside its map
     with Streamlit's elements) beside the map just recorded; elsewhere nothing is made."""
-    address = st.session_state.pop(RECORDED_AT, None)
-    if address is not None:
+    addresses = st.session_state.pop(RECORDED_AT, None)
+    if addresses:
         from atlas.map_preview import RECORDED
 
-        RECORDED.set_aside(*address, make(), map_share)
+        aside = make()
+        for address in addresses:
+            RECORDED.set_aside(*address, aside, map_share)
 
 
 class Above:

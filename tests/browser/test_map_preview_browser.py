@@ -4,6 +4,7 @@ Streamlit's JavaScript has loaded, replaced by Streamlit's own map; never record
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from atlas.indicator_choice import map_indicators
 from atlas.map_preview import PREVIEW_FRAME_TITLE, STREAMLIT_MAP_FRAME
 from atlas.page_preview import PREVIEW_ID, WARM_UP_HEADER
 from tests.bench_loader import load_bench_module
+from tests.browser.conftest import server_log
 
 pytestmark = pytest.mark.browser
 
@@ -85,16 +87,25 @@ def test_map_pages_carry_their_recorded_map(app_url, atlas_data):
         assert _preview_frame_src(f"{app_url}/{path}") is None, path
 
 
-def test_a_visitors_session_never_becomes_a_preview(app_url, desktop_page, atlas_data):
-    """Only the server's own warm-up records: neither a browser nor a client claiming to be the warm-up (a
-    wrong secret) turns its settings into another visitor's preview."""
-    other = [ind.id for ind in map_indicators(atlas_data.gemeinden.columns)][1:3]
-    assert len(other) == 2
-    by_browser, by_forger = (urlencode({"indikator": i}) for i in other)
+def test_a_visitors_session_never_becomes_a_preview(app_url, built, desktop_page, atlas_data):
+    """Only the server's own warm-up records, each address in a fresh session of its own: neither a browser
+    that chooses another indicator in its session (its address changes in place) nor a client claiming to be
+    the warm-up (a wrong secret) gives those addresses a preview. The link the browser opened is opened once
+    more by the server itself (logged): its preview is what any first visitor of that address sees."""
+    from atlas.indicator_choice import indicator_option_label
 
-    desktop_page.page.goto(f"{app_url}/karte?{by_browser}")
+    other = [ind for ind in map_indicators(atlas_data.gemeinden.columns)][1:4]
+    assert len(other) == 3
+    by_link, by_choice, by_forger = (urlencode({"indikator": ind.id}) for ind in other)
+
+    page = desktop_page.page
+    page.goto(f"{app_url}/karte?{by_link}")
     desktop_page.wait_for_app(60_000)
-    desktop_page.page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for()
+    page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for()
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Indikator").first.click()
+    page.get_by_role("option", name=indicator_option_label(other[1]), exact=True).click()
+    page.wait_for_url(f"**/karte?{by_choice}", timeout=30_000)
+    page.frame_locator(STREAMLIT_MAP_FRAME).locator("path.atlas-gemeinden").first.wait_for()
 
     warm_up = load_bench_module("warm_up", folder="scripts")
     from websockets.sync.client import connect
@@ -107,9 +118,33 @@ def test_a_visitors_session_never_becomes_a_preview(app_url, desktop_page, atlas
         visit = warm_up._visit(ws, "karte", pages["karte"], pages, 60, query=by_forger)
     assert visit.errors == [] and "component_instance" in visit.elements  # the page did draw its map
 
-    assert _preview_frame_src(f"{app_url}/karte?{by_browser}") is None
+    assert _preview_frame_src(f"{app_url}/karte?{by_choice}") is None
     assert _preview_frame_src(f"{app_url}/karte?{by_forger}") is None
     assert _preview_frame_src(f"{app_url}/karte") is not None  # the warm-up's own stays
+    assert desktop_page.errors == []
+    opened = f"Adresse /karte?{by_link} für ihre Vorschau geöffnet in"
+    deadline = time.monotonic() + 60
+    while opened not in server_log(built.gpkg.parent, app_url):
+        assert time.monotonic() < deadline, server_log(built.gpkg.parent, app_url)[-2000:]
+        time.sleep(0.5)
+    assert _preview_frame_src(f"{app_url}/karte?{by_link}") is not None
+
+
+def test_the_address_a_page_writes_itself_has_the_warm_ups_preview(app_url, built, desktop_page):
+    """Map pages write their settings into the address (Karte ``?indikator=…``, Profil ``?gemeinde=…``): a
+    reload or a copied address bar opens that address, and it carries the preview the warm-up recorded – no
+    visitor had to open it first (the server's log names no later opening of it)."""
+    page = desktop_page.page
+    written = {}
+    for path in ("karte", "indikatoren", "erreichbarkeit", "profil"):
+        page.goto(f"{app_url}/{path}")
+        desktop_page.wait_for_app(60_000)
+        page.frame_locator(STREAMLIT_MAP_FRAME).locator(".leaflet-overlay-pane path").first.wait_for()
+        written[path] = page.url.removeprefix(f"{app_url}/")
+    assert all("?" in address for address in written.values()), written  # each page wrote its settings
+    for address in written.values():
+        assert _preview_frame_src(f"{app_url}/{address}") is not None, address
+        assert f"Adresse /{address} " not in server_log(built.gpkg.parent, app_url), address
 
 
 def test_phone_sees_the_karte_and_its_legend_below_it_before_streamlit(app_url, phone_page):
