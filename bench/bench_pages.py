@@ -488,6 +488,27 @@ def measure_restarts(specs: tuple[PageSpec, ...], variants: list[dict[str, str]]
     return seconds
 
 
+def _link_with_settings() -> PageSpec:
+    """A Sozialraumprofil link with a Gemeinde other than the page's default (as in a council invitation),
+    from the built data: no warm-up opens it, so its first visit comes without a preview and the server then
+    has it opened (``scripts/warm_up.Requested``) – its later visits show whether it has one."""
+    from _data import county_data
+
+    from atlas.council.page_model import default_gemeinde
+
+    gem = county_data().gemeinden
+    ags = next(a for a in sorted(gem["ags"].astype(str), reverse=True) if a != default_gemeinde(gem))
+    return PageSpec(f"/profil?gemeinde={ags}", "Sozialraumprofil", "frame:path.atlas-gemeinden",
+                    name="/profil?gemeinde=… (geteilter Link)", sidebar=False)
+
+
+def _chosen(words: list[str], floor: bool) -> tuple[PageSpec, ...]:
+    """The pages to time: those whose address or link text contains one of *words* (all without), with the
+    shared link; only the floor app's two pages for *floor*."""
+    specs = tuple(s for s in PAGES if s.path in ("/", "/karte")) if floor else (*PAGES, _link_with_settings())
+    return tuple(s for s in specs if not words or any(w in f"{s.path} {s.link.lower()}" for w in words))
+
+
 def _load() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
@@ -541,10 +562,7 @@ def main() -> None:
     if args.netz == "mobil-proxy":
         mobile = NETWORKS["mobil"]
         PROXY = (mobile["downloadThroughput"] * 8, mobile["uploadThroughput"] * 8, mobile["latency"] / 1000)
-    words = [w for w in args.seiten.split(",") if w]
-    specs = tuple(s for s in PAGES if not words or any(w in f"{s.path} {s.link.lower()}" for w in words))
-    if args.grundlinie:  # the floor app has only these two pages
-        specs = tuple(s for s in specs if s.path in ("/", "/karte"))
+    specs = _chosen([w for w in args.seiten.split(",") if w], args.grundlinie)
     variants = [("ohne Kartencache (ATLAS_KARTEN_CACHE=0)", {"ATLAS_KARTEN_CACHE": "0"})] if args.vergleich else []
     if args.vergleich_gc:
         variants.append(("mit gc.collect nach jedem Lauf (Streamlits Voreinstellung)",
