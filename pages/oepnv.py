@@ -10,17 +10,18 @@ import datetime as dt
 import streamlit as st
 
 from atlas.accessibility import county as cty
-from atlas.accessibility.gapmap import GapMapInput, build_gap_map
+from atlas.accessibility.gapmap import GapMapInput, build_gap_map, class_counts, legend_html
 from atlas.accessibility.stop_catchment import catchment, load_catchment
 from atlas.display import german_frame
 from atlas.errors import AtlasError
 from atlas.transit import WOCHENTAGE
 from atlas.transit import view as tv
 from atlas.transit.routing import Abfahrtsfenster, Fahrplan
+from atlas.leaflet import page_legend
 from atlas.map_key import map_key
 from pages._common import attribution_footer, get_base, get_data, map_text_alternative
 from pages._map_preview import Above
-from pages._maps import show_map
+from pages._maps import preview_aside, show_map
 from pages._transit_controls import feed_state
 
 STATE_NEW = "oepnv_neue_haltestellen"
@@ -55,7 +56,7 @@ def _fahrplan(path: str, mtime: int, weekday: int, von: dt.time, bis: dt.time, _
 data = get_data()
 base = get_base(data)
 origins, cells, stops = _inputs(data.version, data)
-attributions = [tv.STOPS_ATTRIBUTION]
+attributions = tv.catchment_attributions()
 
 st.title(TITLE := "Bus und Bahn")
 above = Above()  # what comes above the map, noted for its preview (the map is where Streamlit will show it)
@@ -96,11 +97,15 @@ with tab_stop:
         inp = GapMapInput(
             cells=view.zellen, sites=sites, geschlossen=frozenset(), hypothetisch=list(neu), vorschlaege=None,
             titel=std.label, methode_hinweis="Zelle rot: mehr als die Hälfte der Fläche ohne Haltestelle in Gehweite "
-            "(Schätzung, Luftlinie)", attributions=attributions, standort_label=tv.stops_label(std))
-        with map_slot:
+            "(Schätzung, Luftlinie)", attributions=attributions, standort_label=tv.stops_label(std),
+            standort_radius=tv.STOP_DOT_PX)
+        map_col, legend_col = map_slot.columns([5, 1])  # the legend beside the map, never over the county
+        with map_col:
             _, out = show_map("oepnv", map_key(data.version, inp), lambda: build_gap_map(base, inp), height=560,
                               width="stretch", returned_objects=["last_clicked"], key="oepnv_karte", preview=TITLE,
                               preview_parts=above.parts)
+        legend_col.html(preview_aside(page_legend(legend_html(inp, class_counts(view.zellen))), 5 / 6))
+        with map_slot:
             click = (out or {}).get("last_clicked") if isinstance(out, dict) else None
             if click and click != st.session_state.get(STATE_CLICK):
                 st.session_state[STATE_CLICK] = click

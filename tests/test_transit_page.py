@@ -3,6 +3,9 @@ SYNTHETIC GTFS line as ATLAS_GTFS and without any feed."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from unittest import mock
 
 import pytest
@@ -97,13 +100,24 @@ def test_catchment_tab_and_new_stop_by_click(built, monkeypatch: pytest.MonkeyPa
     beyond = base.zellen()["einwohner_ausserhalb"].to_numpy()
     lon, lat = cty.lonlat_from_xy(origins.xy[[int(beyond.argmax())]])[0]
     click = {"last_clicked": None}
+    shown = []
     monkeypatch.setenv("ATLAS_DATA_DIR", str(built.gpkg.parent))
     monkeypatch.delenv("ATLAS_GTFS", raising=False)
-    with mock.patch("pages._maps.deliver", side_effect=lambda *a, **k: dict(click)):
+    with mock.patch("pages._maps.deliver", side_effect=lambda rendered, **k: shown.append(rendered) or dict(click)):
         at = AppTest.from_file(str(APP), default_timeout=120)
         at.run()
         at.switch_page(PAGE).run()
         assert not at.exception, at.exception
+        # the map names every source it shows (census cells, Gemeinden, stops); its legend is beside it
+        from atlas.sources import load_sources
+
+        sources = load_sources()
+        on_map = {html.unescape(json.loads(text))
+                  for text in re.findall(r"addAttribution\((\"(?:[^\"\\]|\\.)*\")\)", shown[-1].script)}
+        for key in ("raster_1km", "gemeinden", "haltestellen"):
+            assert sources[key].namensnennung in on_map, (key, on_map)
+        legend = next(h.value for h in at.html if "atlas-legend" in h.value)
+        assert tv.stops_label(load_catchment()) in legend and "jenseits des Standards" in legend
         metric = next(m for m in at.metric if m.label == "Einwohner ohne Haltestelle in Gehweite")
         assert metric.value == f"{beyond.sum():,.0f}".replace(",", ".")
         assert len(at.dataframe) == 1

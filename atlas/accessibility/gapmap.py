@@ -86,7 +86,8 @@ class GapMapInput:
     ``geschlossen``: ids of existing sites closed in the scenario; ``hypothetisch``: (lon, lat) of
     hypothetical sites; ``vorschlaege``: proposals with ``rang``, ``x``, ``y`` (EPSG:25832) and
     ``einwohner_gewonnen``; ``titel``: legend heading (standard and method);
-    ``attributions``: source attributions shown on the map.
+    ``attributions``: source attributions shown on the map; ``standort_radius``: the sites' dots in pixels
+    (smaller for many sites, e.g. every stop, so that the cells stay visible).
     """
 
     cells: gpd.GeoDataFrame
@@ -99,6 +100,7 @@ class GapMapInput:
     attributions: Sequence[str]
     standort_label: str = "Standorte"
     height: int = 600
+    standort_radius: float = 6.0
 
 
 def _cell_tooltip(row: dict, unit: str) -> str:
@@ -248,7 +250,7 @@ def gap_layers(base: MapBase, inp: GapMapInput) -> folium.FeatureGroup:
 
         open_idx = np.flatnonzero(~closed)
         _points_layer(group, ll[open_idx], [tip(int(i)) for i in open_idx], f"{inp.standort_label} ({len(open_idx)})",
-                      "atlas-standort", FARBE_STANDORT, 6)
+                      "atlas-standort", FARBE_STANDORT, inp.standort_radius)
         closed_idx = np.flatnonzero(closed)
         _points_layer(group, ll[closed_idx], [f"geschlossen (Szenario): {tip(int(i))}" for i in closed_idx],
                       f"geschlossen ({len(closed_idx)})", "atlas-standort-geschlossen", FARBE_GESCHLOSSEN, 6,

@@ -31,12 +31,14 @@ from atlas.accessibility.stop_catchment import (
 from atlas.atlasdata import AtlasData
 from atlas.display import format_number
 from atlas.settings import METRIC_CRS, gtfs_path
+from atlas.sources import attribution_texts
 from atlas.transit.errors import GtfsError
 from atlas.transit.feed import Feed, read_feed
 from atlas.transit.timetable import GEHEN, stop_xy
 
-#: Attribution of the stop register (PROVENANCE §11).
-STOPS_ATTRIBUTION = "Haltestellen: DB InfraGO AG, CC BY 4.0; © OpenStreetMap-Mitwirkende (ODbL)"
+#: Sources of the catchment's map and figures (``geodata/sources.yaml``): people per census cell, the
+#: Gemeinden (BKG) and the stop register.
+CATCHMENT_SOURCES = ("raster_1km", "gemeinden", "haltestellen")
 #: Shown when no GTFS feed is configured.
 HOW_TO_ADD_FEED = (
     "Für Fahrzeiten mit Bus und Bahn braucht der Atlas einen Fahrplan im GTFS-Format (ZIP-Datei). Bezugsquellen "
@@ -185,6 +187,16 @@ def stop_sites(frame: gpd.GeoDataFrame, data: AtlasData | None = None,
     out["ort"] = ""
     out["lage_genauigkeit"] = "genau"
     return gpd.GeoDataFrame(out, geometry="geometry", crs=METRIC_CRS)
+
+
+#: The stops' dots on the map, in pixels: hundreds of them, drawn smaller than a few sites' so that the cells
+#: beneath stay visible on a phone.
+STOP_DOT_PX = 3.5
+
+
+def catchment_attributions() -> list[str]:
+    """The attributions the catchment's map and page show (:data:`CATCHMENT_SOURCES`)."""
+    return attribution_texts(CATCHMENT_SOURCES)
 
 
 def stops_reach_m(standard: Einzugsbereich) -> float:
