@@ -81,18 +81,19 @@ def test_frequent_stops_with_a_feed_covering_the_county(tmp_path: Path, atlas_da
 
 
 def test_stop_sites_keep_only_stops_within_walking_reach_of_the_county(atlas_data) -> None:
-    """SYNTHETIC stops east of the REAL county's easternmost border point: every point of the county lies at or
+    """SYNTHETIC stops east of the REAL county outline's easternmost point: every point of the county lies at or
     west of it, so a stop d metres due east of it is exactly d metres from the county. The map keeps a stop 100 m
     inside the standard's largest radius and drops one 100 m beyond it; a stop inside the county stays."""
     import geopandas as gpd
     from shapely.geometry import Point
 
+    from atlas import schema
     from atlas.settings import METRIC_CRS
 
     std = load_catchment()
     reach = tv.stops_reach_m(std)
     assert reach == max(std.radius_bus_m, std.radius_bahn_m, std.rufbus_m)
-    county = atlas_data.gemeinden.to_crs(METRIC_CRS).union_all()
+    county = atlas_data[schema.KREIS_LAYER].to_crs(METRIC_CRS).union_all()
     east = max(county.exterior.coords if county.geom_type == "Polygon"
                else (c for part in county.geoms for c in part.exterior.coords), key=lambda c: c[0])
     inside = county.representative_point()

@@ -180,7 +180,7 @@ def stop_sites(frame: gpd.GeoDataFrame, data: AtlasData | None = None,
     drawing it would only make the map slower and busier (:func:`stops_label` says what is drawn)."""
     metric = frame.to_crs(METRIC_CRS)
     if data is not None and standard is not None:
-        county = data.gemeinden.to_crs(METRIC_CRS).union_all().buffer(stops_reach_m(standard))
+        county = data[schema.KREIS_LAYER].to_crs(METRIC_CRS).union_all().buffer(stops_reach_m(standard))
         metric = metric[metric.intersects(county)]
     out = metric[["id", "name", "geometry"]].copy()
     out["name"] = [f"{n} (nur Rufbus)" if r else str(n) for n, r in zip(metric["name"], metric["rufbus"], strict=True)]
